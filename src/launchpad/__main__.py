@@ -1,0 +1,3 @@
+from launchpad.cli.main import main
+
+raise SystemExit(main())

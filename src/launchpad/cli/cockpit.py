@@ -1,0 +1,113 @@
+"""`launchpad [PLAN]` and `launchpad open SESSION`: start the cockpit on a plan or resume a session file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from launchpad.core.offsets import OffsetError, parse_instant
+from launchpad.core.plan import load_plan
+
+
+def add_cockpit_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", nargs="?", metavar="PLAN",
+                        help="a .toml plan or a Markdown checklist (default: the bundled launch-day plan)")
+    parser.add_argument("--t0", metavar="ISO-8601",
+                        help="when T-0 is, e.g. 2026-11-22T18:00Z (default: two hours from now)")
+    parser.add_argument("--session", metavar="FILE",
+                        help="the session file to write (resumed if it exists; default: a new one in ./sessions/)")
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who you are in the journal (default: $LAUNCHPAD_USER, else your login name)")
+    parser.add_argument("--no-demo", action="store_true", help="do not start the plan's demo service")
+
+
+def add_open_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session file written by launchpad")
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who you are in the journal (default: $LAUNCHPAD_USER, else your login name)")
+    parser.add_argument("--no-demo", action="store_true", help="do not start the plan's demo service")
+
+
+def _fail(message: str, hint: str = "", code: int = 1) -> int:
+    print(f"launchpad: {message}", file=sys.stderr)
+    if hint:
+        print(f"    hint: {hint}", file=sys.stderr)
+    return code
+
+
+def default_t0(now: datetime) -> datetime:
+    """Two hours ahead, on the next whole minute: the demo is mid-countdown, with steps late and steps to come."""
+    ahead = now + timedelta(hours=2)
+    return ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+
+def default_session_path(plan_path: str, now: datetime) -> Path:
+    return Path("sessions") / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
+
+
+def run_cockpit(args: argparse.Namespace) -> int:
+    from launchpad.bundled import bundled_plan
+
+    plan_path = args.plan
+    if plan_path is None:
+        found = bundled_plan()
+        if found is None:
+            return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
+        plan_path = str(found)
+    plan, problems = load_plan(plan_path)
+    if plan is None or problems:
+        for problem in problems:
+            print(problem.format(), file=sys.stderr)
+        return _fail(f"cannot open {plan_path}: fix the problems above", f"`launchpad validate {plan_path}` lists them")
+    now = datetime.now(timezone.utc)
+    t0 = None
+    if args.t0:
+        try:
+            t0 = parse_instant(args.t0)
+        except OffsetError as error:
+            return _fail(str(error), code=2)
+    from launchpad.shell.session import LiveSession, SessionOpenError
+
+    try:
+        if args.session and Path(args.session).exists():
+            session = LiveSession.resume(args.session, actor=args.actor, plan=plan)
+            if t0 is not None and t0 != session.t0:
+                print(f"launchpad: note: {args.session} keeps its own T-0 ({session.t0:%Y-%m-%dT%H:%M:%SZ}); --t0 ignored",
+                      file=sys.stderr)
+        else:
+            path = Path(args.session) if args.session else default_session_path(plan.path, now)
+            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor)
+    except SessionOpenError as error:
+        return _fail(str(error), error.hint)
+    return _run_app(session, demo=not args.no_demo)
+
+
+def run_open(args: argparse.Namespace) -> int:
+    from launchpad.shell.session import LiveSession, SessionOpenError
+
+    try:
+        session = LiveSession.resume(args.session, actor=args.actor)
+    except SessionOpenError as error:
+        return _fail(str(error), error.hint)
+    return _run_app(session, demo=not args.no_demo)
+
+
+def _run_app(session, *, demo: bool) -> int:
+    from launchpad.tui.app import LaunchpadApp
+
+    probes = None
+    if session.plan.probes:
+        from launchpad.shell.probes import ProbeRuntime
+
+        probes = ProbeRuntime(session, start_demo=demo)
+    app = LaunchpadApp(session, probes=probes, notices=session.notices)
+    try:
+        app.run()
+    finally:
+        session.close()
+        if probes is not None:
+            probes.close()
+    print(f"Session saved in {session.path}\nResume it with: launchpad open {session.path}")
+    return 0

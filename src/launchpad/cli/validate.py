@@ -1,0 +1,84 @@
+"""`launchpad validate PATH... [--json]`: check plans and checklists; exit 0 clean, 1 problems, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from launchpad.core.plan import TOML_SUFFIXES, load_plan
+from launchpad.core.problems import Problem
+
+CHECKABLE = {".toml", ".md", ".markdown", ".txt"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan (.toml) or checklist (Markdown) files, or folders of them")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+
+def _expand(paths: list[str]) -> list[str]:
+    files: list[str] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(str(child) for child in sorted(path.iterdir()) if child.suffix.lower() in CHECKABLE)
+        else:
+            files.append(name)
+    return files
+
+
+def check_file(path: str) -> dict:
+    """One file's report: its kind, counts and problems (problems of included checklists are listed too)."""
+    kind = "plan" if Path(path).suffix.lower() in TOML_SUFFIXES else "checklist"
+    plan, problems = load_plan(path)
+    report = {
+        "path": path,
+        "kind": kind,
+        "tasks": len(plan.tasks) if plan else 0,
+        "sections": len(plan.section_paths) if plan else 0,
+        "events": len(plan.events) if plan else 0,
+        "roles": len(plan.roles) if plan else 0,
+        "errors": [],
+        "_problems": problems,
+    }
+    if plan is not None and kind == "plan":
+        report["probes"] = len(plan.probes)
+        report["triggers"] = len(plan.triggers)
+    for problem in problems:
+        error = problem.as_json()
+        if problem.path != plan_path(plan, path):
+            error["file"] = problem.path
+        report["errors"].append(error)
+    return report
+
+
+def plan_path(plan, fallback: str) -> str:
+    return plan.path if plan is not None else fallback
+
+
+def _describe(report: dict) -> str:
+    counts = [f"{report['tasks']} tasks", f"{report['sections']} sections", f"{report['events']} events", f"{report['roles']} roles"]
+    if "probes" in report:
+        counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
+    verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
+    return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
+
+
+def run(args: argparse.Namespace) -> int:
+    reports = [check_file(path) for path in _expand(args.paths)]
+    if not reports:
+        print("launchpad validate: no plan or checklist files found in the paths given", file=sys.stderr)
+        return 2
+    failed = any(report["errors"] for report in reports)
+    if args.json:
+        print(json.dumps({"files": [{k: v for k, v in r.items() if not k.startswith("_")} for r in reports]},
+                         ensure_ascii=False, indent=2))
+        return 1 if failed else 0
+    for report in reports:
+        print(_describe(report))
+        problem: Problem
+        for problem in report["_problems"]:
+            print("  " + problem.format().replace("\n", "\n  "))
+    return 1 if failed else 0

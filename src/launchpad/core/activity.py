@@ -1,0 +1,40 @@
+"""One journal entry as a line a person reads in the activity log: "ticked #deploy-backend Deploy backend"."""
+
+from __future__ import annotations
+
+from launchpad.core.timeline import STATE_LABELS
+
+
+def _item(plan, target: str) -> str:
+    task = plan.task(target) if plan is not None else None
+    return f"#{target} {task.text}" if task else f"#{target}"
+
+
+def _event(plan, target: str) -> str:
+    event = next((e for e in getattr(plan, "events", ()) if e.id == target), None)
+    return event.title if event else target
+
+
+def describe_entry(entry, plan=None) -> str:
+    payload = entry.payload or {}
+    kind = entry.kind
+    if kind in ("check", "uncheck"):
+        text = ("ticked " if kind == "check" else "unticked ") + _item(plan, entry.target)
+        return text + (f" — {payload['note']}" if payload.get("note") else "")
+    if kind == "note":
+        where = f" on {_item(plan, entry.target)}" if entry.target else ""
+        return f"noted{where}: {payload.get('text', '')}"
+    if kind == "event":
+        state = payload.get("state", "")
+        return f"set “{_event(plan, entry.target)}” to {STATE_LABELS.get(state, state)}"
+    if kind == "handoff":
+        return f"handed the launch from {payload.get('from') or 'nobody'} to {payload.get('to', entry.target)}"
+    if kind == "probe":
+        return f"probe {entry.target} is {payload.get('state', '?')}" + (
+            f": {payload['error']}" if payload.get("error") else "")
+    if kind == "trigger":
+        return f"trigger {entry.target} is {payload.get('state', '?')}" + (
+            f": {payload['message']}" if payload.get("message") else "")
+    if kind == "session":
+        return str(payload.get("text", "opened the session"))
+    return f"{kind} {entry.target}".strip()

@@ -1,0 +1,128 @@
+"""T-offsets: `T-24h`, `T-1h30m`, `T-0`, `T+4h`, `T+0:30`, `T-01:59:12` <-> signed seconds from T-0."""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+_UNITS = re.compile(r"(\d+)([dhms])")
+_CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
+_DURATION_HINT = "write it like `T-24h`, `T-1h30m`, `T-0`, `T+4h` or `T+0:30` (units d, h, m, s)"
+
+
+class OffsetError(ValueError):
+    """A T-offset or duration that cannot be read; the message says how to write it."""
+
+
+def _parse_magnitude(body: str, original: str, what: str) -> int:
+    body = body.strip()
+    if body == "0":
+        return 0
+    clock = _CLOCK.match(body)
+    if clock:
+        hours, minutes, seconds = int(clock[1]), int(clock[2]), int(clock[3] or 0)
+        if minutes >= 60 or seconds >= 60:
+            raise OffsetError(f"bad {what} `{original}`: minutes and seconds must be below 60")
+        return hours * 3600 + minutes * 60 + seconds
+    position = 0
+    total = 0
+    seen: list[str] = []
+    for match in _UNITS.finditer(body):
+        if match.start() != position:
+            break
+        unit = match[2]
+        if unit in seen or (seen and "dhms".index(unit) < "dhms".index(seen[-1])):
+            raise OffsetError(f"bad {what} `{original}`: units must appear once each, largest first")
+        seen.append(unit)
+        total += int(match[1]) * _UNIT_SECONDS[unit]
+        position = match.end()
+    if position != len(body) or not seen:
+        raise OffsetError(f"bad {what} `{original}`")
+    return total
+
+
+def parse_offset(text: str) -> int:
+    """Seconds relative to T-0 (negative before it). Raises OffsetError with a readable message."""
+    original = text
+    if not isinstance(text, str):
+        raise OffsetError(f"a T-offset must be a string such as \"T-1h\", not {type(text).__name__}")
+    text = text.strip().replace("\u2212", "-")
+    if not text[:1] in ("T", "t"):
+        raise OffsetError(f"bad T-offset `{original}`: it must start with `T`")
+    rest = text[1:].strip()
+    if rest in ("", "0", "-0", "+0"):
+        return 0
+    sign = rest[0]
+    if sign not in "+-":
+        raise OffsetError(f"bad T-offset `{original}`: `T` must be followed by `-` or `+`")
+    return (-1 if sign == "-" else 1) * _parse_magnitude(rest[1:], original, "T-offset")
+
+
+def parse_duration(text: str) -> int:
+    """Seconds in a duration such as `10s`, `5m`, `1h30m` or `0:30`."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if text < 0:
+            raise OffsetError(f"bad duration `{text}`: it cannot be negative")
+        return int(text)
+    if not isinstance(text, str):
+        raise OffsetError(f"a duration must be a string such as \"5m\", not {type(text).__name__}")
+    return _parse_magnitude(text, text, "duration")
+
+
+def format_offset(seconds: float) -> str:
+    """Compact plan notation: -5400 -> `T-1h30m`, 0 -> `T-0`, 14400 -> `T+4h`."""
+    seconds = int(round(seconds))
+    if seconds == 0:
+        return "T-0"
+    sign = "-" if seconds < 0 else "+"
+    rest = abs(seconds)
+    parts = []
+    for unit in ("d", "h", "m", "s"):
+        size = _UNIT_SECONDS[unit]
+        if unit == "d" and rest < 2 * 86400:
+            continue  # T-24h reads better than T-1d
+        amount, rest = divmod(rest, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return f"T{sign}{''.join(parts)}"
+
+
+def format_clock(seconds: float) -> str:
+    """Countdown notation: -7152 -> `T-01:59:12`, 723 -> `T+00:12:03`.
+
+    Before T-0 the clock counts down whole seconds still to go (ceil), so it reads T-00:00:01
+    right up to the instant of T-0, then T+00:00:00.
+    """
+    if seconds < 0:
+        whole = -int(seconds) if seconds == int(seconds) else -int(seconds) + 1
+        sign = "-"
+    else:
+        whole = int(seconds)
+        sign = "+"
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"T{sign}{hours:02d}:{minutes:02d}:{secs:02d}"
+
+
+HINT = _DURATION_HINT
+
+
+def parse_instant(text: str, local_tz=None):
+    """An ISO-8601 instant such as `2026-11-22T18:00Z` or `2026-11-22 18:00+01:00`, as an aware UTC datetime.
+
+    A time without a zone is read in `local_tz` (the machine's zone when None), as a person typing it means.
+    """
+    from datetime import datetime, timezone
+
+    cleaned = text.strip()
+    if cleaned.endswith(("Z", "z")):
+        cleaned = cleaned[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise OffsetError(
+            f"bad time `{text}`: write an ISO-8601 time such as 2026-11-22T18:00Z or \"2026-11-22 18:00+01:00\""
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
+    return moment.astimezone(timezone.utc)

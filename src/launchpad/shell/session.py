@@ -1,0 +1,148 @@
+"""A cockpit's live link to its session file: actions go in as journal entries, state comes out as their fold.
+
+Nothing is shown as done before the store has written and fsync'd it: every action returns the entries
+read back from the file (its own and any another cockpit wrote meanwhile), and the state is only ever
+advanced by entries read back that way.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Mapping
+
+from launchpad.core.journal import SessionState, StateBuilder, plan_drift
+from launchpad.core.plan import Plan, load_plan
+from launchpad.core.problems import LoadError
+from launchpad.core.progress import checked_ids
+from launchpad.store.actor import resolve_actor
+from launchpad.store.session_file import SessionFile, create_session, open_session
+
+
+class SessionOpenError(Exception):
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def _from_load_error(error: LoadError) -> SessionOpenError:
+    first = error.problems[0] if error.problems else None
+    if first is None:
+        return SessionOpenError(str(error))
+    where = f"{first.path}:{first.line}" if first.line else first.path
+    return SessionOpenError(f"{where}: {first.message}", first.hint)
+
+
+class LiveSession:
+    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None):
+        self.file = file
+        self.plan = plan
+        self.path = Path(file.path)
+        self.actor = file.actor
+        self.notices = list(notices or [])
+        self._builder = StateBuilder(file.header.first_lead)
+        for entry in entries:
+            self._builder.apply(entry)
+        self.state: SessionState = self._builder.snapshot()
+        self._checked = checked_ids(plan.tasks, self.state.marks())
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def start(cls, plan: Plan, path: str | os.PathLike, *, t0: datetime, actor: str | None = None) -> "LiveSession":
+        actor = resolve_actor(actor)
+        path = Path(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            file = create_session(plan, path, t0, actor, actor=actor)
+        except LoadError as error:
+            raise _from_load_error(error) from None
+        except OSError as error:
+            raise SessionOpenError(f"cannot create {path}: {error.strerror or error}",
+                                   "choose a writable place with --session FILE") from None
+        return cls(file, plan)
+
+    @classmethod
+    def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None) -> "LiveSession":
+        if not Path(path).exists():
+            raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
+        try:
+            file, report = open_session(path, actor=resolve_actor(actor))
+        except LoadError as error:
+            raise _from_load_error(error) from None
+        notices = list(report.messages()) if hasattr(report, "messages") else []
+        header = file.header
+        if plan is None:
+            plan, problems = load_plan(header.plan)
+            if plan is None or problems:
+                file.close()
+                detail = problems[0].format() if problems else header.plan
+                raise SessionOpenError(f"cannot load the plan this session follows: {detail}",
+                                       "restore the plan file, or pass it: launchpad PLAN --session FILE")
+        if plan.sha256 != header.plan_sha256:
+            notices.append(f"The plan changed since this session began ({Path(plan.path).name}).")
+        session = cls(file, plan, file.entries, notices)
+        known = [event.id for event in plan.events]
+        vanished = plan_drift(session.state, [task.id for task in plan.tasks], known)
+        if vanished:
+            session.notices.append("Items in the journal but no longer in the plan: " + ", ".join(vanished))
+        return session
+
+    # ------------------------------------------------------------------ reading state
+
+    @property
+    def t0(self) -> datetime:
+        return self.file.header.t0
+
+    def t_clock(self, now: datetime) -> float:
+        """Plan time: seconds from T-0 (negative before it)."""
+        return (now - self.t0).total_seconds()
+
+    def checked(self) -> set[str]:
+        return self._checked
+
+    def event_marks(self) -> dict[str, str]:
+        return {event_id: mark.state for event_id, mark in self.state.events.items()}
+
+    def _absorb(self) -> list:
+        entries = self.file.read_new()
+        if entries:
+            for entry in entries:
+                self._builder.apply(entry)
+            self.state = self._builder.snapshot()
+            self._checked = checked_ids(self.plan.tasks, self.state.marks())
+        return entries
+
+    def poll(self) -> list:
+        """Entries other cockpits and scripts wrote since the last look (one stat when nothing changed)."""
+        return self._absorb()
+
+    # ------------------------------------------------------------------ actions (each returns the entries read back)
+
+    def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:
+        self.file.append(kind, target, payload)
+        return self._absorb()
+
+    def toggle(self, item_id: str) -> list:
+        if self.plan.task(item_id) is None:
+            raise KeyError(f"no item #{item_id} in this plan")
+        return self.append("uncheck" if item_id in self._checked else "check", item_id)
+
+    def set_event(self, event_id: str, state: str) -> list:
+        return self.append("event", event_id, {"state": state})
+
+    def add_note(self, target: str, text: str) -> list:
+        return self.append("note", target, {"text": text})
+
+    def handoff(self, to: str) -> list:
+        self.file.handoff(to)
+        return self._absorb()
+
+    def save(self) -> Path:
+        self.file.compact(self.state.lead)
+        self._absorb()
+        return self.path
+
+    def close(self) -> None:
+        self.file.close()

@@ -1,0 +1,334 @@
+"""The cockpit: timeline, owners, probe panels, checklist and activity side by side.
+
+The app renders state and sends actions. State comes from a `LiveSession` (the fold of the session journal)
+and, when the plan has probes, from the probe runtime; every action goes through the session, which writes
+and fsyncs the journal entry before the screen shows it as done.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rich.text import Text
+from textual import on
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Tab, Tabs
+
+from launchpad.core.activity import describe_entry
+from launchpad.core.literal import printable
+from launchpad.core.owners import ALL, LEAD
+from launchpad.core.progress import by_owner, overall
+from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
+from launchpad.tui.prompt import TextPrompt
+from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.widgets.activity_pane import ActivityPane
+from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
+from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.owners_pane import OwnersPane
+from launchpad.tui.widgets.probes_pane import ProbesPane
+from launchpad.tui.widgets.timeline_pane import TimelinePane
+
+STYLES = Path(__file__).parent / "styles"
+PANES = (
+    ("timeline", "Timeline", "1"),
+    ("checklist", "Checklist", "2"),
+    ("owners", "Owners", "3"),
+    ("probes", "Probes", "4"),
+    ("activity", "Activity", "5"),
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class LaunchpadApp(App):
+    """One launch, one screen. `clock` is injectable so tests and snapshots see a fixed instant."""
+
+    TITLE = "launchpad"
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss"]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
+        Binding("n", "note", "Note"),
+        Binding("h", "handoff", "Hand over"),
+        Binding("w", "save", "Save copy", show=False),
+        Binding("t", "toggle_theme", "Theme"),
+        Binding("a", "acknowledge", "Ack trigger", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, session, *, probes=None, clock: Callable[[], datetime] = utc_now,
+                 poll_interval: float = 0.5, notices: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.session = session
+        self.plan = session.plan
+        self.probes = probes
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self.notices = list(notices)
+        self.active_pane = "timeline"
+        self._seen_late: set[str] = set()
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield LaunchHeader(id="header")
+        if self.probes is not None:
+            from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+            yield TriggerBanner(id="trigger-banner")
+        yield Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs")
+        with Container(id="panes"):
+            yield TimelinePane(id="timeline", classes="pane -active")
+            yield ProbesPane(self.plan.probes, id="probes", classes="pane")
+            yield ChecklistPane(id="checklist", classes="pane")
+            yield OwnersPane(id="owners", classes="pane")
+            yield ActivityPane(id="activity", classes="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DARK.name
+        self.title = self.plan.name
+        self.sub_title = str(self.session.path)
+        self.refresh_all()
+        for entry in self.session.state.last_entries:
+            self.query_one(ActivityPane).add(self._activity_line(entry))
+        for notice in self.notices:
+            self.notify(printable(notice), severity="warning", timeout=10)
+        self.set_interval(1.0, self.tick)
+        self.set_interval(self.poll_interval, self.poll_session)
+        self.query_one(TimelinePane).query_one("DataTable").focus()
+        if self.probes is not None:
+            self.probes.attach(self)
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return colors(self.current_theme)
+
+    # ------------------------------------------------------------------ rendering state
+
+    def _owner_names(self) -> dict[str, str]:
+        names = {role.id: role.title for role in self.plan.roles}
+        names[ALL] = "All"
+        names[LEAD] = f"Lead ({self.session.state.lead})" if self.session.state.lead else "Lead"
+        return names
+
+    def checklist_view(self) -> ChecklistView:
+        state = self.session.state
+        notes: dict[str, list] = {}
+        for note in state.notes:
+            if note.target:
+                notes.setdefault(note.target, []).append(note)
+        return ChecklistView(
+            checklists=self.plan.checklists,
+            tasks=self.plan.tasks,
+            checked=self.session.checked(),
+            owner_of=self.plan.owner_of,
+            owner_names=self._owner_names(),
+            marks=dict(state.checks),
+            notes=notes,
+        )
+
+    def refresh_all(self) -> None:
+        self.query_one(ChecklistPane).show(self.checklist_view(), self.colors)
+        self.tick()
+
+    def tick(self) -> None:
+        """Once a second: the clocks, the timeline's states and the owners' dues move with time."""
+        now = self.clock()
+        t_clock = self.session.t_clock(now)
+        checked = self.session.checked()
+        done = overall(self.plan.tasks, checked)
+        self.query_one(LaunchHeader).show(
+            name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
+            lead=self.session.state.lead or "—", done=done.done, total=done.total,
+            session=Path(self.session.path).name, colors=self.colors,
+        )
+        marks = self.session.event_marks()
+        self.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors)
+        self.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
+        self._ring_for_new_late(t_clock, marks)
+
+    def _owner_rows(self, t_clock: float, checked: set[str], marks: dict[str, str]) -> list[dict]:
+        owed = by_owner(self.plan.tasks, checked, self.plan.owner_of)
+        rows_by_event = timeline(self.plan.events, t_clock, marks)
+        rows = []
+        roles = [(role.id, role.title, role.person, role.contact) for role in self.plan.roles]
+        lead = self.session.state.lead or ""
+        if any(event.owner == LEAD for event in self.plan.events) or LEAD in owed:
+            roles.insert(0, (LEAD, "Release lead", lead, ""))
+        for role_id, title, person, contact in roles:
+            tally, open_items = owed.get(role_id, (None, []))
+            upcoming = [row for row in rows_by_event if row.event.owner in (role_id, ALL) and row.state not in (DONE, SKIPPED)]
+            nxt = upcoming[0] if upcoming else None
+            rows.append({
+                "key": role_id, "role": title, "person": person, "contact": contact,
+                "open": len(open_items), "total": tally.total if tally else 0,
+                "next": nxt.event if nxt else None, "late": bool(nxt and nxt.state == LATE),
+            })
+        return rows
+
+    def _ring_for_new_late(self, t_clock: float, marks: dict[str, str]) -> None:
+        late = {row.event.id for row in timeline(self.plan.events, t_clock, marks) if row.state == LATE}
+        fresh = late - self._seen_late
+        if fresh and self._seen_late is not None and getattr(self, "_late_primed", False):
+            self.bell()
+            for event_id in fresh:
+                event = next(e for e in self.plan.events if e.id == event_id)
+                self.notify(f"Late: {printable(event.title)}", severity="warning")
+        self._seen_late = late
+        self._late_primed = True
+
+    def _activity_line(self, entry) -> Text:
+        line = Text(no_wrap=False)
+        line.append(f"{entry.at:%H:%M:%S} ", style="dim")
+        line.append(printable(entry.actor), style="bold")
+        line.append(" " + printable(describe_entry(entry, self.plan)))
+        return line
+
+    # ------------------------------------------------------------------ journal
+
+    def record(self, entries) -> None:
+        """Show entries that are now on disk: in the activity log, and by re-rendering what they change."""
+        pane = self.query_one(ActivityPane)
+        for entry in entries:
+            pane.add(self._activity_line(entry))
+        self.refresh_all()
+
+    def poll_session(self) -> None:
+        """Pick up what other cockpits and scripts wrote to the same session file."""
+        try:
+            entries = self.session.poll()
+        except Exception as error:  # a vanished or unreadable file must not stop the cockpit
+            self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
+            return
+        if not entries:
+            return
+        self.record(entries)
+        for entry in entries:
+            if entry.actor != self.session.actor:
+                self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
+
+    def _write(self, action: Callable, *args) -> None:
+        """Run one journal action; on a failed write say so and change nothing on screen."""
+        try:
+            entries = action(*args)
+        except Exception as error:
+            self.bell()
+            self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
+                        severity="error", timeout=15)
+            return
+        if entries:
+            self.record(entries)
+
+    @on(ChecklistTree.ToggleRequested)
+    def _toggle(self, message: ChecklistTree.ToggleRequested) -> None:
+        self._write(self.session.toggle, message.item_id)
+
+    @on(TimelinePane.StateRequested)
+    def _event_state(self, message: TimelinePane.StateRequested) -> None:
+        self._write(self.session.set_event, message.event_id, message.state)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_show_pane(self, name: str) -> None:
+        self.active_pane = name
+        for pane in self.query(".pane"):
+            pane.set_class(pane.id == name, "-active")
+        tabs = self.query_one(Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+        pane = self.query_one(f"#{name}")
+        focusable = [widget for widget in pane.query("*") if widget.focusable and widget.display]
+        if focusable:
+            focusable[0].focus()
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab_changed(self, event: Tabs.TabActivated) -> None:
+        name = event.tab.id.removeprefix("tab-")
+        if name != self.active_pane:
+            self.action_show_pane(name)
+
+    def action_note(self) -> None:
+        task = self.query_one(ChecklistPane).highlighted_task() if self.active_pane == "checklist" or \
+            self.query_one(ChecklistPane).has_focus_within else None
+        target = task.id if task else ""
+        title = f"Note on #{task.id}: {task.text}" if task else "Note on the launch"
+
+        def done(text: str | None) -> None:
+            if text:
+                self._write(self.session.add_note, target, text)
+
+        self.push_screen(TextPrompt(printable(title), "what happened, what is left, who to ask…"), done)
+
+    def action_handoff(self) -> None:
+        def done(name: str | None) -> None:
+            if name:
+                self._write(self.session.handoff, name)
+
+        current = self.session.state.lead or "nobody"
+        self.push_screen(TextPrompt(f"Hand the launch over (lead now: {printable(current)}) to:", "name of the next lead"), done)
+
+    def action_save(self) -> None:
+        try:
+            path = self.session.save()
+        except Exception as error:
+            self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
+            return
+        self.notify(f"Saved a compacted copy: {printable(str(path or self.session.path))}")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
+        self.refresh_all()
+        self.query_one(ChecklistPane)._relabel()
+
+    def action_filter_owner(self, owner: str | None) -> None:
+        self.action_show_pane("checklist")
+        self.query_one(ChecklistPane).set_owner_filter(owner)
+
+    def action_search(self) -> None:
+        self.action_show_pane("checklist")
+        self.query_one(ChecklistPane).action_search()
+
+    def action_reveal_section(self, section: tuple[str, ...]) -> None:
+        self.action_show_pane("checklist")
+        self.query_one(ChecklistPane).reveal_section(section)
+
+    def action_acknowledge(self) -> None:
+        if self.probes is not None:
+            self.probes.acknowledge(self)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action in the command palette, including those without a key."""
+        yield from super().get_system_commands(screen)
+        for name, title, key in PANES:
+            yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} ({key})", lambda n=name: self.action_show_pane(n))
+        yield SystemCommand("Search checklist", "Find items by text, ID, owner or section (/)", self.action_search)
+        yield SystemCommand("Note", "Add a note to the highlighted item, or to the launch (n)", self.action_note)
+        yield SystemCommand("Hand over", "Hand the launch to another lead (h)", self.action_handoff)
+        yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)
+        yield SystemCommand("Toggle light/dark", "Switch between the dark and the projector theme (t)", self.action_toggle_theme)
+        yield SystemCommand("Clear checklist filters", "Show every item again", lambda: self.action_filter_owner(None))
+        pane = self.query_one(ChecklistPane)
+        names = self._owner_names()
+        for owner in pane.owner_choices():
+            yield SystemCommand(f"Filter checklist: {printable(names.get(owner, owner))}",
+                                "Show only what this owner still owes", lambda o=owner: self.action_filter_owner(o))
+        for event in self.plan.events:
+            for state, verb in (("in_progress", "Start"), ("done", "Done"), ("skipped", "Skip")):
+                yield SystemCommand(f"{verb}: {printable(event.title)}", f"Set the step's state to {state.replace('_', ' ')}",
+                                    lambda e=event.id, s=state: self._write(self.session.set_event, e, s))
+        if self.plan.rollback_section:
+            yield SystemCommand("Show rollback steps", "Bring the plan's rollback section forward",
+                                lambda: self.action_reveal_section(self.plan.rollback_section))
+        if self.probes is not None:
+            yield from self.probes.commands(self)

@@ -1,0 +1,31 @@
+"""The top line: launch name, the T-clock countdown, the wall clock, who leads, overall progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from launchpad.core.literal import printable
+from launchpad.core.offsets import format_clock
+
+
+class LaunchHeader(Static):
+    """Redrawn once a second by the app; never parses its text as markup."""
+
+    DEFAULT_CLASSES = "launch-header"
+
+    def show(self, *, name: str, t_clock: float, wall: str, lead: str, done: int, total: int,
+             session: str, colors: dict[str, str]) -> None:
+        clock_style = f"bold {colors['warning']}" if t_clock < 0 else f"bold {colors['success']}"
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" " + printable(name) + " ", style="bold")
+        text.append(" ")
+        text.append(format_clock(t_clock), style=clock_style)
+        text.append("  ")
+        text.append(wall, style="dim" if False else "")
+        text.append("   lead ", style="dim")
+        text.append(printable(lead), style="bold")
+        text.append(f"   {done}/{total} done", style="dim")
+        if session:
+            text.append("   " + printable(session), style="dim italic")
+        self.update(text)

@@ -1,0 +1,129 @@
+"""The launch timeline: each step at its T-offset, its owner, its state, a now-marker; late steps stand out."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from launchpad.core.literal import printable
+from launchpad.core.offsets import format_clock, format_offset
+from launchpad.core.timeline import (DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative,
+                                     now_index, timeline)
+
+NOW_KEY = "__now__"
+
+
+class TimelinePane(Vertical):
+    """A DataTable of events; s/d/x/r set the highlighted step's state (sent to the app as a message)."""
+
+    BORDER_TITLE = "Timeline"
+    BINDINGS = [
+        Binding("s", "set_state('in_progress')", "Start step"),
+        Binding("d", "set_state('done')", "Step done"),
+        Binding("x", "set_state('skipped')", "Skip step"),
+        Binding("r", "set_state('pending')", "Reset step", show=False),
+    ]
+
+    class StateRequested(Message):
+        def __init__(self, event_id: str, state: str) -> None:
+            self.event_id = event_id
+            self.state = state
+            super().__init__()
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._layout: tuple = ()
+        self._owner_names: dict[str, str] = {}
+
+    def compose(self):
+        table = DataTable(id="timeline-table", cursor_type="row", zebra_stripes=False)
+        table.add_column("T", key="at", width=8)
+        table.add_column("Step", key="title")
+        table.add_column("Owner", key="owner", width=12)
+        table.add_column("State", key="state", width=11)
+        table.add_column("When", key="when", width=10)
+        yield table
+        yield Static(id="timeline-empty", classes="empty-note")
+
+    @property
+    def table(self) -> DataTable:
+        return self.query_one(DataTable)
+
+    def show(self, events, now: float, marks: dict[str, str], owner_names: dict[str, str], colors: dict[str, str]) -> None:
+        table = self.table
+        empty = self.query_one("#timeline-empty", Static)
+        empty.display = not events
+        if not events:
+            empty.update(Text("This plan has no timeline. Add [[event]] tables to a TOML plan, or a "
+                              "Time | Action | Owner table to a Markdown one."))
+        rows = timeline(events, now, marks)
+        marker = now_index(rows, now)
+        layout = tuple(row.event.id for row in rows) + (marker,)
+        styles = {LATE: f"bold {colors['error']}", IN_PROGRESS: f"bold {colors['accent']}",
+                  DONE: colors["success"], SKIPPED: "dim", PENDING: ""}
+        cells = {}
+        for row in rows:
+            event = row.event
+            style = styles[row.state]
+            owner = printable(owner_names.get(event.owner, event.owner or "—"))
+            label = STATE_LABELS[row.state]
+            if row.state == LATE:
+                label = "▲ LATE"
+            cells[event.id] = (
+                Text(format_offset(event.at), style="bold" if row.state == LATE else ""),
+                Text(printable(event.title), style=style if row.state in (LATE, DONE, SKIPPED) else ""),
+                Text(owner, style="dim" if row.state in (DONE, SKIPPED) else ""),
+                Text(label, style=style),
+                Text(format_relative(row.due_in) if row.state not in (DONE, SKIPPED) else "", style="dim"),
+            )
+        now_cells = (Text("▶ now", style=f"bold {colors['accent']}"),
+                     Text(f"{format_clock(now)} ───", style=f"bold {colors['accent']}"),
+                     Text(""), Text(""), Text(""))
+        if layout != self._layout:
+            cursor_key = self._cursor_key()
+            table.clear()
+            for position, row in enumerate(rows):
+                if position == marker:
+                    table.add_row(*now_cells, key=NOW_KEY)
+                table.add_row(*cells[row.event.id], key=row.event.id)
+            if marker == len(rows) and rows:
+                table.add_row(*now_cells, key=NOW_KEY)
+            self._layout = layout
+            if cursor_key is not None:
+                self._move_cursor(cursor_key)
+            return
+        for event_id, values in cells.items():
+            for column, value in zip(("at", "title", "owner", "state", "when"), values):
+                table.update_cell(event_id, column, value)
+        if rows:
+            table.update_cell(NOW_KEY, "title", now_cells[1])
+
+    def _cursor_key(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:  # an empty or rebuilding table has no cursor cell
+            return None
+
+    def _move_cursor(self, key: str) -> None:
+        table = self.table
+        try:
+            table.move_cursor(row=table.get_row_index(key))
+        except Exception:  # the row may be gone after a plan reload
+            pass
+
+    def highlighted_event(self) -> str | None:
+        key = self._cursor_key()
+        return None if key in (None, NOW_KEY) else key
+
+    def action_set_state(self, state: str) -> None:
+        event_id = self.highlighted_event()
+        if event_id is None:
+            self.app.bell()
+            return
+        self.post_message(self.StateRequested(event_id, state))

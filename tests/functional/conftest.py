@@ -1,0 +1,50 @@
+"""Cockpit fixtures: a session on a plan in a temporary folder, a fixed clock, a fixed actor."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from launchpad.core.plan import load_plan
+from launchpad.shell.session import LiveSession
+from launchpad.tui.app import LaunchpadApp
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
+NOW = T0 - timedelta(hours=1, minutes=59, seconds=12)  # the header reads T-01:59:12
+
+
+@pytest.fixture(autouse=True)
+def no_cursor_blink(monkeypatch):
+    """Inputs blink their cursor on a timer: keep snapshots and screens deterministic (a harlequin trick)."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "cursor_blink", False)
+
+
+@pytest.fixture
+def plan_copy(tmp_path: Path) -> Path:
+    """The bundled plan and its checklists, copied so tests can edit them; without probes for speed."""
+    shutil.copytree(ROOT / "timelines", tmp_path / "timelines")
+    shutil.copytree(ROOT / "checklists", tmp_path / "checklists")
+    return tmp_path / "timelines" / "launch-day.toml"
+
+
+def start_session(plan_path: Path, session_path: Path, actor: str = "alice") -> LiveSession:
+    plan, problems = load_plan(plan_path, env={})
+    assert plan is not None and not problems, problems
+    return LiveSession.start(plan, session_path, t0=T0, actor=actor)
+
+
+@pytest.fixture
+def session(plan_copy: Path, tmp_path: Path) -> LiveSession:
+    live = start_session(plan_copy, tmp_path / "launch.session.toml")
+    yield live
+    live.close()
+
+
+def make_app(session: LiveSession, **kwargs) -> LaunchpadApp:
+    return LaunchpadApp(session, clock=lambda: NOW, **kwargs)

@@ -1,0 +1,154 @@
+"""The cockpit driven by keys alone (Textual Pilot): ticking, filtering, search, step states, layouts."""
+
+from __future__ import annotations
+
+import tomllib
+
+from textual.widgets import Tabs
+
+from launchpad.shell.session import LiveSession
+from launchpad.tui.widgets.checklist_pane import ChecklistPane
+from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.timeline_pane import TimelinePane
+
+from .conftest import make_app, start_session
+
+
+def task_line(pane: ChecklistPane, item_id: str) -> str:
+    return pane._task_nodes[item_id].label.plain
+
+
+def journal(session: LiveSession) -> list[dict]:
+    return tomllib.loads(session.path.read_text(encoding="utf-8")).get("entry", [])
+
+
+async def test_header_shows_name_countdown_and_clock(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        header = pilot.app.query_one(LaunchHeader).render().plain
+        assert "VÖR Platform go-live" in header
+        assert "T-01:59:12" in header
+        assert "16:00:48 UTC" in header
+
+
+async def test_space_ticks_the_item_and_journals_it(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("2")
+        pane = pilot.app.query_one(ChecklistPane)
+        pane.tree.move_cursor(pane._task_nodes["deploy-backend"])
+        await pilot.press("space")
+        await pilot.pause()
+        assert task_line(pane, "deploy-backend").startswith("[x] Deploy backend")
+        entries = journal(session)
+        assert [(e["kind"], e["target"], e["actor"]) for e in entries] == [("check", "deploy-backend", "alice")]
+        await pilot.press("space")
+        await pilot.pause()
+        assert task_line(pane, "deploy-backend").startswith("[ ] Deploy backend")
+        assert [e["kind"] for e in journal(session)] == ["check", "uncheck"]
+        assert "0/85 done" in pilot.app.query_one(LaunchHeader).render().plain
+
+
+async def test_owner_filter_and_search(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("2")
+        pane = pilot.app.query_one(ChecklistPane)
+        everything = len(pane._task_nodes)
+        assert everything == 85
+        await pilot.press("o")  # the first owner in the plan: Security
+        shown = {pane.view.owner_of(pane._tasks_by_id[i]) for i in pane._task_nodes}
+        assert shown == {pane.owner_filter} and len(pane._task_nodes) < everything
+        await pilot.press("c")
+        assert len(pane._task_nodes) == everything
+        await pilot.press("slash")
+        await pilot.press(*"rollback")
+        await pilot.pause()
+        assert 0 < len(pane._task_nodes) < everything
+        assert all("rollback" in (pane._tasks_by_id[i].text + pane._tasks_by_id[i].id).lower() for i in pane._task_nodes)
+        await pilot.press("enter")
+        assert pane.tree.has_focus
+        assert "search: rollback" in pane.border_subtitle
+
+
+async def test_timeline_keys_set_step_states(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        timeline = pilot.app.query_one(TimelinePane)
+        await pilot.press("1")
+        table = timeline.table
+        table.move_cursor(row=table.get_row_index("deploy-backend"))
+        await pilot.press("s")
+        await pilot.pause()
+        assert session.event_marks()["deploy-backend"] == "in_progress"
+        await pilot.press("d")
+        await pilot.pause()
+        assert session.event_marks()["deploy-backend"] == "done"
+        state_cell = table.get_cell("deploy-backend", "state").plain
+        assert state_cell == "done"
+        assert table.get_cell("security-scan", "state").plain == "▲ LATE"  # T-24h, never done
+
+
+async def test_narrow_terminal_folds_panes_into_tabs(session):
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        assert pilot.app.screen.has_class("-narrow")
+        tabs = pilot.app.query_one(Tabs)
+        assert tabs.display
+        assert pilot.app.query_one("#timeline").display and not pilot.app.query_one("#checklist").display
+        await pilot.press("2")
+        assert pilot.app.query_one("#checklist").display and not pilot.app.query_one("#timeline").display
+        assert tabs.active == "tab-checklist"
+        await pilot.resize_terminal(200, 60)
+        await pilot.pause()
+        assert pilot.app.screen.has_class("-xwide")
+        assert all(pilot.app.query_one(f"#{name}").display for name in ("timeline", "checklist", "owners", "probes"))
+
+
+async def test_item_text_is_shown_literally(tmp_path):
+    checklist = tmp_path / "hostile.md"
+    checklist.write_text("# Hostile\n\n- [ ] [bold red]not bold[/] \x1b[31mred\x1b[0m \x07bell\n", encoding="utf-8")
+    live = start_session(checklist, tmp_path / "s.toml")
+    try:
+        async with make_app(live).run_test(size=(200, 60)) as pilot:
+            pane = pilot.app.query_one(ChecklistPane)
+            (label,) = [node.label for node in pane._task_nodes.values()]
+            assert "[bold red]not bold[/]" in label.plain
+            assert "\x1b" not in label.plain and "␛[31mred" in label.plain and "␇bell" in label.plain
+            assert not any(span.style and "bold red" in str(span.style) for span in label.spans)
+    finally:
+        live.close()
+
+
+async def test_another_cockpits_entry_shows_up(session, plan_copy):
+    other = LiveSession.resume(session.path, actor="bob")
+    try:
+        async with make_app(session, poll_interval=0.05).run_test(size=(200, 60)) as pilot:
+            pane = pilot.app.query_one(ChecklistPane)
+            other.toggle("deploy-frontend")
+            for _ in range(40):
+                await pilot.pause(0.05)
+                if task_line(pane, "deploy-frontend").startswith("[x]"):
+                    break
+            assert task_line(pane, "deploy-frontend").startswith("[x]")
+            assert pane.view.marks["deploy-frontend"].actor == "bob"
+    finally:
+        other.close()
+
+
+async def test_note_on_an_item_via_the_prompt(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("2")
+        pane = pilot.app.query_one(ChecklistPane)
+        pane.tree.move_cursor(pane._task_nodes["run-migrations"])
+        await pilot.press("n")
+        await pilot.press(*"took 4 min")
+        await pilot.press("enter")
+        await pilot.pause()
+        (entry,) = journal(session)
+        assert (entry["kind"], entry["target"], entry["payload"]["text"]) == ("note", "run-migrations", "took 4 min")
+        assert "✎1" in task_line(pane, "run-migrations")
+
+
+async def test_every_action_is_in_the_command_palette(session):
+    app = make_app(session)
+    async with app.run_test(size=(200, 60)):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+    for expected in ("Show Timeline", "Show Checklist", "Search checklist", "Note", "Hand over",
+                     "Toggle light/dark", "Show rollback steps", "Done: Deploy backend", "Quit"):
+        assert expected in titles
