@@ -36,7 +36,7 @@ def plan_copy(tmp_path: Path) -> Path:
 def start_session(plan_path: Path, session_path: Path, actor: str = "alice") -> LiveSession:
     plan, problems = load_plan(plan_path, env={})
     assert plan is not None and not problems, problems
-    return LiveSession.start(plan, session_path, t0=T0, actor=actor)
+    return LiveSession.start(plan, session_path, t0=T0, actor=actor, clock=lambda: NOW)
 
 
 @pytest.fixture

@@ -35,8 +35,9 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
 
 
 class LiveSession:
-    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None):
+    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None, clock=None):
         self.file = file
+        self.clock = clock  # None: the store stamps entries with the wall clock; tests pass a fixed one
         self.plan = plan
         self.path = Path(file.path)
         self.actor = file.actor
@@ -46,11 +47,17 @@ class LiveSession:
             self._builder.apply(entry)
         self.state: SessionState = self._builder.snapshot()
         self._checked = checked_ids(plan.tasks, self.state.marks())
+        self._listeners: list = []
+
+    def subscribe(self, listener) -> None:
+        """`listener(entries)` is called with every batch of entries read back from the file, whoever wrote them."""
+        self._listeners.append(listener)
 
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def start(cls, plan: Plan, path: str | os.PathLike, *, t0: datetime, actor: str | None = None) -> "LiveSession":
+    def start(cls, plan: Plan, path: str | os.PathLike, *, t0: datetime, actor: str | None = None,
+              clock=None) -> "LiveSession":
         actor = resolve_actor(actor)
         path = Path(path)
         try:
@@ -61,7 +68,7 @@ class LiveSession:
         except OSError as error:
             raise SessionOpenError(f"cannot create {path}: {error.strerror or error}",
                                    "choose a writable place with --session FILE") from None
-        return cls(file, plan)
+        return cls(file, plan, clock=clock)
 
     @classmethod
     def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None) -> "LiveSession":
@@ -112,6 +119,8 @@ class LiveSession:
                 self._builder.apply(entry)
             self.state = self._builder.snapshot()
             self._checked = checked_ids(self.plan.tasks, self.state.marks())
+            for listener in self._listeners:
+                listener(entries)
         return entries
 
     def poll(self) -> list:
@@ -121,7 +130,7 @@ class LiveSession:
     # ------------------------------------------------------------------ actions (each returns the entries read back)
 
     def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:
-        self.file.append(kind, target, payload)
+        self.file.append(kind, target, payload, at=self.clock() if self.clock else None)
         return self._absorb()
 
     def toggle(self, item_id: str) -> list:

@@ -60,7 +60,7 @@ class LaunchpadApp(App):
         Binding("h", "handoff", "Hand over"),
         Binding("w", "save", "Save copy", show=False),
         Binding("t", "toggle_theme", "Theme"),
-        Binding("a", "acknowledge", "Ack trigger", show=False),
+        Binding("a", "acknowledge", "Ack trigger"),
         Binding("q", "quit", "Quit"),
     ]
 
@@ -77,6 +77,13 @@ class LaunchpadApp(App):
         self._seen_late: set[str] = set()
 
     # ------------------------------------------------------------------ layout
+
+    def get_default_screen(self) -> Screen:
+        """The screen starts with its width class (-narrow/-wide/-xwide) already set, so the first resize
+        does not restyle every widget a second time before the first frame."""
+        width = self.size.width
+        name = next(name for limit, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= limit)
+        return Screen(id="_default", classes=name)
 
     def compose(self) -> ComposeResult:
         yield LaunchHeader(id="header")
@@ -100,15 +107,53 @@ class LaunchpadApp(App):
         self.title = self.plan.name
         self.sub_title = str(self.session.path)
         self.refresh_all()
+        self.session.subscribe(self.record)
         for entry in self.session.state.last_entries:
-            self.query_one(ActivityPane).add(self._activity_line(entry))
+            self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
         for notice in self.notices:
             self.notify(printable(notice), severity="warning", timeout=10)
         self.set_interval(1.0, self.tick)
         self.set_interval(self.poll_interval, self.poll_session)
-        self.query_one(TimelinePane).query_one("DataTable").focus()
+        self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
         if self.probes is not None:
-            self.probes.attach(self)
+            from launchpad.shell.probes import LEADERSHIP_RETRY_SECONDS
+
+            self._dirty_probes: dict = {}
+            # Probes start once the first frame is on screen: the cockpit shows at once, panels fill in.
+            self.call_after_refresh(self.probes.start, self)
+            self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
+            self.set_interval(0.25, self._flush_probes)
+
+    async def on_unmount(self) -> None:
+        if self.probes is not None:
+            await self.probes.stop()
+
+    # ------------------------------------------------------------------ probe sink (called by ProbeRuntime)
+
+    def show_probe(self, name: str, status) -> None:
+        """Probe results arrive as fast as the probes run; panels redraw at most four times a second."""
+        self._dirty_probes[name] = status
+
+    def _flush_probes(self) -> None:
+        if not self._dirty_probes:
+            return
+        dirty, self._dirty_probes = self._dirty_probes, {}
+        pane = self.cockpit.query_one(ProbesPane)
+        for name, status in dirty.items():
+            pane.show(name, status)
+
+    def show_trigger(self, state) -> None:
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+        self.cockpit.query_one(TriggerBanner).update_state(state)
+
+    def notice(self, text: str, severity: str = "information") -> None:
+        self.notify(printable(text), severity=severity, timeout=8)
+
+    @property
+    def cockpit(self) -> Screen:
+        """The cockpit screen, even while a prompt or the command palette is on top of it."""
+        return self.screen_stack[0]
 
     @property
     def colors(self) -> dict[str, str]:
@@ -139,7 +184,7 @@ class LaunchpadApp(App):
         )
 
     def refresh_all(self) -> None:
-        self.query_one(ChecklistPane).show(self.checklist_view(), self.colors)
+        self.cockpit.query_one(ChecklistPane).show(self.checklist_view(), self.colors)
         self.tick()
 
     def tick(self) -> None:
@@ -148,14 +193,14 @@ class LaunchpadApp(App):
         t_clock = self.session.t_clock(now)
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
-        self.query_one(LaunchHeader).show(
+        self.cockpit.query_one(LaunchHeader).show(
             name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors,
         )
         marks = self.session.event_marks()
-        self.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors)
-        self.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
+        self.cockpit.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors)
+        self.cockpit.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
         self._ring_for_new_late(t_clock, marks)
 
     def _owner_rows(self, t_clock: float, checked: set[str], marks: dict[str, str]) -> list[dict]:
@@ -172,7 +217,7 @@ class LaunchpadApp(App):
             nxt = upcoming[0] if upcoming else None
             rows.append({
                 "key": role_id, "role": title, "person": person, "contact": contact,
-                "open": len(open_items), "total": tally.total if tally else 0,
+                "open": len(open_items), "total": tally.total if tally else 0, "open_items": open_items,
                 "next": nxt.event if nxt else None, "late": bool(nxt and nxt.state == LATE),
             })
         return rows
@@ -197,38 +242,35 @@ class LaunchpadApp(App):
 
     # ------------------------------------------------------------------ journal
 
+    QUIET_KINDS = ("probe", "trigger", "ack")  # shown in the probe panels and the banner, not as toasts
+
     def record(self, entries) -> None:
-        """Show entries that are now on disk: in the activity log, and by re-rendering what they change."""
-        pane = self.query_one(ActivityPane)
+        """Entries now on disk (ours, another cockpit's, a script's, the probes'): log them, redraw what they
+        change, and tell the room about what other people did."""
+        pane = self.cockpit.query_one(ActivityPane)
         for entry in entries:
             pane.add(self._activity_line(entry))
-        self.refresh_all()
+            if entry.actor != self.session.actor and entry.kind not in self.QUIET_KINDS:
+                self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
+        if any(entry.kind not in self.QUIET_KINDS for entry in entries):
+            self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
 
     def poll_session(self) -> None:
         """Pick up what other cockpits and scripts wrote to the same session file."""
         try:
-            entries = self.session.poll()
+            self.session.poll()
         except Exception as error:  # a vanished or unreadable file must not stop the cockpit
             self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
-            return
-        if not entries:
-            return
-        self.record(entries)
-        for entry in entries:
-            if entry.actor != self.session.actor:
-                self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
 
     def _write(self, action: Callable, *args) -> None:
-        """Run one journal action; on a failed write say so and change nothing on screen."""
+        """Run one journal action; what it wrote reaches the screen through `record` once it is on disk.
+        On a failed write say so and change nothing."""
         try:
-            entries = action(*args)
+            action(*args)
         except Exception as error:
             self.bell()
             self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
                         severity="error", timeout=15)
-            return
-        if entries:
-            self.record(entries)
 
     @on(ChecklistTree.ToggleRequested)
     def _toggle(self, message: ChecklistTree.ToggleRequested) -> None:
@@ -242,12 +284,12 @@ class LaunchpadApp(App):
 
     def action_show_pane(self, name: str) -> None:
         self.active_pane = name
-        for pane in self.query(".pane"):
+        for pane in self.cockpit.query(".pane"):
             pane.set_class(pane.id == name, "-active")
-        tabs = self.query_one(Tabs)
+        tabs = self.cockpit.query_one(Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
-        pane = self.query_one(f"#{name}")
+        pane = self.cockpit.query_one(f"#{name}")
         focusable = [widget for widget in pane.query("*") if widget.focusable and widget.display]
         if focusable:
             focusable[0].focus()
@@ -259,8 +301,8 @@ class LaunchpadApp(App):
             self.action_show_pane(name)
 
     def action_note(self) -> None:
-        task = self.query_one(ChecklistPane).highlighted_task() if self.active_pane == "checklist" or \
-            self.query_one(ChecklistPane).has_focus_within else None
+        task = self.cockpit.query_one(ChecklistPane).highlighted_task() if self.active_pane == "checklist" or \
+            self.cockpit.query_one(ChecklistPane).has_focus_within else None
         target = task.id if task else ""
         title = f"Note on #{task.id}: {task.text}" if task else "Note on the launch"
 
@@ -289,23 +331,51 @@ class LaunchpadApp(App):
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
         self.refresh_all()
-        self.query_one(ChecklistPane)._relabel()
+        self.cockpit.query_one(ChecklistPane)._relabel()
 
     def action_filter_owner(self, owner: str | None) -> None:
         self.action_show_pane("checklist")
-        self.query_one(ChecklistPane).set_owner_filter(owner)
+        self.cockpit.query_one(ChecklistPane).set_owner_filter(owner)
 
     def action_search(self) -> None:
         self.action_show_pane("checklist")
-        self.query_one(ChecklistPane).action_search()
+        self.cockpit.query_one(ChecklistPane).action_search()
 
     def action_reveal_section(self, section: tuple[str, ...]) -> None:
         self.action_show_pane("checklist")
-        self.query_one(ChecklistPane).reveal_section(section)
+        self.cockpit.query_one(ChecklistPane).reveal_section(section)
 
     def action_acknowledge(self) -> None:
-        if self.probes is not None:
-            self.probes.acknowledge(self)
+        if self.probes is None:
+            return
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+        if not self.cockpit.query_one(TriggerBanner).acknowledge():
+            self.notify("No trigger is firing.", timeout=3)
+
+    def on_trigger_banner_raised(self, message) -> None:
+        """A rollback trigger fired: ring the bell (tmux flags the window), say it, show the rollback steps."""
+        state = message.state
+        self.bell()
+        self.notify(printable(state.message), title=f"Rollback trigger: {printable(state.trigger)}",
+                    severity="error", timeout=30)
+        if self.plan.rollback_section:
+            self.cockpit.query_one(ChecklistPane).reveal_section(self.plan.rollback_section)
+            if self.screen.has_class("-narrow"):
+                self.action_show_pane("checklist")
+
+    def on_trigger_banner_acknowledged(self, message) -> None:
+        self.probes.acknowledge(message.states)
+        names = ", ".join(printable(state.trigger) for state in message.states)
+        self.notify(f"Acknowledged: {names}", timeout=4)
+
+    def action_demo_mode(self, mode: str) -> None:
+        try:
+            self.probes.set_demo_mode(mode)
+        except Exception as error:
+            self.notify(f"Demo service: {printable(str(error))}", severity="error")
+            return
+        self.notify(f"Demo service is now {mode}", timeout=4)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette, including those without a key."""
@@ -318,7 +388,7 @@ class LaunchpadApp(App):
         yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)
         yield SystemCommand("Toggle light/dark", "Switch between the dark and the projector theme (t)", self.action_toggle_theme)
         yield SystemCommand("Clear checklist filters", "Show every item again", lambda: self.action_filter_owner(None))
-        pane = self.query_one(ChecklistPane)
+        pane = self.cockpit.query_one(ChecklistPane)
         names = self._owner_names()
         for owner in pane.owner_choices():
             yield SystemCommand(f"Filter checklist: {printable(names.get(owner, owner))}",
@@ -331,4 +401,9 @@ class LaunchpadApp(App):
             yield SystemCommand("Show rollback steps", "Bring the plan's rollback section forward",
                                 lambda: self.action_reveal_section(self.plan.rollback_section))
         if self.probes is not None:
-            yield from self.probes.commands(self)
+            yield SystemCommand("Acknowledge trigger", "Acknowledge the firing rollback triggers (a)", self.action_acknowledge)
+            explain = {"healthy": "restore it", "slow": "answers take over 3 s", "failing": "40% of answers are 5xx",
+                       "down": "health checks answer 503"}
+            for mode in self.probes.demo_modes:
+                yield SystemCommand(f"Demo service: {mode}", f"Make the demo service {mode}: {explain.get(mode, '')}",
+                                    lambda m=mode: self.action_demo_mode(m))

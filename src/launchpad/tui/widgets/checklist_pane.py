@@ -239,7 +239,8 @@ class ChecklistPane(Vertical):
             if key[0] == "section" and key[2] == tuple(section_path):
                 node.expand()
                 self.tree.move_cursor(node)
-                self.tree.scroll_to_node(node, animate=False)
+                # after the expand has been laid out, put the section at the top with its steps below it
+                self.call_after_refresh(lambda: self.tree.scroll_to(y=node.line, animate=False))
                 return True
         return False
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.containers import Vertical
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_offset
@@ -12,6 +13,10 @@ from launchpad.core.offsets import format_offset
 
 class OwnersPane(Vertical):
     BORDER_TITLE = "Owners"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._rows: dict[str, dict] = {}
 
     def compose(self):
         table = DataTable(id="owners-table", cursor_type="row")
@@ -21,12 +26,15 @@ class OwnersPane(Vertical):
         table.add_column("Next step", key="next")
         table.add_column("Contact", key="contact")
         yield table
+        yield Static(id="owner-detail", classes="detail")
 
     def show(self, rows: list[dict], colors: dict[str, str]) -> None:
-        """rows: role, person, contact, open (int), total (int), next (Event or None), late (bool)."""
+        """rows: key, role, person, contact, open (int), total (int), open_items ([Task]), next (Event|None), late."""
+        self.palette = colors
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
+        self._rows = {row["key"]: row for row in rows}
         for row in rows:
             owes = Text(f"{row['open']} open" if row["total"] else "—",
                         style=f"bold {colors['warning']}" if row["open"] else "dim")
@@ -39,3 +47,31 @@ class OwnersPane(Vertical):
                           owes, nxt, Text(printable(row["contact"] or "—"), style="dim"), key=row["key"])
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted)
+    def _on_highlight(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted role in full: how to reach them and the first things they still owe."""
+        table = self.query_one(DataTable)
+        detail = self.query_one("#owner-detail", Static)
+        if not table.row_count:
+            detail.update("")
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        row = self._rows.get(key)
+        if row is None:
+            return
+        text = Text(no_wrap=False)
+        text.append(printable(row["role"]), style="bold")
+        text.append(f" · {printable(row['person'] or 'nobody named')}")
+        if row["contact"]:
+            text.append(f" · {printable(row['contact'])}", style=self.palette["accent"])
+        items = row.get("open_items", [])
+        if items:
+            shown = ", ".join(f"#{task.id} {printable(task.text)}" for task in items[:3])
+            more = f" (+{len(items) - 3} more)" if len(items) > 3 else ""
+            text.append(f"\nowes: {shown}{more}", style="dim")
+        detail.update(text)

@@ -1,0 +1,69 @@
+"""Process start to the first complete cockpit frame (bundled plan), against a bare Textual app with a
+Header and a Footer started the same way, in the same run. Target: ratio <= 1.3x.
+
+Both run as child processes on a pseudo-terminal (as in a terminal or tmux), interleaved, many rounds;
+the figure is the median wall time from spawn to the moment the child's first complete frame has been
+drawn (each child stamps that moment, then exits; shutdown is not counted).
+
+    python bench/bench_startup.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pty
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TARGET = 1.3
+
+
+def run_once(which: str) -> float:
+    master, slave = pty.openpty()
+    env = dict(os.environ, TERM="xterm-256color", COLUMNS="200", LINES="60")
+    with tempfile.TemporaryDirectory() as session_dir:
+        stamp = Path(session_dir) / "first-frame"
+        env["LAUNCHPAD_BENCH_STAMP"] = str(stamp)
+        start = time.time()
+        child = subprocess.Popen([sys.executable, str(HERE / "startup_child.py"), which, session_dir],
+                                 stdin=slave, stdout=slave, stderr=slave, env=env, cwd=session_dir)
+        os.close(slave)
+        # Drain the terminal output so the child never blocks on a full pty buffer.
+        while child.poll() is None:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
+        child.wait()
+        elapsed = float(stamp.read_text()) - start if stamp.exists() else float("nan")
+    os.close(master)
+    if child.returncode != 0:
+        raise SystemExit(f"{which} child failed with exit code {child.returncode}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+    run_once("bare"), run_once("cockpit")  # warm the file cache and byte-code
+    cockpit, bare = [], []
+    for _ in range(args.rounds):
+        bare.append(run_once("bare"))
+        cockpit.append(run_once("cockpit"))
+    c, b = statistics.median(cockpit), statistics.median(bare)
+    ratio = c / b
+    print(f"startup to first complete frame, {args.rounds} rounds, median:")
+    print(f"  cockpit (bundled plan): {c * 1000:7.1f} ms")
+    print(f"  baseline bare Textual app (Header + Footer): {b * 1000:7.1f} ms")
+    print(f"  ratio {ratio:.2f}x   target <= {TARGET}x   {'MET' if ratio <= TARGET else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

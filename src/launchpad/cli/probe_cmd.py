@@ -1,0 +1,171 @@
+"""`launchpad probe PLAN [--once | --duration SECONDS] [--json]`: the plan's probes and triggers for scripts and CI.
+
+Exit 0 when every probe is healthy and no trigger fired, 1 when any probe is unhealthy or a trigger fired,
+2 on a plan error. Header values never appear in any output: only the engine ever resolves them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from typing import TextIO
+
+from launchpad.core.literal import one_line, printable
+from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.problems import Problem
+from launchpad.core.triggers import TriggerState, millis
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("plan", metavar="PLAN", help="a .toml launch plan with [[probe]] tables")
+    how_long = parser.add_mutually_exclusive_group()
+    how_long.add_argument("--once", action="store_true", help="one attempt per probe, then exit (for CI gates)")
+    how_long.add_argument("--duration", type=float, metavar="SECONDS", help="probe on schedule for SECONDS, then exit")
+    parser.add_argument("--json", action="store_true", help="JSON lines: one per attempt and one per trigger state change")
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Reporter:
+    """Prints attempts and trigger changes as they happen; remembers whether any trigger fired."""
+
+    def __init__(self, out: TextIO, *, as_json: bool, live: bool):
+        self.out = out
+        self.as_json = as_json
+        self.live = live
+        self.fired: list[TriggerState] = []
+        self.broken = False
+
+    def _write(self, line: str) -> None:
+        if self.broken:
+            return
+        try:
+            self.out.write(line + "\n")
+            self.out.flush()
+        except BrokenPipeError:  # `launchpad probe ... | head`: the reader left; keep quiet from now on
+            self.broken = True
+
+    def attempt(self, attempt: Attempt) -> None:
+        if self.as_json:
+            error = None if attempt.ok else {"kind": attempt.error_kind, "message": attempt.error_message}
+            latency = None if attempt.latency_ms is None else round(attempt.latency_ms, 1)
+            record = {"probe": attempt.probe, "at": _iso(attempt.at), "ok": attempt.ok, "status": attempt.status,
+                      "latency_ms": latency, "error": error}
+            self._write(json.dumps(record, ensure_ascii=False))
+        elif self.live:
+            figure = millis(attempt.latency_ms) if attempt.latency_ms is not None else "-"
+            state = "UP" if attempt.ok else "DOWN"
+            detail = "" if attempt.ok else "  " + one_line(attempt.describe_error() or "", 120)
+            status = attempt.status if attempt.status is not None else "-"
+            self._write(f"{attempt.at.astimezone(timezone.utc):%H:%M:%S}  {printable(attempt.probe)}  {state}  {status}  {figure}{detail}")
+
+    def trigger(self, trigger: str, probe: str, state: TriggerState) -> None:
+        if state.firing:
+            self.fired.append(state)
+        moment = state.since or datetime.now(timezone.utc)
+        if self.as_json:
+            record = {"trigger": trigger, "probe": probe, "at": _iso(moment), "state": state.state,
+                      "value": state.value, "message": state.message}
+            self._write(json.dumps(record, ensure_ascii=False))
+        elif self.live or state.firing:
+            self._write(f"{moment:%H:%M:%S}  TRIGGER {printable(trigger)} [{printable(probe)}] {state.state}: {one_line(state.message, 160)}")
+
+
+def _table(statuses: dict[str, ProbeStatus], triggers: dict[tuple[str, str], TriggerState]) -> str:
+    header = ("PROBE", "STATE", "STATUS", "LATENCY", "P50", "P95", "ERRORS", "LAST ERROR")
+    rows = [header]
+    for status in statuses.values():
+        last = status.last_attempt
+        rows.append((
+            printable(status.name),
+            status.state,
+            str(last.status) if last and last.status is not None else "-",
+            millis(last.latency_ms) if last and last.latency_ms is not None else "-",
+            millis(status.p50) if status.p50 is not None else "-",
+            millis(status.p95) if status.p95 is not None else "-",
+            f"{status.error_rate * 100:.0f}%" if status.error_rate is not None else "-",
+            one_line(status.last_error, 70) if status.last_error and status.state == "DOWN" else "",
+        ))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    for state in triggers.values():
+        if state.state in ("firing", "pending"):
+            lines.append(f"TRIGGER {printable(state.trigger)} [{printable(state.probe)}] {state.state}: {one_line(state.message, 160)}")
+    return "\n".join(line.rstrip() for line in lines)
+
+
+async def _drive(engine, once: bool, duration: float | None) -> None:
+    if once:
+        await engine.run_once()
+        return
+    task = asyncio.ensure_future(engine.run())
+    try:
+        await asyncio.wait({task}, timeout=duration)
+        if task.done():
+            task.result()  # surface an engine crash instead of hiding it
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+def _fail(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
+    return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from launchpad.core.plan import load_plan  # lazily: `--help` stays fast
+
+    plan, problems = load_plan(args.plan)
+    if plan is None or problems:
+        return _fail(problems or [Problem(args.plan, None, "the plan cannot be loaded")])
+    if not plan.probes:
+        return _fail([Problem(plan.path, None, "the plan has no [[probe]] tables",
+                              'add one: [[probe]] with name = "api" and url = "https://api.example.com/health"')])
+    if args.duration is not None and not args.duration > 0:
+        return _fail([Problem(args.plan, None, f"--duration {args.duration:g} must be more than 0 seconds", "e.g. --duration 60")])
+
+    from launchpad.engine.demo_service import DemoPortBusy, DemoService
+    from launchpad.engine.probe_engine import ProbeEngine
+
+    demo = None
+    if plan.demo is not None:
+        demo = DemoService(plan.demo)
+        try:
+            demo.start()
+        except OSError as error:
+            hint = "stop the other program or set another `port` in [demo]" if isinstance(error, DemoPortBusy) else "check [demo] host and port"
+            return _fail([Problem(plan.path, None, f"cannot start the demo service: {error}", hint)])
+
+    reporter = Reporter(sys.stdout, as_json=args.json, live=not args.once)
+    engine = ProbeEngine(
+        plan.probes, plan.triggers, env=os.environ, t0=datetime.now(timezone.utc),
+        on_attempt=reporter.attempt, on_trigger=reporter.trigger,
+    )
+    interrupted = False
+    try:
+        asyncio.run(_drive(engine, args.once, args.duration))
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if demo is not None:
+            demo.stop()
+
+    statuses = engine.statuses()
+    if reporter.broken:
+        sys.stdout = open(os.devnull, "w")  # no "Exception ignored ... BrokenPipeError" at exit
+    elif not args.json:
+        print(_table(statuses, engine.trigger_states()))
+        if interrupted:
+            print("interrupted", file=sys.stderr)
+    unhealthy = any(status.state != "UP" for status in statuses.values())
+    return 1 if unhealthy or reporter.fired else 0

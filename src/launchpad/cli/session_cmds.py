@@ -1,0 +1,299 @@
+"""`launchpad mark | note | status | handoff`: the session file from scripts (a deploy pipeline ticks its item).
+
+Every command checks everything it can BEFORE writing, so an unknown ID or an unreadable file exits 1 with
+the session file untouched. The lead's cli/main.py registers these four pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from datetime import datetime, timezone
+from typing import Any
+
+from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
+from launchpad.core.problems import LoadError, Problem, did_you_mean
+from launchpad.store.actor import resolve_actor
+
+LAST_SHOWN = 10
+
+
+def _load_plan(path: str):
+    """The plan a session was started from; a seam so tests can hand in a stand-in plan."""
+    from launchpad.core.plan import load_plan
+
+    return load_plan(path)
+
+
+def _safe(text: Any) -> str:
+    """Journal text is data from other people: show control characters (ESC, BEL ...) escaped, never raw."""
+    return "".join(
+        ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else repr(ch)[1:-1] for ch in str(text)
+    )
+
+
+def _error(command: str, *lines: str) -> int:
+    for line in lines:
+        print(f"launchpad {command}: {_safe(line)}" if line and not line.startswith(" ") else _safe(line), file=sys.stderr)
+    return 1
+
+
+def _problems(command: str, error: LoadError) -> int:
+    return _error(command, *[problem.format() for problem in error.problems])
+
+
+def _add_actor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
+
+
+def _plan_or_problem(header) -> tuple[Any, list[Problem]]:
+    try:
+        plan, problems = _load_plan(header.plan)
+    except ImportError as error:  # a broken install should read as a message, not a traceback
+        return None, [Problem(header.plan, None, f"cannot load plans: {error}")]
+    return plan, list(problems)
+
+
+def _plan_changed_warning(command: str, header, plan) -> None:
+    if plan is not None and plan.sha256 != header.plan_sha256:
+        print(f"launchpad {command}: warning: the plan {_safe(header.plan)} changed since the session began "
+              "(sha256 differs); item IDs are checked against the plan as it is now", file=sys.stderr)
+
+
+# --------------------------------------------------------------------------- mark
+
+
+def add_mark_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    parser.add_argument("item_id", metavar="ITEM_ID", help="the checklist item's ID (see `launchpad status`)")
+    parser.add_argument("--undo", action="store_true", help="untick the item instead")
+    parser.add_argument("--note", metavar="TEXT", default="", help="a note recorded with the mark")
+    _add_actor(parser)
+
+
+def run_mark(args: argparse.Namespace) -> int:
+    from launchpad.store.session_file import open_for_append
+
+    try:
+        session = open_for_append(args.session, actor=resolve_actor(args.actor))
+    except LoadError as error:
+        return _problems("mark", error)
+    with session:
+        plan, problems = _plan_or_problem(session.header)
+        if plan is None:
+            return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
+                          *[problem.format() for problem in problems])
+        if plan.task(args.item_id) is None:
+            hint = did_you_mean(args.item_id, [task.id for task in plan.tasks]) or "list the IDs with `launchpad status SESSION`"
+            return _error("mark", f"unknown item ID `{args.item_id}` in plan {plan.path}; nothing written", f"    hint: {hint}")
+        _plan_changed_warning("mark", session.header, plan)
+        kind = "uncheck" if args.undo else "check"
+        payload = {"note": args.note} if args.note else None
+        try:
+            entry = session.append(kind, args.item_id, payload)
+        except (OSError, LoadError, ValueError) as error:
+            return _error("mark", f"{session.path}: could not write the entry: {error}")
+        print(f"#{entry.seq} {entry.kind} {_safe(entry.target)} by {_safe(entry.actor)} at {format_utc(entry.at)}")
+        return 0
+
+
+# --------------------------------------------------------------------------- note
+
+
+def add_note_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    parser.add_argument("text", metavar="TEXT", help="the note")
+    parser.add_argument("--item", metavar="ITEM_ID", default="", help="attach it to an item or event (default: the launch)")
+    _add_actor(parser)
+
+
+def run_note(args: argparse.Namespace) -> int:
+    from launchpad.store.session_file import open_for_append
+
+    text = args.text.strip()
+    if not text:
+        return _error("note", "the note is empty; nothing written", '    hint: launchpad note SESSION "what happened"')
+    try:
+        session = open_for_append(args.session, actor=resolve_actor(args.actor))
+    except LoadError as error:
+        return _problems("note", error)
+    with session:
+        if args.item:
+            plan, problems = _plan_or_problem(session.header)
+            if plan is None:
+                return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
+                              *[problem.format() for problem in problems])
+            known = [task.id for task in plan.tasks] + [event.id for event in plan.events]
+            if args.item not in known:
+                hint = did_you_mean(args.item, known) or "list the IDs with `launchpad status SESSION`"
+                return _error("note", f"unknown item ID `{args.item}` in plan {plan.path}; nothing written", f"    hint: {hint}")
+            _plan_changed_warning("note", session.header, plan)
+        try:
+            entry = session.append("note", args.item, {"text": text})
+        except (OSError, LoadError, ValueError) as error:
+            return _error("note", f"{session.path}: could not write the entry: {error}")
+        where = args.item or "the launch"
+        print(f"#{entry.seq} note on {_safe(where)} by {_safe(entry.actor)} at {format_utc(entry.at)}")
+        return 0
+
+
+# --------------------------------------------------------------------------- handoff
+
+
+def add_handoff_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    parser.add_argument("to", metavar="TO", help="the incoming lead")
+    parser.add_argument("--note", metavar="TEXT", default="", help="a word for the incoming lead")
+    _add_actor(parser)
+
+
+def run_handoff(args: argparse.Namespace) -> int:
+    from launchpad.store.session_file import open_for_append
+
+    incoming = resolve_actor(args.to) if args.to.strip() else ""
+    if not incoming:
+        return _error("handoff", "name the incoming lead; nothing written")
+    try:
+        session = open_for_append(args.session, actor=resolve_actor(args.actor))
+    except LoadError as error:
+        return _problems("handoff", error)
+    with session:
+        try:
+            entry = session.handoff(incoming, note=getattr(args, "note", "") or "")
+        except ValueError as error:
+            return _error("handoff", f"{error}; nothing written")
+        except (OSError, LoadError) as error:
+            return _error("handoff", f"{session.path}: could not write the handoff: {error}")
+        print(f"#{entry.seq} handoff {_safe(entry.payload['from'])} -> {_safe(entry.payload['to'])} "
+              f"by {_safe(entry.actor)} at {format_utc(entry.at)}; {_safe(incoming)} leads now")
+        return 0
+
+
+# --------------------------------------------------------------------------- status
+
+
+def add_status_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def _section_name(path: tuple[str, ...] | None) -> str:
+    return " › ".join(path or ())
+
+
+def status_report(header, entries, plan, now: datetime | None = None) -> dict[str, Any]:
+    """The status JSON document: the journal's state laid over the plan (or the journal alone without one)."""
+    from launchpad.core.offsets import format_offset
+
+    state: SessionState = fold(header, entries)
+    report: dict[str, Any] = {
+        "launch": header.launch,
+        "lead": state.lead,
+        "t0": format_utc(header.t0),
+        "plan": header.plan,
+        "plan_found": plan is not None,
+        "plan_changed": bool(plan is not None and plan.sha256 != header.plan_sha256),
+        "vanished_ids": [],
+        "progress": None,
+        "sections": [],
+        "owners": [],
+        "open": [],
+        "events": [],
+        "notes": [{"target": note.target, "actor": note.actor, "at": format_utc(note.at), "text": note.text}
+                  for note in state.notes[-LAST_SHOWN:]],
+        "entry_count": state.entry_count,
+        "last_entries": [entry_as_json(entry) for entry in state.last_entries[-LAST_SHOWN:]],
+    }
+    if plan is None:
+        report["checks"] = {item: mark.checked for item, mark in state.checks.items()}
+        return report
+    from launchpad.core.progress import by_owner, by_section, checked_ids, overall
+
+    tasks = list(plan.tasks)
+    checked = checked_ids(tasks, state.marks())
+    total = overall(tasks, checked)
+    report["vanished_ids"] = plan_drift(state, [task.id for task in tasks], [event.id for event in plan.events])
+    report["progress"] = {"done": total.done, "total": total.total}
+    report["sections"] = [{"path": list(path), "done": tally.done, "total": tally.total}
+                          for path, tally in by_section(tasks, checked).items()]
+    report["owners"] = [{"role": role, "done": tally.done, "total": tally.total, "open": [task.id for task in open_tasks]}
+                        for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
+    report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
+                      for task in tasks if task.id not in checked]
+    report["events"] = [{"id": event.id, "at": format_offset(event.at), "title": event.title, "owner": event.owner,
+                         "state": state.event_state(event.id)} for event in plan.events]
+    return report
+
+
+def _print_text(report: dict[str, Any]) -> None:
+    from launchpad.core.offsets import format_clock
+
+    out = []
+    t0 = datetime.fromisoformat(report["t0"].replace("Z", "+00:00"))
+    clock = format_clock((datetime.now(timezone.utc) - t0).total_seconds())
+    out.append(f"{report['launch']}")
+    out.append(f"  lead: {report['lead']}    T-0: {report['t0']} (now {clock})")
+    out.append(f"  plan: {report['plan']}" + ("  [CHANGED since the session began]" if report["plan_changed"] else ""))
+    if report["vanished_ids"]:
+        out.append(f"  items no longer in the plan (kept in the journal): {', '.join(report['vanished_ids'])}")
+    if report["progress"] is not None:
+        progress = report["progress"]
+        out.append(f"progress: {progress['done']}/{progress['total']} done")
+        out.append("sections:")
+        for section in report["sections"]:
+            indent = "  " * len(section["path"])
+            out.append(f"{indent}{section['path'][-1]}  {section['done']}/{section['total']}")
+        if report["owners"]:
+            out.append("owners:")
+            for owner in report["owners"]:
+                line = f"  {owner['role']}  {owner['done']}/{owner['total']}"
+                if owner["open"]:
+                    line += "  open: " + ", ".join(owner["open"])
+                out.append(line)
+        out.append(f"open items ({len(report['open'])}):")
+        for item in report["open"]:
+            owner = f", owner {item['owner']}" if item["owner"] else ""
+            out.append(f"  [{item['id']}] {item['text']}  ({_section_name(tuple(item['section']))}{owner})")
+        if report["events"]:
+            out.append("events:")
+            for event in report["events"]:
+                out.append(f"  {event['at']:>9}  {event['state']:<11} {event['title']}  [{event['id']}]")
+    else:
+        out.append(f"checked per the journal: {sum(report['checks'].values())} of {len(report['checks'])} marked items")
+    if report["notes"]:
+        out.append("notes:")
+        for note in report["notes"]:
+            out.append(f"  {note['at']} {note['actor']} on {note['target'] or 'the launch'}: {note['text']}")
+    out.append(f"last entries ({report['entry_count']} in all):")
+    for entry in report["last_entries"]:
+        detail = entry["payload"].get("note") or entry["payload"].get("text") or ""
+        if entry["kind"] == "handoff":
+            detail = f"{entry['payload'].get('from')} -> {entry['payload'].get('to')}"
+        line = f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['kind']} {entry['target']}".rstrip()
+        out.append(line + (f" — {detail}" if detail else ""))
+    print(_safe("\n".join(out)))
+
+
+def run_status(args: argparse.Namespace) -> int:
+    from launchpad.store.session_file import load_session
+
+    try:
+        header, entries, load = load_session(args.session)
+    except LoadError as error:
+        return _problems("status", error)
+    for message in load.messages():
+        print(f"launchpad status: warning: {_safe(message)}", file=sys.stderr)
+    plan, problems = _plan_or_problem(header)
+    if plan is None:
+        print(f"launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
+        for problem in problems:
+            print(_safe(problem.format()), file=sys.stderr)
+    report = status_report(header, entries, plan)
+    if args.json:
+        print(json.dumps(report, indent=2))  # ASCII escapes: no raw control or C1 characters reach a terminal
+    else:
+        _print_text(report)
+    return 0

@@ -1,0 +1,179 @@
+"""markdown-it-py tuned to see the same blocks as GitHub's renderer (cmark-gfm) in checklists.
+
+markdown-it is CommonMark-compliant, but cmark-gfm's tasklist and table extensions and its
+reference-definition handling differ from it at a few edges that decide whether a line is a task.
+Each adjustment here is named after the input it fixes; the oracle tests compare to cmark-gfm.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block.paragraph import paragraph as paragraph_rule
+from markdown_it.rules_block.reference import reference as reference_rule
+from markdown_it.rules_block.state_block import StateBlock
+from markdown_it.rules_block.table import table as table_rule
+from markdown_it.token import Token
+
+# cmark-gfm matches its tasklist pattern against the WHOLE source line from column 0, which is
+# why `> - [ ] x` and `- - [ ] x` are not tasks on GitHub while `  1. [ ] x` is; the space after
+# `]` must be on the same line (`- [ ]` alone is not a task, `- [ ] ` is).
+TASK_LINE = re.compile(r"[ \t]*(?:[-+*]|[0-9]{1,9}[.)])[ \t]+\[[ xX]\][ \t\v\f]")
+BOXES = frozenset({"[ ]", "[x]", "[X]"})
+AFTER_BOX = frozenset(" \t\n\v\f")
+
+# A box with nothing after it on its line. cmark-gfm consumes the box before any paragraph opens,
+# so the item behaves like one that starts with a blank line: no paragraph for the next lines to
+# continue lazily, and closed by a following blank line. markdown-it would read "[ ]" as a
+# paragraph instead. Rewriting the box gives markdown-it the same shape:
+# - before a blank line (or the end), when the line above cannot be paragraph text that the item
+#   would have to interrupt, the box becomes spaces: an item that starts blank, closed by the blank;
+# - otherwise it becomes a thematic break (`***`, or `---` after a `*` marker so the line cannot
+#   become a break itself): no lazy continuation lines, may interrupt a paragraph, never a setext
+#   underline. Before a blank line it may run on where cmark-gfm closes it: see close_bare_items.
+_BARE_BOX = re.compile(r"^([ \t]*)([-+*]|[0-9]{1,9}[.)])([ \t]+)\[[ xX]\](?=[ \t]+$)", re.MULTILINE)
+_ITEM_OR_HEADING = re.compile(r"([ \t]*)(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)|[ \t]{0,3}#{1,6}(?:[ \t]|$)")
+
+
+def _rewrite_bare_boxes(text: str, breaks_before_blank: list[int]) -> str:
+    def rewrite(match: re.Match) -> str:
+        head = match.group(1) + match.group(2) + match.group(3)
+        as_break = head + ("---" if match.group(2) == "*" else "***")
+        line_end = text.find("\n", match.end())
+        if line_end != -1:
+            next_end = text.find("\n", line_end + 1)
+            if text[line_end + 1 : next_end if next_end != -1 else len(text)].strip(" \t"):
+                return as_break
+        start = match.start()
+        above = text[text.rfind("\n", 0, start - 1) + 1 : start - 1] if start else ""
+        if not above.strip(" \t"):
+            return head + "   "
+        item = _ITEM_OR_HEADING.match(above)
+        if item is not None and (item.group(1) is None or len(item.group(1)) >= len(match.group(1))):
+            return head + "   "
+        if line_end != -1:
+            breaks_before_blank.append(text.count("\n", 0, start))
+        return as_break
+
+    return _BARE_BOX.sub(rewrite, text)
+
+
+def prepare_source(text: str) -> tuple[str, list[str], list[int]]:
+    """(text to parse, original lines, lines of bare-box breaks before a blank: see close_bare_items).
+
+    Line ends and NULs are normalised as markdown-it does and a BOM is dropped, so line numbers
+    agree with the token maps.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\0" in text:
+        text = text.replace("\0", "\ufffd")
+    lines = text.split("\n")
+    breaks_before_blank: list[int] = []
+    if "[" in text:
+        text = _rewrite_bare_boxes(text, breaks_before_blank)
+    return text, lines, breaks_before_blank
+
+
+def close_bare_items(source: str, tokens: list[Token], breaks_before_blank: list[int]) -> str | None:
+    """The source to parse again if a bare-box item (after paragraph text) ran on past a blank line.
+
+    cmark-gfm closes such an item at the blank line. Once markdown-it has shown the line really is
+    a list item (not inside a fence or HTML block), the blank line is replaced by an empty HTML
+    comment at the marker's indentation, which ends the item and its list there. Rare: the
+    common path never parses twice.
+    """
+    suspects = set(breaks_before_blank)
+    lines_to_close: list[int] = []
+    for index, token in enumerate(tokens):
+        if token.type != "list_item_open" or not token.map or token.map[0] not in suspects:
+            continue
+        line, level = token.map[0], token.level
+        for inner in tokens[index + 1 :]:
+            if inner.type == "list_item_close" and inner.level == level:
+                break
+            if inner.map and inner.map[0] >= line + 2:
+                lines_to_close.append(line)
+                break
+    if not lines_to_close:
+        return None
+    source_lines = source.split("\n")
+    for line in lines_to_close:
+        marker_line = source_lines[line]
+        indent = marker_line[: len(marker_line) - len(marker_line.lstrip(" \t"))]
+        source_lines[line + 1] = indent + "<!-- -->"
+    return "\n".join(source_lines)
+
+
+# One parser for the process: building a MarkdownIt compiles its rule chains, which costs more
+# than parsing a checklist. maxNesting is raised from 20 so ten-deep lists still parse; it stays
+# low enough that hostile nesting cannot exhaust Python's recursion limit.
+_MARKDOWN = MarkdownIt("commonmark", {"maxNesting": 40}).enable(["table", "strikethrough"])
+# Inline parsing is done lazily (see inline_children): only headings, list items and table cells
+# are read, so the prose paragraphs of a long runbook never pay for it.
+_MARKDOWN.core.ruler.disable(["inline", "text_join"])
+
+# markdown-it tries tables before lists, so `- [ ] a | b` over `|---|---|` became a table header;
+# on GitHub a line that opens a list item or a quote is never a table's header row.
+_BLOCK_START_CHARS = frozenset("-+*>0123456789")
+_LIST_OR_QUOTE_START = re.compile(r">|(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)")
+
+
+def _table_unless_list_or_quote(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    end = state.eMarks[start_line]
+    if start < end and state.src[start] in _BLOCK_START_CHARS and _LIST_OR_QUOTE_START.match(state.src, start, end):
+        return False
+    return table_rule(state, start_line, end_line, silent)
+
+
+# cmark reads reference definitions off the front of a finished paragraph, so in
+# `[x]: /url` + `10. [ ] ten` the second line stays paragraph text (a list that does not start
+# at 1 cannot interrupt a paragraph). markdown-it consumes the definition first and then starts a
+# list there. After a definition, a line that could not interrupt a paragraph (including indented
+# code) becomes one.
+_ORDERED_START = re.compile(r"([0-9]{1,9})[.)](?:[ \t]|$)")
+_EMPTY_ITEM = re.compile(r"(?:[-+*]|[0-9]{1,9}[.)])[ \t]*$")
+
+
+def _cannot_interrupt_paragraph(state: StateBlock, line: int) -> bool:
+    start = state.bMarks[line] + state.tShift[line]
+    end = state.eMarks[line]
+    ordered = _ORDERED_START.match(state.src, start, end)
+    if ordered is not None and int(ordered.group(1)) != 1:
+        return True
+    return _EMPTY_ITEM.match(state.src, start, end) is not None
+
+
+def _reference_like_cmark(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if not reference_rule(state, start_line, end_line, silent):
+        return False
+    line = state.line
+    if silent or line >= end_line or state.isEmpty(line):
+        return True
+    indent = state.sCount[line] - state.blkIndent
+    if indent >= 4 or (indent >= 0 and _cannot_interrupt_paragraph(state, line)):
+        paragraph_rule(state, line, end_line, False)
+    return True
+
+
+_MARKDOWN.block.ruler.at("table", _table_unless_list_or_quote, {"alt": ["paragraph", "reference"]})
+_MARKDOWN.block.ruler.at("reference", _reference_like_cmark)
+
+
+def parse_blocks(source: str, env: dict) -> list[Token]:
+    """Block tokens; `inline` tokens get their children only through inline_children."""
+    return _MARKDOWN.parse(source, env)
+
+
+def inline_children(token: Token, env: dict) -> list[Token]:
+    """The inline tokens of a block's text, parsed on first use."""
+    children = token.children
+    if not children:
+        children = token.children = []
+        if token.content:
+            _MARKDOWN.inline.parse(token.content, _MARKDOWN, env, children)
+    return children

@@ -1,0 +1,208 @@
+"""A small demo service on 127.0.0.1 for the bundled plan's probes to watch.
+
+It runs a ThreadingHTTPServer in a background thread so its (deliberately slow) handlers never touch the
+cockpit's event loop. The mode can be changed in-process (`set_mode`) or over HTTP
+(`POST /_demo/mode` with body `slow`), so any cockpit, or curl, can degrade it to show a trigger firing.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import random
+import threading
+import time
+import urllib.error
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from launchpad.core.probe_config import DemoSpec
+
+MODES = ("healthy", "slow", "failing", "down")
+SERVICE_NAME = "launchpad-demo"
+FAILING_SHARE = 0.4  # share of requests answered with a 5xx in "failing" mode
+SLOW_SECONDS = (3.2, 3.8)  # "slow" sits above the seed trigger's 3 s
+
+
+# Loopback only: ignore any *_proxy variables so a corporate proxy never sees these requests.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class DemoPortBusy(OSError):
+    """The port is taken by something that is not a launchpad demo service."""
+
+
+class _DemoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, service: "DemoService"):
+        self.service = service
+        super().__init__(address, _Handler)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _DemoHTTPServer
+    server_version = "launchpad-demo/1"
+
+    def log_message(self, format, *args):  # stderr would scribble over the cockpit
+        pass
+
+    def _reply(self, status: int, payload) -> None:
+        body = json.dumps(payload).encode() if not isinstance(payload, bytes) else payload
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json" if not isinstance(payload, bytes) else "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self):
+        self.do_GET()
+
+    def do_GET(self):
+        service = self.server.service
+        path = self.path.split("?", 1)[0]
+        if path == "/_demo/mode":
+            self._reply(200, {"service": SERVICE_NAME, "mode": service.mode})
+            return
+        if path not in ("/health", "/api/orders", "/checkout", "/"):
+            self._reply(404, {"error": "not found", "path": path[:100]})
+            return
+        mode = service.mode
+        service.pause(mode)
+        if mode == "down":
+            self._reply(503, {"status": "DOWN", "reason": "maintenance"})
+        elif mode == "failing" and service.random.random() < FAILING_SHARE:
+            self._reply(502 if service.random.random() < 0.5 else 500, {"status": "ERROR", "error": "upstream failed"})
+        elif path == "/health":
+            self._reply(200, {"status": "UP", "service": SERVICE_NAME, "mode": mode, "checks": {"db": "UP", "queue": "UP"}})
+        elif path == "/api/orders":
+            self._reply(200, {"items": [{"id": 1, "total": 42.5}, {"id": 2, "total": 7.0}], "count": 2})
+        elif path == "/checkout":
+            self._reply(200, {"ok": True, "session": "demo"})
+        else:
+            self._reply(200, {"service": SERVICE_NAME, "endpoints": ["/health", "/api/orders", "/checkout"]})
+
+    def do_POST(self):
+        service = self.server.service
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(min(length, 1024)).decode("utf-8", errors="replace").strip()
+        if self.path.split("?", 1)[0] != "/_demo/mode":
+            self._reply(404, {"error": "not found"})
+            return
+        try:
+            service.set_mode(body)
+        except ValueError as error:
+            self._reply(400, {"error": str(error), "modes": list(MODES)})
+            return
+        self._reply(200, {"service": SERVICE_NAME, "mode": service.mode})
+
+
+class DemoService:
+    """start() -> "started" | "reused"; raises DemoPortBusy if another program holds the port."""
+
+    def __init__(self, spec: DemoSpec | None = None, *, seed: int | None = None):
+        self.spec = spec or DemoSpec()
+        self.random = random.Random(seed)
+        self._mode = "healthy"
+        self._lock = threading.Lock()
+        self._server: _DemoHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._port = self.spec.port
+        self.reused = False
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.spec.host}]" if ":" in self.spec.host else self.spec.host
+        return f"http://{host}:{self._port}"
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def mode(self) -> str:
+        if self.reused:
+            return self._remote_mode() or self._mode
+        return self._mode
+
+    @property
+    def running(self) -> bool:
+        return self._server is not None or self.reused
+
+    def pause(self, mode: str) -> None:
+        """Realistic jitter; "slow" pushes past the seed trigger's 3 s."""
+        if mode == "slow":
+            low, high = SLOW_SECONDS
+        else:
+            low, high = 0.005, 0.045
+        time.sleep(self.random.uniform(low, high))
+
+    def set_mode(self, mode: str) -> None:
+        mode = (mode or "").strip().lower()
+        if mode not in MODES:
+            raise ValueError(f"unknown demo mode `{mode}` (use one of {', '.join(MODES)})")
+        if self.reused:
+            self._post_mode(mode)
+        with self._lock:
+            self._mode = mode
+
+    def start(self) -> str:
+        if self.running:
+            return "reused" if self.reused else "started"
+        try:
+            server = _DemoHTTPServer((self.spec.host, self.spec.port), self)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            if self._remote_mode() is not None:
+                self.reused = True
+                return "reused"
+            raise DemoPortBusy(
+                errno.EADDRINUSE,
+                f"port {self.spec.port} on {self.spec.host} is used by another program, not a launchpad demo",
+            ) from None
+        self._server = server
+        self._port = server.server_address[1]
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="launchpad-demo", daemon=True
+        )
+        self._thread.start()
+        return "started"
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        self.reused = False
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+            self._thread = None
+
+    def __enter__(self) -> "DemoService":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- talking to a demo another launchpad started ---------------------------------------------
+
+    def _remote_mode(self) -> str | None:
+        try:
+            with _DIRECT.open(f"{self.url}/_demo/mode", timeout=1.0) as response:
+                payload = json.loads(response.read(4096))
+        except (OSError, ValueError, urllib.error.URLError):
+            return None
+        if isinstance(payload, dict) and payload.get("service") == SERVICE_NAME:
+            return str(payload.get("mode"))
+        return None
+
+    def _post_mode(self, mode: str) -> None:
+        request = urllib.request.Request(f"{self.url}/_demo/mode", data=mode.encode(), method="POST")
+        with _DIRECT.open(request, timeout=2.0):
+            pass

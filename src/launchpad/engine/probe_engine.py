@@ -1,0 +1,363 @@
+"""The probe engine: every probe on its own fixed schedule, one shared httpx client, bounded concurrency.
+
+Why it is built this way:
+- interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
+  running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
+- ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
+  per-operation, so a server dripping a byte a second would outlive them;
+- the body is streamed and cut at body_size_limit; redirects are followed by hand so each probe keeps
+  its own max_redirects and a loop is reported as such;
+- a failing callback or an unexpected exception costs one attempt, never the engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import logging
+import ssl
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Mapping
+
+import httpx
+
+from launchpad.core.conditions import ConditionFacts
+from launchpad.core.probe_config import ProbeSpec, TriggerSpec, resolve_headers, template_variables
+from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
+from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
+from launchpad.engine.classify import classify, one_line
+
+log = logging.getLogger("launchpad.engine")
+
+
+def _fail_fast_on_missing_sniffio() -> None:
+    """httpcore 1.0 runs `import sniffio` on every lock it takes; without sniffio installed, each failed
+    import searches sys.path again (measured: ~30% of a request's CPU). A None entry in sys.modules makes
+    that import fail at once, and httpcore falls back to asyncio exactly as before."""
+    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
+        sys.modules["sniffio"] = None  # type: ignore[assignment]
+
+
+_fail_fast_on_missing_sniffio()
+
+EXCERPT_CHARS = 200
+FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without delaying small plans
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Failure(Exception):
+    """A measured-bad outcome with its kind (status, condition, too_large, redirects)."""
+
+    def __init__(self, kind: str, message: str):
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class _Progress:
+    """What an attempt learned so far, so a timeout can still report status and header latency."""
+
+    __slots__ = ("status", "headers_ms", "body_bytes", "excerpt")
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.headers_ms: float | None = None
+        self.body_bytes = 0
+        self.excerpt: str | None = None
+
+
+def _status_ranges(spec: ProbeSpec) -> str:
+    return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in spec.valid_status_codes)
+
+
+def _certificate_expires_in(response: httpx.Response) -> float | None:
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return None
+    ssl_object = stream.get_extra_info("ssl_object")
+    if ssl_object is None:
+        return None
+    certificate = ssl_object.getpeercert()  # empty when verification is off: then it is unknown
+    if not certificate or "notAfter" not in certificate:
+        return None
+    return ssl.cert_time_to_seconds(certificate["notAfter"]) - time.time()
+
+
+class ProbeEngine:
+    def __init__(
+        self,
+        probes: Iterable[ProbeSpec],
+        triggers: Iterable[TriggerSpec],
+        *,
+        env: Mapping[str, str],
+        t0: datetime,
+        max_concurrency: int = 64,
+        on_attempt: Callable[[Attempt], None] | None = None,
+        on_trigger: Callable[[str, str, TriggerState], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        client: httpx.AsyncClient | None = None,
+    ):
+        self._probes = list(probes)
+        # The only place header secrets are materialised; they live in memory, never in a log.
+        self._headers = {spec.name: resolve_headers(spec, env) for spec in self._probes}
+        # Secret values per probe, so a server that echoes them back cannot leak them into a panel or log.
+        self._secrets = {
+            spec.name: sorted(
+                {env[var] for _, template in spec.headers for var in template_variables(template) if len(env.get(var, "")) >= 4},
+                key=len, reverse=True,
+            )
+            for spec in self._probes
+        }
+        self._statuses = {spec.name: ProbeStatus(spec.name) for spec in self._probes}
+        self._evaluators = make_evaluators(triggers, [spec.name for spec in self._probes], t0)
+        self._by_probe: dict[str, list[tuple[tuple[str, str], TriggerEvaluator]]] = defaultdict(list)
+        for key, evaluator in self._evaluators.items():
+            self._by_probe[key[1]].append((key, evaluator))
+        self._trigger_states = {
+            key: TriggerState(key[0], key[1], "insufficient_data", None, None, f"{key[1]}: no data yet")
+            for key in self._evaluators
+        }
+        self._max_concurrency = max(1, max_concurrency)
+        self._semaphore = asyncio.Semaphore(self._max_concurrency)
+        self._on_attempt = on_attempt
+        self._on_trigger = on_trigger
+        self._clock = clock
+        self._given_client = client
+        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._running = False
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def statuses(self) -> dict[str, ProbeStatus]:
+        return dict(self._statuses)
+
+    def status(self, name: str) -> ProbeStatus:
+        """One probe's status without copying them all (cheap inside on_attempt at 500 attempts/s)."""
+        return self._statuses[name]
+
+    def trigger_states(self) -> dict[tuple[str, str], TriggerState]:
+        return dict(self._trigger_states)
+
+    @property
+    def probes(self) -> list[ProbeSpec]:
+        return list(self._probes)
+
+    async def run(self) -> None:
+        """Probe every probe on its schedule until cancelled; cancellation closes the clients."""
+        self._running = True
+        try:
+            if not self._probes:
+                await asyncio.Event().wait()
+            spacing = min(FIRST_START_SPACING, min(spec.interval for spec in self._probes) / len(self._probes))
+            async with asyncio.TaskGroup() as group:
+                for index, spec in enumerate(self._probes):
+                    group.create_task(self._probe_loop(spec, index * spacing), name=f"probe {spec.name}")
+        finally:
+            self._running = False
+            await self.aclose()
+
+    async def run_once(self) -> list[Attempt]:
+        """One attempt per probe, all at once within the concurrency bound (for `--once`)."""
+        try:
+            return list(await asyncio.gather(*(self._attempt_and_record(spec, None) for spec in self._probes)))
+        finally:
+            if not self._running:
+                await self.aclose()
+
+    async def aclose(self) -> None:
+        clients, self._clients = self._clients, {}
+        for verify, client in clients.items():
+            if client is not self._given_client:
+                try:
+                    await client.aclose()
+                except Exception:  # closing must not mask the reason we are closing
+                    log.exception("closing the HTTP client failed")
+
+    # -- scheduling -----------------------------------------------------------------------------
+
+    async def _probe_loop(self, spec: ProbeSpec, offset: float) -> None:
+        loop = asyncio.get_running_loop()
+        scheduled = loop.time() + offset
+        while True:
+            delay = scheduled - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            try:
+                await self._attempt_and_record(spec, scheduled)
+            except Exception:  # never lose the loop to one bad attempt
+                log.exception("probe %s: attempt failed unexpectedly", spec.name)
+            scheduled += spec.interval
+            now = loop.time()
+            if now > scheduled:  # overran: skip the missed slots, keep the grid
+                missed = int((now - scheduled) // spec.interval) + 1
+                scheduled += missed * spec.interval
+
+    async def _attempt_and_record(self, spec: ProbeSpec, scheduled: float | None) -> Attempt:
+        async with self._semaphore:
+            delay_ms = None
+            if scheduled is not None:
+                delay_ms = max(0.0, (asyncio.get_running_loop().time() - scheduled) * 1000.0)
+            attempt = await self.attempt(spec, start_delay_ms=delay_ms)
+        self._record(attempt)
+        return attempt
+
+    def _record(self, attempt: Attempt) -> None:
+        self._statuses[attempt.probe] = apply_attempt(self._statuses[attempt.probe], attempt)
+        self._call(self._on_attempt, attempt)
+        evaluators = self._by_probe.get(attempt.probe)
+        if not evaluators:
+            return
+        now = self._clock()
+        for key, evaluator in evaluators:
+            try:
+                evaluator.observe(attempt)
+                state = evaluator.evaluate(now)
+            except Exception:
+                log.exception("trigger %s on %s: evaluation failed", key[0], key[1])
+                continue
+            previous = self._trigger_states.get(key)
+            self._trigger_states[key] = state
+            if previous is None or previous.state != state.state:
+                self._call(self._on_trigger, key[0], key[1], state)
+
+    @staticmethod
+    def _call(callback: Callable | None, *args) -> None:
+        if callback is None:
+            return
+        try:
+            callback(*args)
+        except Exception:  # a broken callback must not stop the probes
+            log.exception("probe engine callback failed")
+
+    # -- one attempt ----------------------------------------------------------------------------
+
+    def _client_for(self, spec: ProbeSpec) -> httpx.AsyncClient:
+        verify = spec.verify_tls
+        client = self._clients.get(verify)
+        if client is None:
+            if verify and self._given_client is not None:
+                client = self._given_client
+            else:
+                limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
+                client = httpx.AsyncClient(verify=verify, limits=limits, follow_redirects=False)
+            self._clients[verify] = client
+        return client
+
+    async def attempt(self, spec: ProbeSpec, *, start_delay_ms: float | None = None) -> Attempt:
+        """One attempt at one probe, bounded by one deadline. Never raises (except cancellation)."""
+        result = await self._attempt(spec, start_delay_ms)
+        secrets = self._secrets.get(spec.name)
+        if secrets and (result.body_excerpt or result.error_message):
+            result = replace(result, body_excerpt=self._redact(result.body_excerpt, secrets),
+                             error_message=self._redact(result.error_message, secrets))
+        return result
+
+    @staticmethod
+    def _redact(text: str | None, secrets: list[str]) -> str | None:
+        if text:
+            for secret in secrets:
+                text = text.replace(secret, "***")
+        return text
+
+    async def _attempt(self, spec: ProbeSpec, start_delay_ms: float | None) -> Attempt:
+        at = self._clock()
+        started = time.perf_counter()
+        progress = _Progress()
+
+        def elapsed_ms() -> float:
+            return (time.perf_counter() - started) * 1000.0
+
+        def failed(kind: str, message: str, latency: float | None) -> Attempt:
+            return Attempt(
+                probe=spec.name, at=at, ok=False, status=progress.status, latency_headers_ms=progress.headers_ms,
+                latency_ms=latency, error_kind=kind, error_message=one_line(message), body_excerpt=progress.excerpt,
+                start_delay_ms=start_delay_ms,
+            )
+
+        try:
+            async with asyncio.timeout(spec.timeout):
+                await self._fetch(spec, started, progress)
+        except TimeoutError:
+            if progress.status is None:
+                message = f"no response within {span(spec.timeout)}"
+            else:
+                message = f"status {progress.status} after {millis(progress.headers_ms or 0)}, body incomplete after {span(spec.timeout)} ({progress.body_bytes} bytes)"
+            return failed("timeout", message, elapsed_ms())
+        except _Failure as failure:
+            return failed(failure.kind, failure.message, elapsed_ms())
+        except httpx.TimeoutException as error:
+            kind, message = classify(error)
+            return failed(kind, message, elapsed_ms())
+        except Exception as error:
+            kind, message = classify(error)
+            # A refused connection or a failed handshake has no response time to speak of.
+            return failed(kind, message, None if kind in ("dns", "connect", "tls") and progress.status is None else elapsed_ms())
+        return Attempt(
+            probe=spec.name, at=at, ok=True, status=progress.status, latency_headers_ms=progress.headers_ms,
+            latency_ms=elapsed_ms(), body_excerpt=progress.excerpt, start_delay_ms=start_delay_ms,
+        )
+
+    async def _fetch(self, spec: ProbeSpec, started: float, progress: _Progress) -> None:
+        client = self._client_for(spec)
+        request = client.build_request(spec.method, spec.url, headers=self._headers[spec.name], timeout=spec.timeout)
+        visited = {str(request.url)}
+        redirects = 0
+        while True:
+            response = await client.send(request, stream=True, follow_redirects=False)
+            try:
+                if spec.follow_redirects and response.next_request is not None:
+                    redirects += 1
+                    following = response.next_request
+                    if redirects > spec.max_redirects:
+                        raise _Failure("redirects", f"more than {spec.max_redirects} redirects (last to {following.url})")
+                    if str(following.url) in visited:
+                        raise _Failure("redirects", f"redirect loop: {following.url} was already visited")
+                    visited.add(str(following.url))
+                    request = following
+                    continue
+                progress.status = response.status_code
+                progress.headers_ms = (time.perf_counter() - started) * 1000.0
+                body = await self._read_body(spec, response, progress)
+                certificate_expires_in = None
+                if any(c.placeholder == "[CERTIFICATE_EXPIRATION]" for c in spec.conditions):
+                    certificate_expires_in = _certificate_expires_in(response)
+            finally:
+                await response.aclose()
+            break
+        if not spec.status_is_valid(response.status_code):
+            raise _Failure("status", f"status {response.status_code} is not in {_status_ranges(spec)}")
+        if spec.conditions:
+            facts = ConditionFacts(
+                status=response.status_code,
+                response_time_ms=(time.perf_counter() - started) * 1000.0,
+                body_text=body.decode(response.encoding or "utf-8", errors="replace"),
+                certificate_expires_in_s=certificate_expires_in,
+                connected=True,
+            )
+            for condition in spec.conditions:
+                passed, seen = condition.evaluate(facts)
+                if not passed:
+                    raise _Failure("condition", f"condition `{condition.text}` failed: {seen}")
+
+    @staticmethod
+    async def _read_body(spec: ProbeSpec, response: httpx.Response, progress: _Progress) -> bytes:
+        limit = spec.body_size_limit
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise _Failure("too_large", f"body of {declared} bytes is over the {limit}-byte limit")
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            progress.body_bytes = len(body)
+            if len(body) <= EXCERPT_CHARS * 4 or progress.excerpt is None:
+                progress.excerpt = bytes(body[: EXCERPT_CHARS * 2]).decode("utf-8", errors="replace")[:EXCERPT_CHARS]
+            if len(body) > limit:
+                raise _Failure("too_large", f"body is over the {limit}-byte limit (cut after {len(body)} bytes)")
+        return bytes(body)

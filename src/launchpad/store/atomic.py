@@ -1,0 +1,54 @@
+"""Whole-file writes that either happen completely or not at all: temp file in the same directory, fsync,
+rename (or link, to create without clobbering), then fsync the directory so the rename itself is durable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+
+def fsync_dir(directory: str) -> None:
+    fd = os.open(directory or ".", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_temp(path: str, data: bytes, mode: int) -> str:
+    directory, name = os.path.split(os.path.abspath(path))
+    temp = os.path.join(directory, f".{name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        os.unlink(temp)
+        raise
+    os.close(fd)
+    return temp
+
+
+def atomic_replace(path: str, data: bytes, mode: int = 0o666) -> None:
+    """Replace (or create) `path` with `data`; readers see the old file or the new one, never a mix."""
+    temp = _write_temp(path, data, mode)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        os.unlink(temp)
+        raise
+    fsync_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def atomic_create(path: str, data: bytes, mode: int = 0o666) -> None:
+    """Create `path` with `data`, complete or not at all; FileExistsError if it exists (never overwrites)."""
+    temp = _write_temp(path, data, mode)
+    try:
+        os.link(temp, path)  # link() fails on an existing name, unlike rename()
+    finally:
+        os.unlink(temp)
+    fsync_dir(os.path.dirname(os.path.abspath(path)))

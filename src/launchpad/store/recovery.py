@@ -1,0 +1,232 @@
+"""Reading a session file's bytes: the fast path (one tomllib.loads) and the recovery path (block by block).
+
+The fast path covers every file launchpad wrote without a crash. Only when it fails does the recovery path
+split the file on entry boundaries, keep every complete entry and name the bytes it could not use ("bad
+pieces": a torn last write, or garbage) so the store can set them aside instead of deleting them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+from launchpad.core.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
+
+MARK = ENTRY_MARK.encode()
+END = ("\n" + END_LINE).encode()  # a complete block ends with this
+HEADER_END_B = HEADER_END.encode()
+_LINE_IN_ERROR = re.compile(r"\(at line (\d+), column \d+\)")
+SEQ_AT_BLOCK = re.compile(rb"\n\[\[entry\]\]\nseq = (\d+)\n")
+
+
+@dataclass(frozen=True)
+class BadPiece:
+    offset: int  # byte offset in the file
+    size: int
+    line: int  # 1-based line where the piece starts
+    reason: str
+
+
+@dataclass
+class Parsed:
+    header: Header
+    entries: list[Entry]
+    good_end: int  # byte offset just after the last usable block: where appends may continue
+    bad: list[BadPiece] = field(default_factory=list)
+    fast: bool = True  # the one-parse path worked
+
+    @property
+    def tail_only(self) -> bool:
+        """All bad bytes sit after the last good entry, so truncating to good_end repairs the file."""
+        return all(piece.offset >= self.good_end for piece in self.bad)
+
+
+class HeaderError(ValueError):
+    """The header cannot be read: there is nothing safe to recover into."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
+def _convert(raw: list) -> list[Entry]:
+    # Replace each parsed table as it is converted so its dict and key strings are freed at once: peak memory
+    # stays close to tomllib's own instead of holding both representations of 100k entries.
+    entries: list[Entry] = []
+    append = entries.append
+    for index, table in enumerate(raw):
+        append(entry_from_table(table))
+        raw[index] = None
+    return entries
+
+
+def parse_fast(data: bytes | list) -> Parsed | None:
+    """One tomllib.loads of the whole file; None when anything is off (then use parse_recovering).
+
+    Pass the bytes inside a one-element list to hand them over: they are dropped once decoded, so the
+    file is not held twice (bytes and text) while tomllib builds its document - that is most of the peak.
+    """
+    if isinstance(data, list):
+        raw_bytes = data.pop()
+    else:
+        raw_bytes = data
+    size = len(raw_bytes)
+    if not (raw_bytes.endswith(END) or raw_bytes.endswith(HEADER_END_B)):
+        return None  # the last block lacks its end line: a torn write, even if what is left parses
+    try:
+        text = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    del raw_bytes, data
+    try:
+        doc = tomllib.loads(text)
+        del text
+        header = header_from_table(doc)
+        raw = doc.pop("entry", [])
+        if not isinstance(raw, list) or set(doc) - {"session"}:
+            return None
+        entries = _convert(raw)
+    except (tomllib.TOMLDecodeError, JournalError):
+        return None
+    if any(later.seq <= earlier.seq for earlier, later in zip(entries, entries[1:])):
+        return None  # out-of-order or doubled seqs: let the careful path name them
+    return Parsed(header, entries, size)
+
+
+def _line_at(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def parse_header(data: bytes) -> tuple[Header, int]:
+    """The header and the offset where the journal starts."""
+    first = data.find(MARK)
+    region = data if first < 0 else data[:first]
+    cut = region.find(HEADER_END_B)
+    if cut >= 0:
+        region = region[: cut + len(HEADER_END_B)]
+    try:
+        doc = tomllib.loads(region.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise HeaderError(f"the session header is not UTF-8 (offset {error.start})", _line_at(data, error.start))
+    except tomllib.TOMLDecodeError as error:
+        found = _LINE_IN_ERROR.search(str(error))
+        raise HeaderError(f"the session header is not valid TOML: {_LINE_IN_ERROR.sub('', str(error)).strip()}",
+                          int(found[1]) if found else None)
+    if "entry" in doc:
+        raise HeaderError("entries appear before the end of the header")
+    try:
+        return header_from_table(doc), len(region)
+    except JournalError as error:
+        raise HeaderError(str(error))
+
+
+def parse_block(block: bytes) -> Entry:
+    """One "\\n[[entry]]\\n ... # end\\n" block; raises ValueError saying what is wrong with it."""
+    if not block.endswith(END):
+        raise ValueError("incomplete entry (no `# end` line): a write torn by a crash")
+    try:
+        doc = tomllib.loads(block.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 (byte 0x{block[error.start]:02x})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"not valid TOML: {error}") from None
+    raw = doc.get("entry")
+    if set(doc) != {"entry"} or not isinstance(raw, list) or len(raw) != 1:
+        raise ValueError("not a single [[entry]] table")
+    return entry_from_table(raw[0])
+
+
+def split_blocks(data: bytes, start: int) -> list[tuple[int, int]]:
+    """(offset, end) of every piece from `start`: text before the first entry mark, then one per block."""
+    marks = [start + match.start() for match in re.finditer(re.escape(MARK), data[start:])]
+    pieces: list[tuple[int, int]] = []
+    if not marks:
+        return [(start, len(data))] if start < len(data) else []
+    if marks[0] > start:
+        pieces.append((start, marks[0]))
+    for begin, end in zip(marks, marks[1:] + [len(data)]):
+        # A block ends at its first end line: anything after it and before the next mark is a stray piece.
+        close = data.find(END, begin, end)
+        if close < 0 or close + len(END) == end:
+            pieces.append((begin, end))
+        else:
+            pieces.append((begin, close + len(END)))
+            pieces.append((close + len(END), end))
+    return pieces
+
+
+def parse_recovering(data: bytes) -> Parsed:
+    """Every usable entry, and the bad pieces with line and size. Raises HeaderError if the header is unusable."""
+    header, journal_start = parse_header(data)
+    pieces = split_blocks(data, journal_start)
+    # The common failure is one torn last write: try everything before it in one parse first.
+    if len(pieces) >= 2 and data[journal_start:pieces[-1][0]].endswith(END) and data[pieces[0][0]:].startswith(MARK):
+        try:
+            doc = tomllib.loads(data[journal_start:pieces[-1][0]].decode("utf-8"))
+            raw = doc.get("entry")
+            if set(doc) == {"entry"} and isinstance(raw, list) and len(raw) == len(pieces) - 1:
+                entries = _convert(raw)
+                if all(later.seq > earlier.seq for earlier, later in zip(entries, entries[1:])):
+                    pieces_to_check = [pieces[-1]]
+                    return _finish(data, header, entries, pieces[-1][0], pieces_to_check, fast=False)
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
+            pass
+    return _finish(data, header, [], journal_start, pieces, fast=False)
+
+
+def _finish(data: bytes, header: Header, entries: list[Entry], good_end: int,
+            pieces: list[tuple[int, int]], fast: bool) -> Parsed:
+    bad: list[BadPiece] = []
+    last_seq = entries[-1].seq if entries else 0
+    for offset, end in pieces:
+        block = data[offset:end]
+        try:
+            if not block.startswith(MARK):
+                raise ValueError("stray bytes that are no [[entry]] block")
+            entry = parse_block(block)
+            if entry.seq <= last_seq:
+                raise ValueError(f"seq {entry.seq} repeats or goes backwards (after {last_seq})")
+        except (ValueError, JournalError) as error:
+            line_offset = offset + 1 if block.startswith(b"\n") else offset
+            bad.append(BadPiece(offset, end - offset, _line_at(data, line_offset), str(error)))
+            continue
+        entries.append(entry)
+        last_seq = entry.seq
+        good_end = end
+    return Parsed(header, entries, good_end, bad, fast)
+
+
+def parse_session_bytes(data: bytes) -> Parsed:
+    return parse_fast(data) or parse_recovering(data)
+
+
+def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadPiece]]:
+    """Complete blocks appended since a reader last looked (chunk starts at a block boundary).
+
+    Offsets in the returned bad pieces are relative to the chunk.
+    """
+    if not chunk.startswith(MARK):
+        return [], [BadPiece(0, len(chunk), 1, "appended bytes do not start an [[entry]] block")]
+    try:
+        doc = tomllib.loads(chunk.decode("utf-8"))
+        raw = doc.get("entry")
+        if set(doc) == {"entry"} and isinstance(raw, list):
+            entries = [entry for entry in _convert(raw) if entry.seq > after_seq]
+            if all(later.seq > earlier.seq for earlier, later in zip(entries, entries[1:])):
+                return entries, []
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
+        pass
+    entries: list[Entry] = []
+    bad: list[BadPiece] = []
+    last = after_seq
+    for offset, end in split_blocks(chunk, 0):
+        try:
+            entry = parse_block(chunk[offset:end])
+        except (ValueError, JournalError) as error:
+            bad.append(BadPiece(offset, end - offset, _line_at(chunk, offset + 1), str(error)))
+            continue
+        if entry.seq > last:
+            entries.append(entry)
+            last = entry.seq
+    return entries, bad

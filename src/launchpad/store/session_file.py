@@ -1,0 +1,520 @@
+"""The session file on disk: create, open (and recover), append durably, follow other writers, compact.
+
+Durability contract: `append()` returns only after the whole entry went out in ONE os.write on an O_APPEND
+descriptor and os.fsync returned. Writers serialise on a flock of the sidecar `NAME.lock` and number entries
+under it, so several cockpits and scripts can share one file. A torn last write (crash mid-write) is found on
+open, saved to `NAME.torn-<time>` and cut off under the lock before anything is appended after it.
+Compaction (explicit save, every handoff) rewrites the whole file atomically with the header's lead updated;
+readers notice the new inode and resynchronise by seq.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Mapping
+
+from launchpad.core.journal import (
+    Entry,
+    Header,
+    current_lead,
+    entry_to_toml,
+    format_utc,
+    header_to_toml,
+    make_entry,
+    utc_ms,
+    with_lead,
+)
+from launchpad.core.problems import LoadError, Problem
+from launchpad.store.actor import resolve_actor
+from launchpad.store.atomic import atomic_create, atomic_replace, fsync_dir
+from launchpad.store.lock import FileLock, sidecar
+from launchpad.store.recovery import (
+    END,
+    HEADER_END_B,
+    MARK,
+    SEQ_AT_BLOCK,
+    BadPiece,
+    HeaderError,
+    Parsed,
+    parse_appended,
+    parse_fast,
+    parse_header,
+    parse_recovering,
+    parse_session_bytes,
+)
+
+_TAIL_WINDOW = 64 * 1024
+
+
+@dataclass(frozen=True)
+class TornPiece:
+    """Bytes of the file that were not a usable entry: where, how big, why, and where they were saved."""
+
+    line: int
+    offset: int
+    size: int
+    reason: str
+    saved_to: str | None = None  # None while only detected (read-only load, or a writer may still be busy)
+
+    def format(self, path: str) -> str:
+        text = f"{path}:{self.line}: {self.reason} ({self.size} bytes)"
+        if self.saved_to:
+            text += f"; set aside in {self.saved_to}"
+        else:
+            text += "; it will be set aside when the session is next written"
+        return text
+
+
+@dataclass
+class LoadReport:
+    path: str
+    entry_count: int = 0
+    torn: list[TornPiece] = field(default_factory=list)
+    repaired: bool = False  # the file was cut back / rewritten to drop the torn bytes
+    fast: bool = True  # loaded by the one-parse path
+
+    @property
+    def clean(self) -> bool:
+        return not self.torn
+
+    def messages(self) -> list[str]:
+        return [piece.format(self.path) for piece in self.torn]
+
+
+def now_utc() -> datetime:
+    return utc_ms(datetime.now(timezone.utc))
+
+
+def _torn_name(path: str) -> str:
+    stamp = format_utc(now_utc()).replace("-", "").replace(":", "")
+    candidate = f"{path}.torn-{stamp}"
+    suffix = 1
+    while os.path.exists(candidate):
+        suffix += 1
+        candidate = f"{path}.torn-{stamp}-{suffix}"
+    return candidate
+
+
+def _read_all(fd: int) -> bytes:
+    size = os.fstat(fd).st_size
+    chunks = []
+    offset = 0
+    while offset < size:
+        chunk = os.pread(fd, min(size - offset, 1 << 24), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
+def _open_data(path: str) -> int:
+    return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+
+
+def _ident(stat: os.stat_result) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
+
+
+def _load_problem(path: str, error: BaseException, line: int | None = None) -> LoadError:
+    if isinstance(error, FileNotFoundError):
+        return LoadError([Problem(path, None, "session file not found", "check the path, or start a session by opening a plan")])
+    if isinstance(error, IsADirectoryError):
+        return LoadError([Problem(path, None, "is a directory, not a session file", "name the session's .toml file")])
+    if isinstance(error, PermissionError):
+        return LoadError([Problem(path, None, "permission denied", "check the file's permissions (it must be readable and writable)")])
+    if isinstance(error, HeaderError):
+        return LoadError([Problem(path, error.line, str(error), "this file is not a launchpad session, or its header was edited by hand")])
+    if isinstance(error, OSError):
+        return LoadError([Problem(path, None, f"cannot open the session file: {error.strerror or error}", "check the path and permissions")])
+    return LoadError([Problem(path, line, str(error))])
+
+
+def _check_binary(path: str, data: bytes) -> None:
+    # Only the header counts: a power cut can leave NUL bytes in a torn tail, and that tail is recoverable.
+    header_end = data.find(HEADER_END_B, 0, 1 << 16)
+    if b"\x00" in data[: header_end if header_end >= 0 else 4096]:
+        raise LoadError([Problem(path, None, "binary file (NUL bytes at its start), not a session file",
+                                 "name the session's .toml file")])
+
+
+class SessionFile:
+    """One process's handle on a shared session file. Not thread-safe: use it from one thread (or task)."""
+
+    def __init__(self, path: str | os.PathLike, header: Header, fd: int, *, actor: str | None = None):
+        self.path = os.path.abspath(os.fspath(path))
+        self.header = header
+        self.actor = resolve_actor(actor)
+        self.entries: list[Entry] = []  # what open_session loaded (empty for open_for_append)
+        self.repairs: list[TornPiece] = []  # torn bytes this handle set aside while writing
+        self.skipped: list[TornPiece] = []  # unusable blocks read_new passed over (a writer wrote garbage)
+        self._fd: int | None = fd
+        self._ident = _ident(os.fstat(fd))
+        self._lock = FileLock(sidecar(self.path, ".lock"))
+        self._offset = 0  # bytes of the current inode already turned into entries
+        self._last_seq = 0
+        self._pending: list[Entry] = []
+
+    # ------------------------------------------------------------------ public API
+
+    @property
+    def last_seq(self) -> int:
+        return self._last_seq
+
+    def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None, *,
+               actor: str | None = None, at: datetime | None = None) -> Entry:
+        """Journal one action; returns its Entry once it is on disk (written in one piece and fsync'd)."""
+        with self._lock.exclusive():
+            return self._append_locked(kind, target, payload, actor, at)
+
+    def read_new(self) -> list[Entry]:
+        """Entries that reached the file since this handle last read, in file order, this handle's own
+        appends included (so a state fed only by read_new equals a fold of the file). One stat when idle."""
+        self._catch_up(locked=False)
+        new, self._pending = self._pending, []
+        return new
+
+    def compact(self, lead: str | None = None) -> None:
+        """Rewrite the file atomically (temp, fsync, rename, fsync dir) with the header's `lead` current;
+        torn bytes are set aside. The explicit "save"."""
+        with self._lock.exclusive():
+            self._catch_up(locked=True)
+            parsed = self._parse_current()
+            self._compact_locked(parsed, lead)
+
+    save = compact
+
+    def handoff(self, to: str, *, actor: str | None = None, note: str = "") -> Entry:
+        """Record the outgoing and incoming lead, then compact so the header names the new lead."""
+        to = to.strip()
+        if not to:
+            raise ValueError("a handoff needs the name of the incoming lead")
+        with self._lock.exclusive():
+            self._catch_up(locked=True)
+            parsed = self._parse_current()
+            outgoing = current_lead(parsed.header, parsed.entries)
+            if to == outgoing:
+                raise ValueError(f"{to} already leads this launch")
+            payload: dict[str, Any] = {"from": outgoing, "to": to}
+            if note:
+                payload["note"] = note
+            entry = self._append_locked("handoff", "lead", payload, actor, None)
+            parsed.entries.append(entry)
+            self._compact_locked(parsed, to)
+            return entry
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self._lock.close()
+
+    def __enter__(self) -> "SessionFile":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ internals
+
+    @property
+    def fd(self) -> int:
+        if self._fd is None:
+            raise ValueError(f"session {self.path} is closed")
+        return self._fd
+
+    def _append_locked(self, kind: str, target: str, payload: Mapping[str, Any] | None,
+                       actor: str | None, at: datetime | None) -> Entry:
+        self._catch_up(locked=True)
+        entry = make_entry(self._last_seq + 1, at or now_utc(), actor or self.actor, kind, target, payload)
+        data = entry_to_toml(entry).encode("utf-8")
+        fd = self.fd
+        try:
+            written = os.write(fd, data)  # ONE write: a crash leaves all of it or a torn prefix, never a mix
+            if written != len(data):
+                raise OSError(f"short write ({written} of {len(data)} bytes): disk full?")
+            os.fsync(fd)
+        except BaseException:
+            # Never leave a partial entry for the next writer to append after.
+            try:
+                os.ftruncate(fd, self._offset)
+                os.fsync(fd)
+            except OSError:
+                pass
+            raise
+        self._offset += len(data)
+        self._last_seq = entry.seq
+        self._pending.append(entry)
+        return entry
+
+    def _catch_up(self, locked: bool) -> None:
+        """Pick up what others appended (or a replaced file) since we last looked."""
+        try:
+            stat = os.stat(self.path)
+        except FileNotFoundError:
+            return  # renamed away under us; keep the old view rather than fail a poll
+        if _ident(stat) != self._ident:
+            self._reopen()
+            self._resync(locked, deliver=True)
+            return
+        size = stat.st_size
+        if size == self._offset:
+            return
+        if size < self._offset:
+            self._resync(locked, deliver=True)
+            return
+        chunk = os.pread(self.fd, size - self._offset, self._offset)
+        cut = chunk.rfind(END)
+        complete = chunk[: cut + len(END)] if cut >= 0 else b""
+        if complete:
+            entries, bad = parse_appended(complete, self._last_seq)
+            if bad and locked:
+                self._repair_locked()
+                return
+            self._record_skipped(bad, self._offset)
+            self._take(entries)
+            self._offset += len(complete)
+        if locked and len(complete) < len(chunk):
+            # Under the lock no writer is mid-write, so an unfinished block is a torn one: set it aside now.
+            self._repair_locked()
+
+    def _take(self, entries: list[Entry]) -> None:
+        if entries:
+            self._pending.extend(entries)
+            self._last_seq = entries[-1].seq
+
+    def _record_skipped(self, bad: list[BadPiece], base: int) -> None:
+        for piece in bad:
+            self.skipped.append(TornPiece(0, base + piece.offset, piece.size, piece.reason))
+
+    def _reopen(self) -> None:
+        fd = _open_data(self.path)
+        if self._fd is not None:
+            os.close(self._fd)
+        self._fd = fd
+        self._ident = _ident(os.fstat(fd))
+        header_bytes = os.pread(fd, _TAIL_WINDOW, 0)
+        cut = header_bytes.find(HEADER_END_B)
+        if cut >= 0:
+            try:
+                self.header = parse_header(header_bytes[: cut + len(HEADER_END_B)])[0]
+            except HeaderError:
+                pass
+
+    def _resync(self, locked: bool, deliver: bool) -> None:
+        """Find our place in a file we did not read sequentially (replaced, truncated, or just opened) by
+        scanning back from the end, reading no more than needed. `deliver`: queue entries newer than the last
+        seq we saw; otherwise just learn the last seq (a script that only appends)."""
+        fd = self.fd
+        size = os.fstat(fd).st_size
+        window = _TAIL_WINDOW
+        while True:
+            start = max(0, size - window)
+            data = os.pread(fd, size - start, start)
+            seqs = [(match.start(), int(match[1])) for match in SEQ_AT_BLOCK.finditer(data)]
+            last_end = data.rfind(END)
+            if start == 0:
+                break
+            if deliver and seqs and seqs[0][1] <= self._last_seq:
+                break
+            if not deliver and seqs and last_end > seqs[0][0]:
+                break
+            window *= 4
+        begin = -1
+        if deliver:
+            newer = [position for position, seq in seqs if seq > self._last_seq]
+            begin = newer[0] if newer else -1
+        else:
+            complete = [seq for position, seq in seqs if position < last_end]
+            if complete:
+                self._last_seq = complete[-1]
+        if begin < 0:
+            if last_end >= 0:
+                begin = last_end + len(END)
+            else:
+                journal = data.find(HEADER_END_B)
+                begin = journal + len(HEADER_END_B) if journal >= 0 else len(data)
+        tail = data[begin:]
+        cut = tail.rfind(END)
+        complete_bytes = tail[: cut + len(END)] if cut >= 0 else b""
+        entries, bad = parse_appended(complete_bytes, self._last_seq) if complete_bytes else ([], [])
+        if bad and locked:
+            self._repair_locked()
+            return
+        self._record_skipped(bad, start + begin)
+        self._take(entries)
+        self._offset = start + begin + len(complete_bytes)
+        if locked and len(complete_bytes) < len(tail):
+            self._repair_locked()
+
+    def _parse_current(self) -> Parsed:
+        """The whole current file, under the lock (so nothing is mid-write)."""
+        try:
+            return parse_session_bytes(_read_all(self.fd))
+        except HeaderError as error:
+            raise _load_problem(self.path, error) from None
+
+    def _set_aside(self, data: bytes, parsed: Parsed) -> list[TornPiece]:
+        """Save the unusable bytes next to the session (never delete them) and say where."""
+        if not parsed.bad:
+            return []
+        target = _torn_name(self.path)
+        atomic_create(target, b"".join(data[piece.offset: piece.offset + piece.size] for piece in parsed.bad))
+        pieces = [TornPiece(piece.line, piece.offset, piece.size, piece.reason, target) for piece in parsed.bad]
+        self.repairs.extend(pieces)
+        return pieces
+
+    def _repair_locked(self) -> list[TornPiece]:
+        """Under the lock: set aside the bad bytes and cut them out, so appends never land after garbage."""
+        if _ident(os.stat(self.path)) != self._ident:
+            self._reopen()
+        data = _read_all(self.fd)
+        try:
+            parsed = parse_session_bytes(data)
+        except HeaderError as error:
+            raise _load_problem(self.path, error) from None
+        pieces = self._set_aside(data, parsed)
+        if parsed.bad and parsed.tail_only:
+            os.ftruncate(self.fd, parsed.good_end)
+            os.fsync(self.fd)
+            self._offset = parsed.good_end
+        elif parsed.bad:
+            self._write_compacted(parsed.header, parsed.entries)
+        else:
+            self._offset = len(data)
+        self._take([entry for entry in parsed.entries if entry.seq > self._last_seq])
+        return pieces
+
+    def _compact_locked(self, parsed: Parsed, lead: str | None) -> None:
+        if parsed.bad:
+            self._set_aside(_read_all(self.fd), parsed)
+        lead = lead or current_lead(parsed.header, parsed.entries)
+        header = with_lead(parsed.header, lead)
+        self._write_compacted(header, parsed.entries)
+        self._take([entry for entry in parsed.entries if entry.seq > self._last_seq])
+
+    def _write_compacted(self, header: Header, entries: list[Entry]) -> None:
+        data = (header_to_toml(header) + "".join(map(entry_to_toml, entries))).encode("utf-8")
+        atomic_replace(self.path, data, mode=os.fstat(self.fd).st_mode & 0o777)
+        self._reopen()
+        self.header = header
+        self._offset = len(data)
+
+
+# --------------------------------------------------------------------------- opening and creating
+
+
+def create_session(plan: Any, path: str | os.PathLike, t0: datetime, lead: str, *,
+                   actor: str | None = None) -> SessionFile:
+    """Start a session for `plan` (anything with .name, .path, .sha256) at `path`; never overwrites a file."""
+    path = os.path.abspath(os.fspath(path))
+    header = Header(
+        launch=plan.name,
+        plan=os.path.abspath(plan.path),
+        plan_sha256=plan.sha256,
+        t0=utc_ms(t0),
+        created_at=now_utc(),
+        lead=lead,
+        started_by=lead,
+    )
+    data = header_to_toml(header).encode("utf-8")
+    try:
+        atomic_create(path, data)
+    except FileExistsError:
+        raise LoadError([Problem(path, None, "a session file already exists here",
+                                 "open it to resume (`launchpad open FILE`), or choose another name")]) from None
+    handle = SessionFile(path, header, _open_data(path), actor=actor or lead)
+    handle._offset = len(data)
+    return handle
+
+
+def _open_fd(path: str) -> int:
+    try:
+        return _open_data(path)
+    except OSError as error:
+        raise _load_problem(path, error) from None
+
+
+def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadReport]:
+    """Read-only: the header, every usable entry and a report. Changes nothing on disk and takes no lock
+    (a torn tail is reported, not repaired: a writer may still be finishing it). Raises LoadError."""
+    path = os.path.abspath(os.fspath(path))
+    try:
+        with open(path, "rb") as handle:
+            holder = [handle.read()]  # no other reference: parse_fast drops the bytes once decoded
+            _check_binary(path, holder[0])
+            parsed = parse_fast(holder) if holder[0].endswith(END) else None
+            if parsed is None:
+                handle.seek(0)
+                parsed = parse_recovering(handle.read())
+    except OSError as error:
+        raise _load_problem(path, error) from None
+    except HeaderError as error:
+        raise _load_problem(path, error) from None
+    report = LoadReport(path, len(parsed.entries),
+                        [TornPiece(piece.line, piece.offset, piece.size, piece.reason) for piece in parsed.bad],
+                        fast=parsed.fast)
+    return parsed.header, parsed.entries, report
+
+
+def open_session(path: str | os.PathLike, *, actor: str | None = None,
+                 repair: bool = True) -> tuple[SessionFile, LoadReport]:
+    """Open a session to resume it: every entry loaded into `.entries` (fold them for the cockpit's state).
+    A torn tail is reported and, with `repair`, set aside under the lock before anything else is written."""
+    path = os.path.abspath(os.fspath(path))
+    fd = _open_fd(path)
+    try:
+        holder = [_read_all(fd)]  # no other reference: parse_fast drops the bytes once decoded
+        _check_binary(path, holder[0])
+        parsed = parse_fast(holder) if holder[0].endswith(END) else None
+        if parsed is None:
+            parsed = parse_recovering(_read_all(fd))
+    except HeaderError as error:
+        os.close(fd)
+        raise _load_problem(path, error) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    handle = SessionFile(path, parsed.header, fd, actor=actor)
+    report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
+    handle._offset = parsed.good_end
+    handle._last_seq = parsed.entries[-1].seq if parsed.entries else 0
+    if parsed.bad and repair:
+        with handle._lock.exclusive():
+            pieces = handle._repair_locked()  # re-reads: a neighbour's write may have completed meanwhile
+        report.torn = pieces
+        report.repaired = bool(pieces)
+        extra = handle._pending
+        handle._pending = []
+        handle.entries = parsed.entries + [entry for entry in extra if entry.seq > (parsed.entries[-1].seq if parsed.entries else 0)]
+    else:
+        report.torn = [TornPiece(piece.line, piece.offset, piece.size, piece.reason) for piece in parsed.bad]
+        handle.entries = parsed.entries
+    report.entry_count = len(handle.entries)
+    return handle, report
+
+
+def open_for_append(path: str | os.PathLike, *, actor: str | None = None) -> SessionFile:
+    """A light handle for scripts (`launchpad mark`): reads the header and the tail, not the whole journal."""
+    path = os.path.abspath(os.fspath(path))
+    fd = _open_fd(path)
+    try:
+        head = os.pread(fd, _TAIL_WINDOW, 0)
+        _check_binary(path, head)
+        cut = head.find(HEADER_END_B)
+        if cut < 0:
+            os.close(fd)
+            handle, _ = open_session(path, actor=actor, repair=False)
+            handle.entries = []
+            return handle
+        header = parse_header(head[: cut + len(HEADER_END_B)])[0]
+    except HeaderError as error:
+        os.close(fd)
+        raise _load_problem(path, error) from None
+    handle = SessionFile(path, header, fd, actor=actor)
+    handle._resync(locked=False, deliver=False)
+    handle._pending = []
+    return handle

@@ -1,0 +1,114 @@
+"""The cockpit with live probes against the real demo service on 127.0.0.1: panels come alive, a degraded
+service fires a rollback trigger (banner, rollback steps forward, journal), a person acknowledges it."""
+
+from __future__ import annotations
+
+import socket
+import tomllib
+from pathlib import Path
+
+from launchpad.shell.probes import ProbeRuntime
+from launchpad.tui.widgets.checklist_pane import ChecklistPane
+from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+from .conftest import make_app, start_session
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fast_plan(tmp_path: Path, port: int) -> Path:
+    (tmp_path / "rollback.md").write_text(
+        "# Rollback\n\n## Rollback Steps\n1. [ ] Revert the container\n2. [ ] Notify the team\n", encoding="utf-8")
+    plan = tmp_path / "plan.toml"
+    plan.write_text(f"""
+[launch]
+name = "Probe test"
+checklists = ["rollback.md"]
+rollback_section = "Rollback Steps"
+
+[demo]
+port = {port}
+
+[[probe]]
+name = "health"
+url = "http://127.0.0.1:{port}/health"
+interval = "200ms"
+timeout = "150ms"
+
+[[trigger]]
+name = "Health check failures > 3 consecutive"
+kind = "consecutive_failures"
+above = 3
+""", encoding="utf-8")
+    return plan
+
+
+async def wait_until(pilot, predicate, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def test_trigger_fires_and_is_acknowledged(tmp_path):
+    port = free_port()
+    session = start_session(fast_plan(tmp_path, port), tmp_path / "s.toml")
+    runtime = ProbeRuntime(session, start_demo=True, env={})
+    app = make_app(session, probes=runtime)
+    try:
+        async with app.run_test(size=(200, 50), notifications=True) as pilot:
+            panel = app.query_one(ProbePanel)
+            await wait_until(pilot, lambda: "UP" in panel.header_text().plain)
+            assert runtime.leader
+            app.action_demo_mode("down")
+            banner = app.query_one(TriggerBanner)
+            await wait_until(pilot, lambda: banner.display)
+            assert "Health check failures > 3 consecutive" in banner.banner_text().plain
+            assert "health" in banner.banner_text().plain
+            checklist = app.query_one(ChecklistPane)
+            assert checklist.tree.cursor_node.data[1][1][-1] == "Rollback Steps"
+            await pilot.press("a")
+            await wait_until(pilot, lambda: not banner.display)
+            app.action_demo_mode("healthy")
+            await wait_until(pilot, lambda: "UP" in panel.header_text().plain)
+    finally:
+        session.close()
+    entries = tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"]
+    kinds = [(e["kind"], e["payload"].get("state")) for e in entries]
+    assert ("probe", "UP") in kinds and ("probe", "DOWN") in kinds
+    assert ("trigger", "firing") in kinds
+    assert any(e["kind"] == "ack" for e in entries)
+
+
+async def test_second_cockpit_follows_the_leader(tmp_path):
+    port = free_port()
+    plan = fast_plan(tmp_path, port)
+    first = start_session(plan, tmp_path / "s.toml")
+    from launchpad.shell.session import LiveSession
+
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    leader = ProbeRuntime(first, start_demo=True, env={})
+    follower = ProbeRuntime(second, start_demo=False, env={})
+    try:
+        async with make_app(first, probes=leader).run_test(size=(200, 50)) as lead_pilot:
+            app = make_app(second, probes=follower, poll_interval=0.05)
+            async with app.run_test(size=(200, 50)) as pilot:
+                await wait_until(lead_pilot, lambda: leader.leader)
+                assert not follower.leader
+                panel = app.query_one(ProbePanel)
+                for _ in range(200):
+                    await lead_pilot.pause(0.02)
+                    await pilot.pause(0.02)
+                    follower.tick()
+                    if "UP" in panel.header_text().plain:
+                        break
+                assert "UP" in panel.header_text().plain  # read from the leader's journal entries
+    finally:
+        first.close()
+        second.close()

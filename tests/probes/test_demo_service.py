@@ -1,0 +1,84 @@
+"""The demo service: real HTTP on 127.0.0.1, modes switched in-process and over HTTP, port reuse."""
+
+from __future__ import annotations
+
+import socket
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+
+from launchpad.core.conditions import parse_condition
+from launchpad.core.probe_config import DemoSpec, ProbeSpec
+from launchpad.engine.demo_service import DemoPortBusy, DemoService
+from launchpad.engine.probe_engine import ProbeEngine
+
+T0 = datetime(2026, 5, 1, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def demo():
+    service = DemoService(DemoSpec(port=0), seed=7)
+    assert service.start() == "started"
+    yield service
+    service.stop()
+
+
+def test_healthy_endpoints(demo):
+    assert demo.url.startswith("http://127.0.0.1:") and demo.port != 0
+    health = httpx.get(f"{demo.url}/health")
+    assert health.status_code == 200 and health.json()["status"] == "UP"
+    assert httpx.get(f"{demo.url}/api/orders").json()["count"] == 2
+    assert httpx.get(f"{demo.url}/checkout").status_code == 200
+    assert httpx.get(f"{demo.url}/nope").status_code == 404
+
+
+def test_mode_over_http_and_in_process(demo):
+    response = httpx.post(f"{demo.url}/_demo/mode", content="down")
+    assert response.json()["mode"] == "down" and demo.mode == "down"
+    assert httpx.get(f"{demo.url}/health").status_code == 503
+    demo.set_mode("healthy")
+    assert httpx.get(f"{demo.url}/health").status_code == 200
+    bad = httpx.post(f"{demo.url}/_demo/mode", content="sideways")
+    assert bad.status_code == 400 and "sideways" in bad.json()["error"]
+    with pytest.raises(ValueError):
+        demo.set_mode("sideways")
+
+
+def test_failing_mode_answers_some_requests_with_5xx(demo):
+    demo.set_mode("failing")
+    with httpx.Client() as client:
+        codes = [client.get(f"{demo.url}/api/orders").status_code for _ in range(15)]
+    assert any(code >= 500 for code in codes) and any(code == 200 for code in codes)
+
+
+async def test_slow_mode_trips_a_probe_deadline(demo):
+    demo.set_mode("slow")
+    probe = ProbeSpec(name="api", url=f"{demo.url}/health", timeout=0.5, interval=1)
+    engine = ProbeEngine([probe], [], env={}, t0=T0)
+    (attempt,) = await engine.run_once()
+    assert attempt.error_kind == "timeout"
+
+
+async def test_the_bundled_style_probe_is_up(demo):
+    probe = ProbeSpec(name="health", url=f"{demo.url}/health", conditions=(parse_condition("[BODY].status == UP"),))
+    (attempt,) = await ProbeEngine([probe], [], env={}, t0=T0).run_once()
+    assert attempt.ok
+
+
+def test_a_second_start_on_the_same_port_reuses_the_running_demo(demo):
+    other = DemoService(DemoSpec(port=demo.port))
+    assert other.start() == "reused"
+    other.set_mode("failing")  # forwarded over HTTP to the running one
+    assert demo.mode == "failing" and other.mode == "failing"
+    other.stop()  # stopping the borrower leaves the owner running
+    assert httpx.get(f"{demo.url}/_demo/mode").json()["mode"] == "failing"
+
+
+def test_a_port_held_by_another_program_is_reported():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(DemoPortBusy, match=f"port {port}"):
+            DemoService(DemoSpec(port=port)).start()

@@ -1,0 +1,161 @@
+"""ProbePanel and TriggerBanner in a tiny host app: states, 30 columns, literal outside text, acknowledge."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+from textual.widgets import Sparkline
+
+from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
+from launchpad.core.triggers import TriggerState
+from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+import launchpad.tui.widgets.probe_panel as panel_module
+
+STYLES = Path(panel_module.__file__).parent.parent / "styles" / "probes.tcss"
+T0 = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
+HOSTILE = "[bold red]boom[/] \x1b[31mred\x1b[0m \x07bell"
+
+
+class Host(App):
+    CSS_PATH = [STYLES]
+
+    def __init__(self):
+        super().__init__()
+        self.raised: list = []
+        self.acked: list = []
+
+    def compose(self) -> ComposeResult:
+        yield TriggerBanner(id="banner")
+        yield ProbePanel("checkout-api-with-a-long-name", id="panel")
+
+    def on_trigger_banner_raised(self, message: TriggerBanner.Raised) -> None:
+        self.raised.append(message.state)
+
+    def on_trigger_banner_acknowledged(self, message: TriggerBanner.Acknowledged) -> None:
+        self.acked.extend(message.states)
+
+
+def screen_text(app: App) -> str:
+    """What the terminal would show, as plain text, line by line (the compositor's full render)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def status_after(*attempts: Attempt) -> ProbeStatus:
+    status = ProbeStatus("checkout-api-with-a-long-name")
+    for attempt in attempts:
+        status = apply_attempt(status, attempt)
+    return status
+
+
+def good(seconds: int, latency: float) -> Attempt:
+    return Attempt(probe="p", at=T0 + timedelta(seconds=seconds), ok=True, status=200, latency_ms=latency)
+
+
+def broken(seconds: int) -> Attempt:
+    return Attempt(probe="p", at=T0 + timedelta(seconds=seconds), ok=False, status=500, latency_ms=12.0,
+                   error_kind="status", error_message=f"status 500: {HOSTILE}")
+
+
+async def test_panel_pending_up_down_in_30_columns():
+    app = Host()
+    async with app.run_test(size=(30, 20)) as pilot:
+        panel = app.query_one(ProbePanel)
+        assert panel.has_class("-pending") and panel.region.height == 6
+        text = screen_text(app)
+        assert "PENDING" in text and "waiting for the first check" in text
+
+        panel.show(status_after(*(good(i, 40.0 + i) for i in range(10))))
+        await pilot.pause()
+        assert panel.has_class("-up") and not panel.has_class("-pending")
+        assert app.query_one(Sparkline).data == [40.0 + i for i in range(10)]
+        text = screen_text(app)
+        assert "▲ UP" in text and "p50 44ms" in text and "p95 49ms" in text and "err 0%" in text
+
+        panel.show(status_after(*(good(i, 40.0) for i in range(6)), broken(7), broken(8)))
+        await pilot.pause()
+        assert panel.has_class("-down") and panel.region.height == 6
+        text = screen_text(app)
+        assert "▼ DOWN" in text and "fails 2" in text and "err 25%" in text
+        assert all(len(line) <= 30 for line in text.splitlines())
+
+
+async def test_panel_shows_hostile_error_text_literally():
+    app = Host()
+    async with app.run_test(size=(120, 20)) as pilot:
+        panel = app.query_one(ProbePanel)
+        panel.show(status_after(broken(0)))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[bold red]boom[/]" in text  # not interpreted as markup
+        assert "\x1b" not in text and "\x07" not in text
+        assert "␛[31mred" in text  # visible stand-in for ESC
+
+
+def firing(trigger: str, probe: str, seconds: int = 0, message: str = "api: error rate 7.5% > 5% over 5m (3/40)") -> TriggerState:
+    return TriggerState(trigger, probe, "firing", 0.075, T0 + timedelta(seconds=seconds), message)
+
+
+def calm(trigger: str, probe: str) -> TriggerState:
+    return TriggerState(trigger, probe, "resolved", 0.01, T0, "api: error rate 1% <= 5% over 5m (1/100)")
+
+
+async def test_banner_hidden_until_something_fires_then_names_trigger_probe_and_figure():
+    app = Host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        banner = app.query_one(TriggerBanner)
+        assert banner.display is False
+        banner.update_state(TriggerState("Error rate > 5%", "api", "pending", 0.06, T0, "pending"))
+        await pilot.pause()
+        assert banner.display is False and app.raised == []
+
+        banner.update_state(firing("Error rate > 5%", "api"))
+        await pilot.pause()
+        assert banner.display is True
+        text = screen_text(app)
+        assert "ROLLBACK TRIGGER" in text and "Error rate > 5% · api" in text
+        assert "api: error rate 7.5% > 5% over 5m (3/40)" in text
+        assert [s.trigger for s in app.raised] == ["Error rate > 5%"]
+
+        banner.update_state(firing("Error rate > 5%", "api"))  # still firing: not raised twice
+        await pilot.pause()
+        assert len(app.raised) == 1
+
+
+async def test_banner_acknowledge_hides_until_it_fires_anew():
+    app = Host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        banner = app.query_one(TriggerBanner)
+        banner.update_state(firing("Error rate > 5%", "api"))
+        banner.update_state(firing("Health check failures > 3 consecutive", "web", seconds=5, message="web: 4 consecutive failures > 3"))
+        await pilot.pause()
+        assert "+1 more firing" in screen_text(app)
+
+        banner.focus()
+        await pilot.press("a")
+        await pilot.pause()
+        assert banner.display is False
+        assert sorted(s.probe for s in app.acked) == ["api", "web"]
+
+        banner.update_state(firing("Error rate > 5%", "api"))  # the same firing: stays acknowledged
+        await pilot.pause()
+        assert banner.display is False
+
+        banner.update_state(calm("Error rate > 5%", "api"))
+        banner.update_state(firing("Error rate > 5%", "api", seconds=600))  # fires again later
+        await pilot.pause()
+        assert banner.display is True and len(app.raised) == 3
+
+
+async def test_banner_text_from_outside_is_literal():
+    app = Host()
+    async with app.run_test(size=(120, 20)) as pilot:
+        banner = app.query_one(TriggerBanner)
+        banner.update_state(firing("[b]rollback[/b]", "x\x1b[2Jy", message=HOSTILE))
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[b]rollback[/b]" in text and "[bold red]boom[/]" in text
+        assert "\x1b" not in text and "\x07" not in text

@@ -1,0 +1,180 @@
+"""GitHub's renderer is the judge: our task count equals cmark-gfm's checkbox count.
+
+cmark-gfm (`apt-get install cmark-gfm`) is skipped when missing, except under CI, which installs it.
+The seed checklists are the five in ../shared/seeds beside the repository (where CI puts them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from launchpad.core.checklist import load_checklist, parse_checklist
+
+SEED_DIRS = [
+    Path(os.environ["LAUNCHPAD_SEEDS"]) if os.environ.get("LAUNCHPAD_SEEDS") else None,
+    Path(__file__).resolve().parents[3] / "shared" / "seeds",
+]
+SEED_TASKS = {"000": 137, "001": 125, "002": 111, "003": 133, "004": 54}
+CMARK = shutil.which("cmark-gfm")
+
+
+def _missing(what: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required under CI")
+    pytest.skip(f"{what} not available")
+
+
+def seed_files() -> list[Path]:
+    for directory in filter(None, SEED_DIRS):
+        files = sorted(directory.glob("*.txt"))
+        if files:
+            return files
+    _missing("the seed checklists in ../shared/seeds")
+
+
+def github_task_count(markdown: bytes, tables: bool = False) -> int:
+    """What `cmark-gfm -e tasklist FILE | grep -c 'type="checkbox"'` prints (one checkbox per line).
+
+    With tables=True the table extension is on too, as on GitHub. It matters only when a table
+    has no blank line after it: `-e tasklist` alone reads the table as a paragraph, which a
+    following `2. [ ] x` cannot interrupt, while GitHub ends the table and draws the checkbox.
+    """
+    if CMARK is None:
+        _missing("cmark-gfm")
+    # GitHub drops a leading BOM before rendering; the cmark-gfm binary does not, so it is removed
+    # here: a BOM must not change what a file means.
+    markdown = markdown.removeprefix(b"\xef\xbb\xbf")
+    command = [CMARK, "-e", "table", "-e", "tasklist"] if tables else [CMARK, "-e", "tasklist"]
+    html = subprocess.run(command, input=markdown, capture_output=True, check=True).stdout
+    return html.count(b'type="checkbox"')
+
+
+def test_seed_task_counts():
+    counts = {path.name[:3]: len(load_checklist(str(path))[0].tasks) for path in seed_files()}
+    assert counts == SEED_TASKS
+
+
+def test_seeds_match_github():
+    for path in seed_files():
+        checklist, problems = load_checklist(str(path))
+        assert not problems
+        assert len(checklist.tasks) == github_task_count(path.read_bytes()), path.name
+
+
+FRAGMENTS = [
+    "- [ ] task",
+    "* [x] done",
+    "+ [X] Done upper",
+    "1. [ ] ordered",
+    "2) [x] paren",
+    "  - [ ] nested",
+    "    - [ ] nested deeper",
+    "   3. [ ] indented ordered",
+    "- [ ]\ttab after",
+    "- [ ]",
+    "- [ ] ",
+    "- []  not a task",
+    "- [ ]x not a task",
+    "- [x]",
+    "- - [ ] same line",
+    "1. - [ ] same line",
+    "-     [ ] code in item",
+    "- [ ] **Owner**: with owner",
+    "- [ ] `code` and [link](http://127.0.0.1/)",
+    "- [ ] <!-- id: explicit-id -->",
+    "- plain item",
+    "1. step one",
+    "> - [ ] quoted",
+    "> quote",
+    ">",
+    "```",
+    "~~~",
+    "    indented code - [ ] x",
+    "<!--",
+    "-->",
+    "<!-- - [ ] comment -->",
+    "<div>",
+    "</div>",
+    "| a | b |",
+    "|---|---|",
+    "| - [ ] cell | d |",
+    "a | b",
+    "--|--",
+    "",
+    "",
+    "",
+    "Heading",
+    "===",
+    "---",
+    "# - [ ] heading",
+    "## Section",
+    "paragraph text",
+    "lazy continuation",
+    "  continuation",
+    "[ ] bare box",
+    "\t- [ ] tab indented",
+    "-\t[ ] tab marker",
+    "  [ ] indented box",
+    "- [ ] a | b",
+    "  --|--",
+    "  ---",
+    "  ===",
+    "[x]: http://127.0.0.1/ref",
+    "- [x] [x] box that is a link",
+    "10. [ ] ten",
+    "1234567890. [ ] too long",
+    "  > - [ ] quoted in item",
+    "* [ ] ",
+    "* * *",
+    "- [ ] ~~struck~~ *em* <b>html</b>",
+]
+
+
+# Inputs where markdown-it and cmark-gfm once disagreed, each fixed in checklist_markdown.
+EDGE_CASES = [
+    "- [ ] \nHeading\n2) [x] paren\n",  # bare box: no lazy continuation
+    "- [ ] \n\n\t- [ ] tab indented\n",  # bare box then blank: the item closes
+    "Heading\n- [ ] \n\n\t- [ ] tab indented\n",  # ... also after paragraph text
+    "para\n- [ ] ",  # bare box interrupting a paragraph at the end of the file
+    "- [ ] task\n* [ ] \n\n    - [ ] nested deeper\n",
+    "<div>\nfoo\n- [ ] \n\n- [ ] real\n",  # the HTML block still ends at the blank line
+    "- [ ] a | b\n|---|---|\n",  # a list item is never a table header
+    "[x]: http://127.0.0.1/ref\n10. [ ] ten\n",  # a definition's paragraph goes on
+    "[x]: http://127.0.0.1/ref\n    indented code - [ ] x\n2) [x] paren\n",
+    "- [x] [x] box that is a link\n\n[x]: http://127.0.0.1/\n",
+    "- [ ] foo\n  ---\n",  # setext heading inside a task item
+]
+
+
+@pytest.mark.parametrize("markdown", EDGE_CASES)
+def test_edge_cases_match_github(markdown):
+    ours = len(parse_checklist(markdown).tasks)
+    for tables in (False, True):  # these agree with and without the table extension
+        assert ours == github_task_count(markdown.encode("utf-8"), tables=tables)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _need_cmark():
+    if CMARK is None:
+        _missing("cmark-gfm")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    bom=st.booleans(),
+    final_newline=st.booleans(),
+)
+def test_fragments_match_github(lines, newline, bom, final_newline):
+    markdown = ("\ufeff" if bom else "") + newline.join(lines) + (newline if final_newline else "")
+    ours = len(parse_checklist(markdown).tasks)
+    has_table = any("--|--" in line or "|---|" in line for line in lines)
+    assert ours == github_task_count(markdown.encode("utf-8"), tables=has_table), repr(markdown)
