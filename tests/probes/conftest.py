@@ -12,7 +12,6 @@ import json
 import socket
 import ssl
 import threading
-import time
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -174,13 +173,3 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def wait_until(predicate, timeout: float = 10.0, step: float = 0.02):
-    """Poll with a deadline instead of sleeping a guessed amount."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return predicate()

@@ -73,7 +73,7 @@ def test_duration_reports_trigger_changes_and_exits_1(tmp_path, capsys, closed_p
         probe("gone", f"http://127.0.0.1:{closed_port}/", interval='"100ms"', timeout='"100ms"'),
         '[[trigger]]\nname = "Health check failures > 1 consecutive"\nkind = "consecutive_failures"\nabove = 1\n',
     )
-    assert main(["probe", plan, "--duration", "1", "--json"]) == 1
+    assert main(["probe", plan, "--duration", "1.5", "--json"]) == 1
     records = json_lines(capsys.readouterr().out)
     attempts = [r for r in records if "probe" in r and "ok" in r]
     changes = [r for r in records if "trigger" in r]

@@ -8,14 +8,13 @@ from pathlib import Path
 from textual.app import App, ComposeResult
 from textual.widgets import Sparkline
 
+import launchpad.tui
 from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.triggers import TriggerState
 from launchpad.tui.widgets.probe_panel import ProbePanel
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
-import launchpad.tui.widgets.probe_panel as panel_module
-
-STYLES = Path(panel_module.__file__).parent.parent / "styles" / "probes.tcss"
+STYLES = Path(launchpad.tui.__file__).parent / "styles" / "probes.tcss"
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 HOSTILE = "[bold red]boom[/] \x1b[31mred\x1b[0m \x07bell"
 

@@ -21,6 +21,13 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "note": ("launchpad.cli.session_cmds", "add_note_arguments", "run_note", "add a note to a session or an item"),
     "status": ("launchpad.cli.session_cmds", "add_status_arguments", "run_status", "print where a launch stands"),
     "handoff": ("launchpad.cli.session_cmds", "add_handoff_arguments", "run_handoff", "hand the launch to another lead"),
+    "event": ("launchpad.cli.control_cmds", "add_event_arguments", "run_event", "start, finish or skip a timeline step"),
+    "hold": ("launchpad.cli.control_cmds", "add_hold_arguments", "run_hold", "hold the count, with a reason"),
+    "resume": ("launchpad.cli.control_cmds", "add_resume_arguments", "run_resume", "resume the count after a hold"),
+    "vote": ("launchpad.cli.control_cmds", "add_vote_arguments", "run_vote", "answer the Go/No-Go poll for a role"),
+    "replay": ("launchpad.cli.replay_cmds", "add_replay_arguments", "run_replay", "replay a past launch, read-only"),
+    "report": ("launchpad.cli.replay_cmds", "add_report_arguments", "run_report", "write the post-launch report (Markdown)"),
+    "simulate": ("launchpad.cli.replay_cmds", "add_simulate_arguments", "run_simulate", "write a synthetic launch session"),
 }
 
 USAGE = """\

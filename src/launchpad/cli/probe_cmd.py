@@ -72,7 +72,7 @@ class Reporter:
         moment = state.since or datetime.now(timezone.utc)
         if self.as_json:
             record = {"trigger": trigger, "probe": probe, "at": _iso(moment), "state": state.state,
-                      "value": state.value, "message": state.message}
+                      "value": None if state.value is None else round(state.value, 4), "message": state.message}
             self._write(json.dumps(record, ensure_ascii=False))
         elif self.live or state.firing:
             self._write(f"{moment:%H:%M:%S}  TRIGGER {printable(trigger)} [{printable(probe)}] {state.state}: {one_line(state.message, 160)}")
@@ -141,7 +141,8 @@ def run(args: argparse.Namespace) -> int:
     if plan.demo is not None:
         demo = DemoService(plan.demo)
         try:
-            demo.start()
+            if demo.start() == "reused":
+                print(f"demo service already running at {demo.url} (mode: {demo.mode}); probing it", file=sys.stderr)
         except OSError as error:
             hint = "stop the other program or set another `port` in [demo]" if isinstance(error, DemoPortBusy) else "check [demo] host and port"
             return _fail([Problem(plan.path, None, f"cannot start the demo service: {error}", hint)])

@@ -288,7 +288,7 @@ def run_status(args: argparse.Namespace) -> int:
         print(f"launchpad status: warning: {_safe(message)}", file=sys.stderr)
     plan, problems = _plan_or_problem(header)
     if plan is None:
-        print(f"launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
+        print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
         for problem in problems:
             print(_safe(problem.format()), file=sys.stderr)
     report = status_report(header, entries, plan)

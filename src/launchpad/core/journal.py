@@ -21,13 +21,17 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import tomli_w
 
+from launchpad.core.probe_history import HISTORY_MINUTES, ProbeMinute
+from launchpad.core.probe_history import from_payload as probe_minute_from_payload
+from launchpad.core.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
+
 FORMAT = 1
 ENTRY_MARK = "\n[[entry]]\n"
 END_LINE = "# end\n"
 HEADER_END = "# journal: one [[entry]] per action below, appended in order\n"
 LAST_ENTRIES = 50  # how many recent entries the state keeps for "who did what" panels
 
-KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger")
+KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute")
 EVENT_STATES = ("pending", "in_progress", "done", "skipped")
 # Payload keys whose values are secrets by name: never written, whatever a caller passes (defence in depth).
 _SECRET_KEY = re.compile(r"authorization|cookie|token|secret|password|passwd|api[-_]?key", re.IGNORECASE)
@@ -283,6 +287,9 @@ class SessionState:
     last_seq: int
     last_entries: tuple[Entry, ...]  # the newest LAST_ENTRIES, oldest first
     ignored: int = 0  # entries of kinds this version does not fold (kept in the file, never an error)
+    # probe -> its last HISTORY_MINUTES `probe_minute` folds, oldest first: replayed and followed sparklines
+    probe_history: Mapping[str, tuple[ProbeMinute, ...]] = field(default_factory=lambda: _EMPTY)
+    control: ControlState = field(default_factory=ControlState)  # holds, recycles, scrubs, poll, mode (core.control)
 
     def marks(self) -> dict[str, bool]:
         """item id -> ticked, for progress counting (items absent here keep their initial state)."""
@@ -315,6 +322,8 @@ class StateBuilder:
         self.handoffs: list[Handoff] = []
         self.probe_states: dict[str, Mapping[str, Any]] = {}
         self.trigger_states: dict[str, Mapping[str, Any]] = {}
+        self.probe_history: dict[str, deque[ProbeMinute]] = {}
+        self.control = ControlFold()
         self.entry_count = 0
         self.last_seq = 0
         self.ignored = 0
@@ -329,6 +338,9 @@ class StateBuilder:
         builder.handoffs = list(state.handoffs)
         builder.probe_states = dict(state.probe_states)
         builder.trigger_states = dict(state.trigger_states)
+        builder.probe_history = {probe: deque(minutes, maxlen=HISTORY_MINUTES)
+                                 for probe, minutes in state.probe_history.items()}
+        builder.control = ControlFold.from_state(state.control)
         builder.entry_count = state.entry_count
         builder.last_seq = state.last_seq
         builder.ignored = state.ignored
@@ -369,8 +381,25 @@ class StateBuilder:
             self.probe_states[entry.target] = payload
         elif kind == "trigger":
             self.trigger_states[entry.target] = payload
+        elif kind == "probe_minute":
+            minute = probe_minute_from_payload(entry.target, payload)
+            if minute is None:
+                self.ignored += 1
+            else:
+                history = self.probe_history.get(entry.target)
+                if history is None:
+                    history = self.probe_history[entry.target] = deque(maxlen=HISTORY_MINUTES)
+                history.append(minute)
+        elif kind in CONTROL_KINDS:
+            self.control.apply(entry)
+            if kind in REOPEN_KINDS:  # a recycle or scrub re-opens the events and items its payload names
+                events, items = reopened_by(entry)
+                for event_id in events:
+                    self.events[event_id] = EventMark("pending", entry.actor, entry.at)
+                for item in items:
+                    self.checks[item] = Mark(False, entry.actor, entry.at, f"re-opened by {kind}")
         else:
-            self.ignored += 1  # hold, resume, poll, vote, mode ... : kept in the file, not folded (yet)
+            self.ignored += 1  # kinds of newer versions: kept in the file, not folded
 
     def snapshot(self) -> SessionState:
         return SessionState(
@@ -385,6 +414,8 @@ class StateBuilder:
             last_seq=self.last_seq,
             last_entries=tuple(self.last_entries),
             ignored=self.ignored,
+            probe_history=MappingProxyType({probe: tuple(minutes) for probe, minutes in self.probe_history.items()}),
+            control=self.control.snapshot(),
         )
 
 

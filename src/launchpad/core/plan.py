@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
+from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
@@ -64,6 +65,8 @@ class Plan:
     demo: object | None = None
     rollback_section: tuple[str, ...] | None = None
     problems: tuple[Problem, ...] = ()
+    holds: tuple = ()  # core.count.PlannedHold, by T-offset
+    poll: object | None = None  # core.poll.PollSpec from [poll]; None: poll the sign-off roles on demand
     _task_index: dict = field(default_factory=dict, repr=False, compare=False)
     _owner_index: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -163,7 +166,7 @@ def _sha256(path: str) -> str:
 
 # --------------------------------------------------------------------------- TOML plans
 
-_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS
+_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
 _KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
 _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration"}
@@ -324,6 +327,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
             out.add(("launch", "rollback_section"), f"rollback section `{rollback_text}` is in none of the checklists",
                     "name the heading that holds the rollback steps")
 
+    holds, poll = parse_control_tables(doc, out, checklists, roles, _resolve_section)
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
 
@@ -345,6 +349,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         demo=demo,
         rollback_section=rollback,
         problems=tuple(out.problems),
+        holds=tuple(holds),
+        poll=poll,
         _task_index=task_index,
         _owner_index=_owner_index(tasks, roles_tuple, events_tuple),
     )

@@ -13,10 +13,8 @@ Why it is built this way:
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import ssl
-import sys
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -34,15 +32,6 @@ from launchpad.engine.classify import classify, one_line
 log = logging.getLogger("launchpad.engine")
 
 
-def _fail_fast_on_missing_sniffio() -> None:
-    """httpcore 1.0 runs `import sniffio` on every lock it takes; without sniffio installed, each failed
-    import searches sys.path again (measured: ~30% of a request's CPU). A None entry in sys.modules makes
-    that import fail at once, and httpcore falls back to asyncio exactly as before."""
-    if "sniffio" not in sys.modules and importlib.util.find_spec("sniffio") is None:
-        sys.modules["sniffio"] = None  # type: ignore[assignment]
-
-
-_fail_fast_on_missing_sniffio()
 
 EXCERPT_CHARS = 200
 FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without delaying small plans

@@ -15,6 +15,7 @@ import os
 from typing import Any, Mapping
 
 from launchpad.core.literal import one_line
+from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
 from launchpad.core.probe_status import Attempt, ProbeStatus
 from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
@@ -30,9 +31,20 @@ def trigger_target(trigger: str, probe: str) -> str:
 
 def status_from_journal(name: str, payload: Mapping[str, Any] | None) -> ProbeStatus:
     """What a cockpit that does not probe can show: the leader's latest journaled state for the probe."""
+    return status_with_history(name, payload, ())
+
+
+def status_with_history(name: str, payload: Mapping[str, Any] | None, history) -> ProbeStatus:
+    """The journaled state plus the per-minute folds: a follower's or a replay's sparkline and figures."""
+    latest = history[-1] if history else None
+    figures: dict[str, Any] = {}
+    if latest is not None:
+        figures = {"latencies": tuple(sparkline_values(history)), "p50": latest.p50, "p95": latest.p95,
+                   "error_rate": latest.error_rate if latest.count else None, "attempts": latest.count}
     if not payload:
-        return ProbeStatus(name)
-    return ProbeStatus(name, state=str(payload.get("state", "PENDING")), last_error=payload.get("error") or None)
+        return ProbeStatus(name, **figures)
+    return ProbeStatus(name, state=str(payload.get("state", "PENDING")), last_error=payload.get("error") or None,
+                       **figures)
 
 
 def trigger_from_journal(payload: Mapping[str, Any]) -> TriggerState:
@@ -51,6 +63,7 @@ class ProbeRuntime:
         self._task: asyncio.Task | None = None
         self._sink = None
         self._journaled_probe_state: dict[str, str] = {}
+        self._minutes = MinuteFolder()  # latency samples, journaled once a minute per probe (compact history)
         self._shown_followed: dict[str, Any] = {}
         self.leader = False
 
@@ -100,9 +113,10 @@ class ProbeRuntime:
         state = self.session.state
         for spec in self.plan.probes:
             payload = state.probe_states.get(spec.name)
-            if payload is not self._shown_followed.get(spec.name):
-                self._shown_followed[spec.name] = payload
-                self._sink.show_probe(spec.name, status_from_journal(spec.name, payload))
+            history = state.probe_history.get(spec.name, ())
+            if (payload, history) != self._shown_followed.get(spec.name):
+                self._shown_followed[spec.name] = (payload, history)
+                self._sink.show_probe(spec.name, status_with_history(spec.name, payload, history))
         for target, payload in state.trigger_states.items():
             if payload is not self._shown_followed.get(("trigger", target)):
                 self._shown_followed[("trigger", target)] = payload
@@ -116,6 +130,11 @@ class ProbeRuntime:
             except (asyncio.CancelledError, Exception):
                 pass
             self._task = None
+        try:
+            for minute in self._minutes.flush():  # the last partial minute is history too
+                self.session.append(PROBE_MINUTE, minute.probe, minute.payload())
+        except Exception:  # closing: the screen that would show the failure is gone
+            pass
         self.close()
 
     def close(self) -> None:
@@ -132,8 +151,10 @@ class ProbeRuntime:
             self._sink.notice(f"Could not journal {kind} {target}: {one_line(str(error))}", "error")
 
     def _on_attempt(self, attempt: Attempt) -> None:
-        status = self.engine.statuses()[attempt.probe]
+        status = self.engine.status(attempt.probe)
         self._sink.show_probe(attempt.probe, status)
+        for minute in self._minutes.add(attempt.probe, attempt.at, attempt.ok, attempt.latency_ms):
+            self._journal(PROBE_MINUTE, minute.probe, minute.payload())
         if self._journaled_probe_state.get(attempt.probe) != status.state:
             self._journaled_probe_state[attempt.probe] = status.state
             payload: dict[str, Any] = {"state": status.state}

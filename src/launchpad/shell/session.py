@@ -16,6 +16,7 @@ from launchpad.core.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan import Plan, load_plan
 from launchpad.core.problems import LoadError
 from launchpad.core.progress import checked_ids
+from launchpad.shell.control import ControlActions
 from launchpad.store.actor import resolve_actor
 from launchpad.store.session_file import SessionFile, create_session, open_session
 
@@ -34,7 +35,7 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
     return SessionOpenError(f"{where}: {first.message}", first.hint)
 
 
-class LiveSession:
+class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, rollback: shell/control.py
     def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None, clock=None):
         self.file = file
         self.clock = clock  # None: the store stamps entries with the wall clock; tests pass a fixed one
@@ -103,8 +104,8 @@ class LiveSession:
         return self.file.header.t0
 
     def t_clock(self, now: datetime) -> float:
-        """Plan time: seconds from T-0 (negative before it)."""
-        return (now - self.t0).total_seconds()
+        """Plan time: seconds from T-0 (negative before it); it stands still during holds (core/count.py)."""
+        return self.count().t_clock(now)
 
     def checked(self) -> set[str]:
         return self._checked

@@ -11,7 +11,6 @@ readers notice the new inode and resynchronise by seq.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Mapping
@@ -29,12 +28,11 @@ from launchpad.core.journal import (
 )
 from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
-from launchpad.store.atomic import atomic_create, atomic_replace, fsync_dir
+from launchpad.store.atomic import atomic_create, atomic_replace
 from launchpad.store.lock import FileLock, sidecar
 from launchpad.store.recovery import (
     END,
     HEADER_END_B,
-    MARK,
     SEQ_AT_BLOCK,
     BadPiece,
     HeaderError,

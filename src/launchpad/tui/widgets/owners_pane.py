@@ -32,9 +32,8 @@ class OwnersPane(Vertical):
         """rows: key, role, person, contact, open (int), total (int), open_items ([Task]), next (Event|None), late."""
         self.palette = colors
         table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
         self._rows = {row["key"]: row for row in rows}
+        drawn = []
         for row in rows:
             owes = Text(f"{row['open']} open" if row["total"] else "—",
                         style=f"bold {colors['warning']}" if row["open"] else "dim")
@@ -43,8 +42,17 @@ class OwnersPane(Vertical):
             if event is not None:
                 nxt = Text(f"{format_offset(event.at)} {printable(event.title)}",
                            style=f"bold {colors['error']}" if row["late"] else "")
-            table.add_row(Text(printable(row["role"]), style="bold"), Text(printable(row["person"] or "—")),
-                          owes, nxt, Text(printable(row["contact"] or "—"), style="dim"), key=row["key"])
+            drawn.append((row["key"], (Text(printable(row["role"]), style="bold"), Text(printable(row["person"] or "—")),
+                                        owes, nxt, Text(printable(row["contact"] or "—"), style="dim"))))
+        # Called every second: redraw only when something shown changed (a cleared table re-lays the screen).
+        signature = tuple((key, tuple((cell.plain, str(cell.style)) for cell in cells)) for key, cells in drawn)
+        if signature == getattr(self, "_signature", None):
+            return
+        self._signature = signature
+        cursor = table.cursor_row
+        table.clear()
+        for key, cells in drawn:
+            table.add_row(*cells, key=key)
         if table.row_count:
             table.move_cursor(row=min(cursor, table.row_count - 1))
         self._show_detail()

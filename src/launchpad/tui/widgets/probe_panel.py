@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Sparkline, Static
+from textual.widgets import Sparkline
 
 from launchpad.core.literal import one_line, printable
 from launchpad.core.probe_status import ProbeStatus
@@ -33,6 +33,23 @@ def _ms(value: float | None) -> str:
     return "-" if value is None else millis(value)
 
 
+class TextLine(Widget):
+    """A fixed-height line of text. Probe results arrive many times a second across many panels: a
+    `Static.update` would ask for a full-screen layout each time, this only repaints its own cells."""
+
+    def __init__(self, *, classes: str | None = None) -> None:
+        super().__init__(classes=classes)
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
+
+    def set(self, text: Text) -> None:
+        if text.plain != self._text.plain or text.spans != self._text.spans:
+            self._text = text
+            self.refresh()
+
+
 class ProbePanel(Widget):
     """Constructed with the probe's name; `show(status)` redraws it."""
 
@@ -40,10 +57,10 @@ class ProbePanel(Widget):
         super().__init__(name=name, id=id, classes=classes)
         self.probe_name = probe_name
         self.status = ProbeStatus(probe_name)
-        self._header = Static(classes="probe-header")
+        self._header = TextLine(classes="probe-header")
         self._sparkline = Sparkline([], classes="probe-sparkline")
-        self._figures = Static(classes="probe-figures")
-        self._error = Static(classes="probe-error")
+        self._figures = TextLine(classes="probe-figures")
+        self._error = TextLine(classes="probe-error")
         self._render_status()
 
     def compose(self) -> ComposeResult:
@@ -92,7 +109,9 @@ class ProbePanel(Widget):
     def _render_status(self) -> None:
         for state in ("UP", "DOWN", "PENDING"):
             self.set_class(self.status.state == state, f"-{state.lower()}")
-        self._header.update(self.header_text())
-        self._sparkline.data = list(self.status.latencies)
-        self._figures.update(self.figures_text())
-        self._error.update(self.error_text())
+        self._header.set(self.header_text())
+        latencies = list(self.status.latencies)
+        if latencies != self._sparkline.data:
+            self._sparkline.data = latencies
+        self._figures.set(self.figures_text())
+        self._error.set(self.error_text())

@@ -97,9 +97,16 @@ class TimelinePane(Vertical):
             return
         for event_id, values in cells.items():
             for column, value in zip(("at", "title", "owner", "state", "when"), values):
-                table.update_cell(event_id, column, value)
+                self._set_cell(event_id, column, value)
         if rows:
-            table.update_cell(NOW_KEY, "title", now_cells[1])
+            self._set_cell(NOW_KEY, "title", now_cells[1])
+
+    def _set_cell(self, row: str, column: str, value: Text) -> None:
+        """Touch a cell only when what it shows changed: the table is redrawn every second."""
+        table = self.table
+        current = table.get_cell(row, column)
+        if current.plain != value.plain or current.style != value.style:
+            table.update_cell(row, column, value)
 
     def _cursor_key(self) -> str | None:
         table = self.table
