@@ -152,3 +152,21 @@ async def test_every_action_is_in_the_command_palette(session):
     for expected in ("Show Timeline", "Show Checklist", "Search checklist", "Note", "Hand over",
                      "Toggle light/dark", "Show rollback steps", "Done: Deploy backend", "Quit"):
         assert expected in titles
+
+
+async def test_resuming_after_the_plan_changed_says_so(session, plan_copy):
+    session.toggle("deploy-backend")
+    session.close()
+    checklist = plan_copy.parent.parent / "checklists" / "launch-day.md"
+    text = checklist.read_text(encoding="utf-8").replace("- [ ] Deploy backend <!-- id: deploy-backend -->\n", "")
+    checklist.write_text(text, encoding="utf-8")
+    resumed = LiveSession.resume(session.path, actor="bob")
+    try:
+        assert any("deploy-backend" in notice for notice in resumed.notices)
+        app = make_app(resumed)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.pause()
+            log = "\n".join(line.text for line in app.query_one("#activity-log").lines)
+            assert "no longer in the plan" in log and "deploy-backend" in log
+    finally:
+        resumed.close()

@@ -112,3 +112,47 @@ async def test_second_cockpit_follows_the_leader(tmp_path):
     finally:
         first.close()
         second.close()
+
+
+class Sink:
+    """What a cockpit screen receives from the probe runtime, recorded."""
+
+    def __init__(self):
+        self.probes, self.triggers, self.notices = {}, [], []
+
+    def show_probe(self, name, status):
+        self.probes[name] = status
+
+    def show_trigger(self, state):
+        self.triggers.append(state)
+
+    def notice(self, text, severity="information"):
+        self.notices.append((severity, text))
+
+
+async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path):
+    import asyncio
+
+    from launchpad.shell.session import LiveSession
+
+    plan = fast_plan(tmp_path, free_port())
+    first = start_session(plan, tmp_path / "s.toml")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    leader, follower = ProbeRuntime(first, start_demo=True, env={}), ProbeRuntime(second, start_demo=False, env={})
+    lead_sink, follow_sink = Sink(), Sink()
+    try:
+        leader.start(lead_sink)
+        follower.start(follow_sink)
+        assert leader.leader and not follower.leader
+        await leader.stop()  # the leading cockpit quits (its demo service with it: probes now fail)
+        follower.tick()
+        assert follower.leader
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if "health" in follow_sink.probes and follow_sink.probes["health"].attempts:
+                break
+        assert follow_sink.probes["health"].attempts >= 1  # the new leader probes by itself
+    finally:
+        await follower.stop()
+        first.close()
+        second.close()

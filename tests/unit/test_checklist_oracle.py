@@ -139,6 +139,10 @@ FRAGMENTS = [
 
 # Inputs where markdown-it and cmark-gfm once disagreed, each fixed in checklist_markdown.
 EDGE_CASES = [
+    # found by the fuzz test: the line above only looks like an item (`2)` cannot interrupt a paragraph)
+    "| a | b |\n2) [x] paren\n- [ ] ",
+    "| a | b |\n2) [x] paren\n- [ ] \n",
+    "| a | b |\n2) [x] paren\n- [ ] \n\n- [ ] task",
     "- [ ] \nHeading\n2) [x] paren\n",  # bare box: no lazy continuation
     "- [ ] \n\n\t- [ ] tab indented\n",  # bare box then blank: the item closes
     "Heading\n- [ ] \n\n\t- [ ] tab indented\n",  # ... also after paragraph text

@@ -122,7 +122,7 @@ def test_fold_follows_checks_notes_events_handoffs_probes_and_ignores_unknown_ki
         entry(8, "probe", "api", {"status": 200}),
         entry(9, "probe", "api", {"status": 503}),
         entry(10, "trigger", "error-rate", {"fired": True}),
-        entry(11, "hold", "", {"reason": "weather"}),
+        entry(11, "countdown_v9", "", {"reason": "weather"}),  # a kind from a newer launchpad
     ]
     state = fold(HEADER, entries)
     assert state.lead == "bob"
@@ -136,7 +136,7 @@ def test_fold_follows_checks_notes_events_handoffs_probes_and_ignores_unknown_ki
     assert state.probe_states["api"]["status"] == 503
     assert state.trigger_states["error-rate"]["fired"] is True
     assert state.entry_count == 11 and state.last_seq == 11 and state.ignored == 2
-    assert state.last_entries[-1].kind == "hold"
+    assert state.last_entries[-1].kind == "countdown_v9"
     assert current_lead(HEADER, entries) == "bob"
 
 

@@ -102,7 +102,7 @@ def _run_app(session, *, demo: bool) -> int:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo)
-    app = LaunchpadApp(session, probes=probes, notices=session.notices)
+    app = LaunchpadApp(session, probes=probes)
     try:
         app.run()
     finally:

@@ -49,9 +49,11 @@ def _add_actor(parser: argparse.ArgumentParser) -> None:
                         help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
 
 
-def _plan_or_problem(header) -> tuple[Any, list[Problem]]:
+def _plan_or_problem(header, session_path: str | None = None) -> tuple[Any, list[Problem]]:
+    from launchpad.core.plan_ref import resolve_plan_path
+
     try:
-        plan, problems = _load_plan(header.plan)
+        plan, problems = _load_plan(resolve_plan_path(header.plan, session_path))  # relative: beside the session
     except ImportError as error:  # a broken install should read as a message, not a traceback
         return None, [Problem(header.plan, None, f"cannot load plans: {error}")]
     return plan, list(problems)
@@ -82,7 +84,7 @@ def run_mark(args: argparse.Namespace) -> int:
     except LoadError as error:
         return _problems("mark", error)
     with session:
-        plan, problems = _plan_or_problem(session.header)
+        plan, problems = _plan_or_problem(session.header, session.path)
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
                           *[problem.format() for problem in problems])
@@ -122,7 +124,7 @@ def run_note(args: argparse.Namespace) -> int:
         return _problems("note", error)
     with session:
         if args.item:
-            plan, problems = _plan_or_problem(session.header)
+            plan, problems = _plan_or_problem(session.header, session.path)
             if plan is None:
                 return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
                               *[problem.format() for problem in problems])
@@ -178,6 +180,8 @@ def run_handoff(args: argparse.Namespace) -> int:
 def add_status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", help="the session file (.toml)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parser.add_argument("--at", metavar="T-OFFSET|ISO",
+                        help="the state at that instant instead of now, e.g. T+0:30 or 2026-11-22T18:30Z")
 
 
 def _section_name(path: tuple[str, ...] | None) -> str:
@@ -207,6 +211,9 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "entry_count": state.entry_count,
         "last_entries": [entry_as_json(entry) for entry in state.last_entries[-LAST_SHOWN:]],
     }
+    from launchpad.core.control import control_report  # "count", "poll", "mode": launch control (issue 6)
+
+    report.update(control_report(header, state, plan, now or datetime.now(timezone.utc)))
     if plan is None:
         report["checks"] = {item: mark.checked for item, mark in state.checks.items()}
         return report
@@ -233,12 +240,16 @@ def _print_text(report: dict[str, Any]) -> None:
 
     out = []
     t0 = datetime.fromisoformat(report["t0"].replace("Z", "+00:00"))
-    clock = format_clock((datetime.now(timezone.utc) - t0).total_seconds())
+    clock = (report.get("count") or {}).get("t_clock_text") or format_clock((datetime.now(timezone.utc) - t0).total_seconds())
     out.append(f"{report['launch']}")
-    out.append(f"  lead: {report['lead']}    T-0: {report['t0']} (now {clock})")
+    when = f"at {report['at']}: {clock}" if report.get("at") else f"now {clock}"
+    out.append(f"  lead: {report['lead']}    T-0: {report['t0']} ({when})")
     out.append(f"  plan: {report['plan']}" + ("  [CHANGED since the session began]" if report["plan_changed"] else ""))
     if report["vanished_ids"]:
         out.append(f"  items no longer in the plan (kept in the journal): {', '.join(report['vanished_ids'])}")
+    from launchpad.core.control import control_text
+
+    out.extend(control_text(report))
     if report["progress"] is not None:
         progress = report["progress"]
         out.append(f"progress: {progress['done']}/{progress['total']} done")
@@ -277,6 +288,16 @@ def _print_text(report: dict[str, Any]) -> None:
     print(_safe("\n".join(out)))
 
 
+def _upto(entries, at: datetime) -> list:
+    """The journal as it stood at `at`: the entries up to the first one written after it (as fold does)."""
+    kept = []
+    for entry in entries:
+        if entry.at > at:
+            break
+        kept.append(entry)
+    return kept
+
+
 def run_status(args: argparse.Namespace) -> int:
     from launchpad.store.session_file import load_session
 
@@ -286,12 +307,24 @@ def run_status(args: argparse.Namespace) -> int:
         return _problems("status", error)
     for message in load.messages():
         print(f"launchpad status: warning: {_safe(message)}", file=sys.stderr)
-    plan, problems = _plan_or_problem(header)
+    at = None
+    if getattr(args, "at", None):
+        from launchpad.core.offsets import OffsetError
+        from launchpad.core.replay import parse_moment
+
+        try:
+            at = parse_moment(args.at, header.t0)
+        except OffsetError as error:
+            return _error("status", f"--at: {error}", "    hint: e.g. --at T+0:30, --at T-2h or --at 2026-11-22T18:30Z")
+        entries = _upto(entries, at)
+    plan, problems = _plan_or_problem(header, args.session)
     if plan is None:
         print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
         for problem in problems:
             print(_safe(problem.format()), file=sys.stderr)
-    report = status_report(header, entries, plan)
+    report = status_report(header, entries, plan, now=at) if at else status_report(header, entries, plan)
+    if at is not None:
+        report["at"] = format_utc(at)  # the instant asked for (--at); without it the report is "now"
     if args.json:
         print(json.dumps(report, indent=2))  # ASCII escapes: no raw control or C1 characters reach a terminal
     else:

@@ -27,13 +27,12 @@ AFTER_BOX = frozenset(" \t\n\v\f")
 # so the item behaves like one that starts with a blank line: no paragraph for the next lines to
 # continue lazily, and closed by a following blank line. markdown-it would read "[ ]" as a
 # paragraph instead. Rewriting the box gives markdown-it the same shape:
-# - before a blank line (or the end), when the line above cannot be paragraph text that the item
-#   would have to interrupt, the box becomes spaces: an item that starts blank, closed by the blank;
+# - before a blank line, when the line above is blank (nothing the item would have to interrupt),
+#   the box becomes spaces: an item that starts blank, closed by the blank;
 # - otherwise it becomes a thematic break (`***`, or `---` after a `*` marker so the line cannot
 #   become a break itself): no lazy continuation lines, may interrupt a paragraph, never a setext
 #   underline. Before a blank line it may run on where cmark-gfm closes it: see close_bare_items.
 _BARE_BOX = re.compile(r"^([ \t]*)([-+*]|[0-9]{1,9}[.)])([ \t]+)\[[ xX]\](?=[ \t]+$)", re.MULTILINE)
-_ITEM_OR_HEADING = re.compile(r"([ \t]*)(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]|$)|[ \t]{0,3}#{1,6}(?:[ \t]|$)")
 
 
 def _rewrite_bare_boxes(text: str, breaks_before_blank: list[int]) -> str:
@@ -49,9 +48,11 @@ def _rewrite_bare_boxes(text: str, breaks_before_blank: list[int]) -> str:
         above = text[text.rfind("\n", 0, start - 1) + 1 : start - 1] if start else ""
         if not above.strip(" \t"):
             return head + "   "
-        item = _ITEM_OR_HEADING.match(above)
-        if item is not None and (item.group(1) is None or len(item.group(1)) >= len(match.group(1))):
-            return head + "   "
+        rest = text[line_end + 1 :] if line_end != -1 else ""
+        if not rest.strip(" \t\n"):
+            # Only blank lines follow: nothing for a break to run on into, and the line above may be
+            # paragraph text that merely looks like an item (`2) x` cannot interrupt a paragraph).
+            return as_break
         if line_end != -1:
             breaks_before_blank.append(text.count("\n", 0, start))
         return as_break

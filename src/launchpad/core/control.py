@@ -97,6 +97,12 @@ def control_report(header, state, plan, now: datetime) -> dict[str, Any]:
     planned = getattr(plan, "holds", ()) if plan is not None else ()
     count = control.count(header.t0, header.created_at, planned)
     report: dict[str, Any] = {"count": count_summary(count, now)}
+    if plan is not None:  # where every event now falls on the wall clock, holds included
+        from launchpad.core.offsets import format_offset
+
+        report["count"]["schedule"] = [
+            {"id": event.id, "at": format_offset(event.at), "expected": _iso(count.wall_time_of(event.at, now))}
+            for event in plan.events]
     if plan is None:
         report["poll"] = {"open": control.poll.open, "number": control.poll.number,
                           "votes": {role: vote.value for role, vote in (control.poll.votes or {}).items()}}
@@ -108,3 +114,64 @@ def control_report(header, state, plan, now: datetime) -> dict[str, Any]:
     report["poll"] = poll_summary(spec, control.poll, verdict(spec, control.poll, measured))
     report["mode"] = mode_summary(control.mode, rollback_steps(plan), checked, control.step_marks, now)
     return report
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def control_text(report: Mapping[str, Any]) -> list[str]:
+    """The launch-control lines of `launchpad status` (text), from the report's count, poll and mode."""
+    count, poll, mode = report.get("count"), report.get("poll") or {}, report.get("mode") or {}
+    if not count:
+        return []
+    line = f"  count: {count['t_clock_text']}"
+    if count["holding"]:
+        hold = count["hold"]
+        line += f"  HOLDING since {hold['since']} at {hold['at']} ({hold['reason']}, {hold['actor']})"
+    line += f"   attempt {count['attempt']}   held {int(count['held_seconds'])} s in all"
+    lines = [line]
+    if mode.get("mode") == "rollback":
+        lines.append(f"  ROLLBACK since {mode.get('since')} by {mode.get('actor')}: {mode.get('reason') or ''}".rstrip(": "))
+    if poll.get("verdict"):
+        answered = sum(1 for role in poll.get("roles", []) if role.get("vote"))
+        lines.append(f"  poll #{poll.get('number', 0)} {'open' if poll.get('open') else 'closed'}: {poll['verdict']}"
+                     f" ({answered}/{len(poll.get('roles', []))} answered)")
+    return lines
+
+
+def describe_control(entry) -> str | None:
+    """One activity-log line for a launch-control entry ("held the count: weather"); None for other kinds."""
+    payload = entry.payload or {}
+    kind = entry.kind
+
+    def said(key: str, prefix: str = ": ") -> str:
+        value = payload.get(key)
+        return f"{prefix}{value}" if value else ""
+
+    if kind == "hold":
+        return f"held the count at {payload.get('t_clock', '?')}" + said("reason")
+    if kind == "resume":
+        which = str(payload.get("of", ""))
+        planned = f" (planned hold {which.removeprefix('planned:')} done)" if which.startswith("planned:") else ""
+        return f"resumed the count at {payload.get('t_clock', '?')}{planned}"
+    if kind == "recycle":
+        reopened = len(payload.get("events", ()) or ()) + len(payload.get("items", ()) or ())
+        return f"recycled the count from {payload.get('from', '?')} to {payload.get('to', '?')}, re-opening {reopened}" + said("reason")
+    if kind == "scrub":
+        t0 = payload.get("t0")
+        when = _iso(t0) if isinstance(t0, datetime) else str(t0 or "?")
+        return f"scrubbed attempt {payload.get('attempt', '?')}, new T-0 {when}" + said("reason")
+    if kind == "poll":
+        if payload.get("action") == "close":
+            return f"closed the Go/No-Go poll: {payload.get('verdict') or payload.get('result', '?')}"
+        return "opened a Go/No-Go poll of every role"
+    if kind == "vote":
+        return f"voted {str(payload.get('vote', '?')).upper()} for {entry.target}" + said("reason")
+    if kind == "mode":
+        if payload.get("mode") == "rollback":
+            return "declared ROLLBACK" + said("reason")
+        return "ended rollback mode" + said("reason")
+    if kind == "step":
+        return f"{'did' if payload.get('done') else 'un-did'} rollback step {entry.target}"
+    return None

@@ -464,10 +464,11 @@ def plan_drift(state: SessionState, plan_task_ids: Iterable[str], other_known_id
 
     `other_known_ids` are targets that are not tasks but still exist (event IDs), so notes on them stay quiet.
     """
-    known = set(plan_task_ids) | set(other_known_ids)
+    items = set(plan_task_ids)
+    known = items | set(other_known_ids)
     vanished: dict[str, None] = {}
     for item in state.checks:
-        if item not in known:
+        if item not in items:  # only items are ticked: an event with the same ID does not keep a tick alive
             vanished.setdefault(item, None)
     for note in state.notes:
         if note.target and note.target not in known:

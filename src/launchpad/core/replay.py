@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from launchpad.core.count import COUNT_KINDS, CountState, fold_count
+from launchpad.core.count import COUNT_KINDS, CountState, apply_count, fold_count, start_count
 from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
 
 CHECKPOINT_EVERY = 256
@@ -41,21 +41,40 @@ def count_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable =
     return fold_count(header.t0, header.created_at, [e for e in entries if e.kind in COUNT_KINDS], planned_holds)
 
 
-def t0_reached(count: CountState, start: datetime, end: datetime) -> datetime | None:
-    """The wall moment the T-clock first read T-0 (holds push it later), or None if it never did by `end`."""
-    if count.at(end).t_clock(end) < 0:
-        return None
-    low, high = stamp(start), stamp(end)
-    if count.at(start).t_clock(start) >= 0:
-        return start
-    while high - low > 0.0005:  # to the millisecond the journal keeps
-        middle = (low + high) / 2
-        moment = moment_of(middle)
-        if count.at(moment).t_clock(moment) >= 0:
-            high = middle
-        else:
-            low = middle
-    return moment_of(high)
+class CountClock:
+    """The T-clock as it read at any past moment: the count folded only up to that moment (a later hold
+    must not move what the clock showed before it)."""
+
+    def __init__(self, header: Header, entries: Iterable[Entry], planned_holds: Iterable = ()):
+        state = start_count(header.t0, header.created_at, planned_holds, header.first_lead)
+        self._times: list[float] = [float("-inf")]
+        self._states: list[CountState] = [state]
+        for entry in entries:
+            if entry.kind in COUNT_KINDS:
+                state = apply_count(state, entry)
+                self._times.append(stamp(entry.at))
+                self._states.append(state)
+
+    def state(self, moment: datetime) -> CountState:
+        return self._states[bisect_right(self._times, stamp(moment)) - 1].at(moment)
+
+    def t_clock(self, moment: datetime) -> float:
+        return self.state(moment).t_clock(moment)
+
+    def t0_reached(self, start: datetime, end: datetime) -> datetime | None:
+        """The wall moment the T-clock first read T-0 (holds push it later), or None if it never did by `end`."""
+        if self.t_clock(start) >= 0:
+            return start
+        if self.t_clock(end) < 0:
+            return None
+        low, high = stamp(start), stamp(end)
+        while high - low > 0.0005:  # to the millisecond the journal keeps
+            middle = (low + high) / 2
+            if self.t_clock(moment_of(middle)) >= 0:
+                high = middle
+            else:
+                low = middle
+        return moment_of(high)
 
 
 def _text(payload: Mapping[str, Any] | None, key: str) -> str:
@@ -88,7 +107,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
     found: list[Marker] = [Marker(header.t0, "t0", "T-0 (planned)")]
     end = max([header.created_at] + [entry.at for entry in entries])
     count = count_of(header, entries, planned_holds)
-    reached = t0_reached(count, header.created_at, end)
+    reached = CountClock(header, entries, planned_holds).t0_reached(header.created_at, end)
     if reached is not None and reached != header.t0:
         found.append(Marker(reached, "t0", "T-0 (as counted, after holds)"))
     for hold in count.all_holds(end):
@@ -116,6 +135,17 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
             found.append(Marker(entry.at, "poll", "Go/No-Go poll", entry.seq))
     found.sort(key=lambda marker: marker.at)
     return found
+
+
+def parse_moment(text: str, t0: datetime) -> datetime:
+    """`T-1h30m` / `T+0:30` (from the session's T-0) or an ISO-8601 instant; OffsetError (a ValueError) if
+    neither."""
+    from launchpad.core.offsets import parse_instant, parse_offset
+
+    cleaned = text.strip()
+    if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():
+        return t0 + timedelta(seconds=parse_offset(cleaned))
+    return parse_instant(cleaned)
 
 
 # --------------------------------------------------------------------------- the index

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from launchpad.core.journal import Entry, Header, make_entry
-from launchpad.core.probe_history import fold_minute, minute_label
+from launchpad.core.probe_history import fold_minute
 
 DEFAULT_T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
 LEAD = "Rae Kim"
@@ -25,7 +25,7 @@ EVENING_LEAD = "Mo Reyes"
 PIPELINE = "deploy-pipeline"
 FALLBACK_PEOPLE = ("Dana Ortiz", "Bo Lindqvist", "Femi Adeyemi", "Sasha Novak")
 START_OFFSET = -24 * 3600 - 15 * 60  # the session is opened a quarter of an hour before the first step
-DEFAULT_HOURS = 29.0  # T-24h15m .. T+4h45m: the whole launch-day plan, its report step included
+DEFAULT_HOURS = 29.5  # T-24h15m .. T+5h15m: the whole launch-day plan (holds included), its report step too
 BASE_LATENCY = (45.0, 180.0, 260.0, 120.0, 90.0)  # ms p50 per probe, cycled
 
 

@@ -58,7 +58,7 @@ class ControlActions:
             raise ValueError(f"the count is already holding ({held.reason})")
         return self.append("hold", "", {"reason": reason, "t_clock": format_clock(self.count().t_clock(now))})
 
-    def resume(self, of: str = "") -> list:
+    def resume_count(self, of: str = "") -> list:
         held = self.count().current_hold(self.now())
         if held is None:
             raise ValueError("the count is not holding")
@@ -77,7 +77,7 @@ class ControlActions:
         tasks = [task for task in self.plan.tasks if task.section[: len(planned.until)] == planned.until]
         if any(task.id not in self.checked() for task in tasks):
             return []
-        return self.resume(of=f"planned:{planned.id}")
+        return self.resume_count(of=f"planned:{planned.id}")
 
     def recycle(self, to: float, reason: str = "") -> list:
         now = self.now()

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from launchpad.core.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan import Plan, load_plan
+from launchpad.core.plan_ref import resolve_plan_path
 from launchpad.core.problems import LoadError
 from launchpad.core.progress import checked_ids
 from launchpad.shell.control import ControlActions
@@ -82,7 +83,7 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         notices = list(report.messages()) if hasattr(report, "messages") else []
         header = file.header
         if plan is None:
-            plan, problems = load_plan(header.plan)
+            plan, problems = load_plan(resolve_plan_path(header.plan, path))  # relative: beside the session
             if plan is None or problems:
                 file.close()
                 detail = problems[0].format() if problems else header.plan

@@ -7,6 +7,7 @@ and fsyncs the journal entry before the screen shows it as done.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -20,17 +21,22 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from launchpad.core.activity import describe_entry
-from launchpad.core.literal import printable
+from launchpad.core.control import describe_control
+from launchpad.core.literal import one_line, printable
 from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
 from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
+from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
+from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
 from launchpad.tui.widgets.owners_pane import OwnersPane
+from launchpad.tui.widgets.poll_pane import PollPane
 from launchpad.tui.widgets.probes_pane import ProbesPane
+from launchpad.tui.widgets.rollback_pane import RollbackPane
 from launchpad.tui.widgets.timeline_pane import TimelinePane
 
 STYLES = Path(__file__).parent / "styles"
@@ -40,6 +46,7 @@ PANES = (
     ("owners", "Owners", "3"),
     ("probes", "Probes", "4"),
     ("activity", "Activity", "5"),
+    ("poll", "Poll", "6"),
 )
 
 
@@ -47,11 +54,27 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-class LaunchpadApp(App):
+class _NotifyHandler(logging.Handler):
+    """While the cockpit runs, warnings from the engine and the store become notifications: anything
+    written to stderr would scribble over the screen."""
+
+    def __init__(self, app: "LaunchpadApp") -> None:
+        super().__init__(level=logging.WARNING)
+        self.app = app
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            severity = "error" if record.levelno >= logging.ERROR else "warning"
+            self.app.notify(one_line(record.getMessage(), 300), title=record.name, severity=severity, timeout=8)
+        except Exception:  # a log line must never take the cockpit down
+            pass
+
+
+class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
     """One launch, one screen. `clock` is injectable so tests and snapshots see a fixed instant."""
 
     TITLE = "launchpad"
-    CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss", STYLES / "control.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
@@ -62,6 +85,7 @@ class LaunchpadApp(App):
         Binding("t", "toggle_theme", "Theme"),
         Binding("a", "acknowledge", "Ack trigger"),
         Binding("q", "quit", "Quit"),
+        *CONTROL_BINDINGS,
     ]
 
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] = utc_now,
@@ -72,7 +96,7 @@ class LaunchpadApp(App):
         self.probes = probes
         self.clock = clock
         self.poll_interval = poll_interval
-        self.notices = list(notices)
+        self.notices = [*getattr(session, "notices", ()), *notices]  # what opening the session found
         self.active_pane = "timeline"
         self._seen_late: set[str] = set()
 
@@ -87,6 +111,7 @@ class LaunchpadApp(App):
 
     def compose(self) -> ComposeResult:
         yield LaunchHeader(id="header")
+        yield CountClock(id="count-bar")
         if self.probes is not None:
             from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
@@ -96,11 +121,17 @@ class LaunchpadApp(App):
             yield TimelinePane(id="timeline", classes="pane -active")
             yield ProbesPane(self.plan.probes, id="probes", classes="pane")
             yield ChecklistPane(id="checklist", classes="pane")
+            yield RollbackPane(id="rollback", classes="pane")
             yield OwnersPane(id="owners", classes="pane")
             yield ActivityPane(id="activity", classes="pane")
+            yield PollPane(id="poll", classes="pane")
         yield Footer()
 
     def on_mount(self) -> None:
+        self._log_handler = _NotifyHandler(self)
+        logger = logging.getLogger("launchpad")
+        logger.addHandler(self._log_handler)
+        logger.propagate = False
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DARK.name
@@ -110,8 +141,9 @@ class LaunchpadApp(App):
         self.session.subscribe(self.record)
         for entry in self.session.state.last_entries:
             self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
-        for notice in self.notices:
+        for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
             self.notify(printable(notice), severity="warning", timeout=10)
+            self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(notice), style=f"bold {self.colors['warning']}"))
         self.set_interval(1.0, self.tick)
         self.set_interval(self.poll_interval, self.poll_session)
         self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
@@ -127,6 +159,9 @@ class LaunchpadApp(App):
     async def on_unmount(self) -> None:
         if self.probes is not None:
             await self.probes.stop()
+        logger = logging.getLogger("launchpad")
+        logger.removeHandler(self._log_handler)
+        logger.propagate = True
 
     # ------------------------------------------------------------------ probe sink (called by ProbeRuntime)
 
@@ -196,12 +231,13 @@ class LaunchpadApp(App):
         self.cockpit.query_one(LaunchHeader).show(
             name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
-            session=Path(self.session.path).name, colors=self.colors,
+            session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
         marks = self.session.event_marks()
         self.cockpit.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors)
         self.cockpit.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
         self._ring_for_new_late(t_clock, marks)
+        self.control_tick(now, t_clock)
 
     def _owner_rows(self, t_clock: float, checked: set[str], marks: dict[str, str]) -> list[dict]:
         owed = by_owner(self.plan.tasks, checked, self.plan.owner_of)
@@ -219,6 +255,7 @@ class LaunchpadApp(App):
                 "key": role_id, "role": title, "person": person, "contact": contact,
                 "open": len(open_items), "total": tally.total if tally else 0, "open_items": open_items,
                 "next": nxt.event if nxt else None, "late": bool(nxt and nxt.state == LATE),
+                **self.owner_control(role_id, person),
             })
         return rows
 
@@ -237,23 +274,31 @@ class LaunchpadApp(App):
         line = Text(no_wrap=False)
         line.append(f"{entry.at:%H:%M:%S} ", style="dim")
         line.append(printable(entry.actor), style="bold")
-        line.append(" " + printable(describe_entry(entry, self.plan)))
+        line.append(" " + printable(describe_control(entry) or describe_entry(entry, self.plan)))
         return line
 
     # ------------------------------------------------------------------ journal
 
-    QUIET_KINDS = ("probe", "trigger", "ack")  # shown in the probe panels and the banner, not as toasts
+    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute")  # shown in the probe panels and the banner, not as toasts
+    HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
 
     def record(self, entries) -> None:
         """Entries now on disk (ours, another cockpit's, a script's, the probes'): log them, redraw what they
         change, and tell the room about what other people did."""
         pane = self.cockpit.query_one(ActivityPane)
         for entry in entries:
-            pane.add(self._activity_line(entry))
+            if entry.kind not in self.HISTORY_KINDS and not self._routine(entry):
+                pane.add(self._activity_line(entry))
             if entry.actor != self.session.actor and entry.kind not in self.QUIET_KINDS:
-                self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
+                self.notify(f"{printable(entry.actor)} {printable(describe_control(entry) or describe_entry(entry, self.plan))}", timeout=4)
         if any(entry.kind not in self.QUIET_KINDS for entry in entries):
             self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
+        self.control_record(entries)
+
+    @staticmethod
+    def _routine(entry) -> bool:
+        """A trigger settling into "ok" or "no data yet" is journaled for replay, but is noise in the log."""
+        return entry.kind == "trigger" and (entry.payload or {}).get("state") in ("ok", "insufficient_data")
 
     def poll_session(self) -> None:
         """Pick up what other cockpits and scripts wrote to the same session file."""
@@ -284,12 +329,13 @@ class LaunchpadApp(App):
 
     def action_show_pane(self, name: str) -> None:
         self.active_pane = name
+        shown = "rollback" if name == "checklist" and self.cockpit.has_class("-rollback") else name
         for pane in self.cockpit.query(".pane"):
-            pane.set_class(pane.id == name, "-active")
+            pane.set_class(pane.id == shown, "-active")
         tabs = self.cockpit.query_one(Tabs)
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
-        pane = self.cockpit.query_one(f"#{name}")
+        pane = self.cockpit.query_one(f"#{shown}")
         focusable = [widget for widget in pane.query("*") if widget.focusable and widget.display]
         if focusable:
             focusable[0].focus()
@@ -357,7 +403,7 @@ class LaunchpadApp(App):
         """A rollback trigger fired: ring the bell (tmux flags the window), say it, show the rollback steps."""
         state = message.state
         self.bell()
-        self.notify(printable(state.message), title=f"Rollback trigger: {printable(state.trigger)}",
+        self.notify(printable(state.message) + "\nX confirms a rollback", title=f"Rollback trigger: {printable(state.trigger)}",
                     severity="error", timeout=30)
         if self.plan.rollback_section:
             self.cockpit.query_one(ChecklistPane).reveal_section(self.plan.rollback_section)
@@ -380,9 +426,12 @@ class LaunchpadApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette, including those without a key."""
         yield from super().get_system_commands(screen)
+        yield from self.control_commands()
         for name, title, key in PANES:
             yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} ({key})", lambda n=name: self.action_show_pane(n))
         yield SystemCommand("Search checklist", "Find items by text, ID, owner or section (/)", self.action_search)
+        yield SystemCommand("Open link", "Open the highlighted item's link in the browser (l)",
+                            lambda: self.cockpit.query_one(ChecklistPane).action_open_link())
         yield SystemCommand("Note", "Add a note to the highlighted item, or to the launch (n)", self.action_note)
         yield SystemCommand("Hand over", "Hand the launch to another lead (h)", self.action_handoff)
         yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)

@@ -68,6 +68,7 @@ class ChecklistPane(Vertical):
         Binding("slash", "search", "Search"),
         Binding("o", "cycle_owner", "Owner filter"),
         Binding("c", "clear_filters", "Clear filters", show=False),
+        Binding("l", "open_link", "Open link", show=False),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -252,7 +253,7 @@ class ChecklistPane(Vertical):
         detail = self.query_one("#checklist-detail", Static)
         task = self.highlighted_task() if self.view else None
         if task is None:
-            detail.update(Text("space: tick · /: search · o: owner filter · n: note", style="dim"))
+            detail.update(Text("space: tick · /: search · o: owner filter · n: note · l: open link", style="dim"))
             return
         text = Text(no_wrap=False)
         text.append(f"#{task.id} ", style="bold")
@@ -297,6 +298,16 @@ class ChecklistPane(Vertical):
         self.set_owner_filter(choices[(position + 1) % len(choices)])
         label = self.border_subtitle or "all items"
         self.notify(f"Checklist: {label}", timeout=2)
+
+    def action_open_link(self) -> None:
+        """Open the highlighted item's first link (a runbook, a dashboard) in the browser."""
+        task = self.highlighted_task()
+        links = getattr(task, "links", ()) if task else ()
+        if not links:
+            self.notify("This item has no link.", timeout=3)
+            return
+        self.app.open_url(links[0].url)
+        self.notify(f"Opening {printable(links[0].url)}", timeout=3)
 
     def action_search(self) -> None:
         search = self.query_one("#checklist-search", Input)

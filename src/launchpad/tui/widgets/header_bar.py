@@ -23,12 +23,16 @@ class LaunchHeader(Widget):
         return self._text
 
     def show(self, *, name: str, t_clock: float, wall: str, lead: str, done: int, total: int,
-             session: str, colors: dict[str, str]) -> None:
+             session: str, colors: dict[str, str], marker: str = "") -> None:
+        """marker: what the count is doing when it is not simply counting ("HOLD", "ROLLBACK")."""
         clock_style = f"bold {colors['warning']}" if t_clock < 0 else f"bold {colors['success']}"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" " + printable(name) + " ", style="bold")
         text.append(" ")
         text.append(format_clock(t_clock), style=clock_style)
+        if marker:
+            text.append(" ")
+            text.append(f" {marker} ", style=f"bold #ffffff on {colors['error']}")
         text.append("  ")
         text.append(wall)
         text.append("   lead ", style="dim")

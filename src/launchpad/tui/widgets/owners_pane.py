@@ -1,4 +1,4 @@
-"""The owners: role, person, contact, and what each still owes (open items, next step)."""
+"""The owners: role, who holds it now, what each still owes (open items, next step), their poll vote, contact."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class OwnersPane(Vertical):
         table.add_column("Person", key="person")
         table.add_column("Owes", key="owes")
         table.add_column("Next step", key="next")
+        table.add_column("Vote", key="vote")
         table.add_column("Contact", key="contact")
         yield table
         yield Static(id="owner-detail", classes="detail")
@@ -42,8 +43,12 @@ class OwnersPane(Vertical):
             if event is not None:
                 nxt = Text(f"{format_offset(event.at)} {printable(event.title)}",
                            style=f"bold {colors['error']}" if row["late"] else "")
-            drawn.append((row["key"], (Text(printable(row["role"]), style="bold"), Text(printable(row["person"] or "—")),
-                                        owes, nxt, Text(printable(row["contact"] or "—"), style="dim"))))
+            vote = row.get("vote")  # the role's answer to the Go/No-Go poll (core.poll)
+            vote_cell = Text("—" if vote is None else vote.upper(), style="dim" if vote is None else
+                             f"bold {colors['success'] if vote == 'go' else colors['error']}")
+            holder = row.get("holder") or row["person"]  # who holds the role now: the last to answer for it
+            drawn.append((row["key"], (Text(printable(row["role"]), style="bold"), Text(printable(holder or "—")),
+                                        owes, nxt, vote_cell, Text(printable(row["contact"] or "—"), style="dim"))))
         # Called every second: redraw only when something shown changed (a cleared table re-lays the screen).
         signature = tuple((key, tuple((cell.plain, str(cell.style)) for cell in cells)) for key, cells in drawn)
         if signature == getattr(self, "_signature", None):

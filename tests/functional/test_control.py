@@ -1,0 +1,245 @@
+"""Launch control in the cockpit, by keys: hold and resume, the Go/No-Go poll, rollback mode, copying a step's
+command; every action journaled, and all of it back as it was after reopening the session file."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from launchpad.core.plan import load_plan
+from launchpad.shell.session import LiveSession
+from launchpad.tui.app import LaunchpadApp
+from launchpad.tui.prompt import TextPrompt
+from launchpad.tui.widgets.count_clock import CountClock
+from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.owners_pane import OwnersPane
+from launchpad.tui.widgets.poll_pane import PollPane
+from launchpad.tui.widgets.rollback_pane import RollbackPane
+
+from .conftest import NOW, T0
+
+
+class Clock:
+    """A wall clock the test moves by hand: shared by the session (entry stamps) and the app (the T-clock)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def live(plan_copy, tmp_path, clock, monkeypatch):
+    # the session is created at NOW, so planned holds ahead of it are armed whatever the real date is
+    monkeypatch.setattr("launchpad.store.session_file.now_utc", lambda: NOW)
+    plan, problems = load_plan(plan_copy, env={})
+    assert plan is not None and not problems
+    session = LiveSession.start(plan, tmp_path / "launch.session.toml", t0=T0, actor="alice", clock=clock)
+    yield session
+    session.close()
+
+
+def app_for(session, clock) -> LaunchpadApp:
+    return LaunchpadApp(session, clock=clock)
+
+
+def kinds(session) -> list[tuple[str, str]]:
+    return [(entry.kind, entry.target) for entry in _entries(session)]
+
+
+def _entries(session):
+    from launchpad.store.session_file import load_session
+
+    return load_session(session.path)[1]
+
+
+async def answer(pilot, text: str | None = None) -> None:
+    """Fill the open prompt (replacing what it suggests) and press OK."""
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, TextPrompt)
+    if text is not None:
+        pilot.app.screen.query_one("Input").value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_hold_freezes_the_t_clock_and_resume_picks_it_up(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("H")
+        await answer(pilot, "DB replication lag")
+        assert [(e.kind, dict(e.payload)["reason"]) for e in _entries(live)] == [("hold", "DB replication lag")]
+        header = app.query_one(LaunchHeader).render().plain
+        assert "T-01:59:12  HOLD " in header
+        clock.advance(minutes=7)
+        app.tick()
+        await pilot.pause()
+        assert "T-01:59:12" in app.query_one(LaunchHeader).render().plain  # frozen
+        assert app.query_one(CountClock).has_class("-holding")
+        assert "HOLDING  00:07:00 DB replication lag" in app.query_one("#count-info").render().plain
+        await pilot.press("C")
+        await pilot.pause()
+        clock.advance(minutes=1)
+        app.tick()
+        await pilot.pause()
+        assert "T-01:58:12" in app.query_one(LaunchHeader).render().plain
+        assert not app.query_one(CountClock).has_class("-holding")
+        assert "T-0 expected 18:17 UTC" in app.query_one("#count-info").render().plain  # 7m held + the 10m planned hold
+        assert [e.kind for e in _entries(live)] == ["hold", "resume"]
+
+
+async def test_poll_no_go_proposes_a_hold_and_the_owners_show_the_votes(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("p")
+        await pilot.pause()
+        assert live.state.control.poll.open
+        assert app.screen.has_class("-polling")
+        pane = app.query_one(PollPane)
+        assert pane.display and app.query_one("#poll-table").has_focus
+        await pilot.press("g")  # DevOps Lead: Go
+        await pilot.pause()
+        await pilot.press("down", "N")  # Backend Lead: No-Go, with a reason
+        await answer(pilot, "replication lag 40 s")
+        votes = {e.target: dict(e.payload) for e in _entries(live) if e.kind == "vote"}
+        assert votes == {"devops": {"vote": "go"}, "backend": {"vote": "no-go", "reason": "replication lag 40 s"}}
+        verdict = app.query_one("#poll-verdict").render().plain
+        assert "HOLD PROPOSED" in verdict and "2/4 answered" in verdict
+        assert "No-Go from Backend Lead: replication lag 40 s" in app.query_one("#poll-reasons").render().plain
+        await pilot.press("H")  # the proposed hold comes with its reasons filled in
+        await pilot.pause()
+        assert "No-Go from Backend Lead" in app.screen.query_one("Input").value
+        await answer(pilot)
+        assert live.count().is_holding(clock())
+        app.action_show_pane("owners")
+        owners = app.query_one(OwnersPane).query_one("DataTable")
+        assert owners.get_cell("devops", "vote").plain == "GO" and owners.get_cell("backend", "vote").plain == "NO-GO"
+        assert owners.get_cell("frontend", "vote").plain == "—"
+
+
+async def test_declared_rollback_puts_the_rollback_steps_in_front_and_copies_a_command(live, clock):
+    live.append("trigger", "error-rate", {"trigger": "Error rate > 5%", "probe": "api-health", "state": "firing"})
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("X")
+        await pilot.pause()
+        assert app.screen.query_one("Input").value == "Trigger fired: Error rate > 5%"  # the lead confirms
+        await answer(pilot)
+        [mode] = [e for e in _entries(live) if e.kind == "mode"]
+        assert dict(mode.payload) == {"mode": "rollback", "reason": "Trigger fired: Error rate > 5%",
+                                      "trigger": "Error rate > 5%"}
+        await pilot.pause()
+        assert app.screen.has_class("-rollback")
+        rollback = app.query_one(RollbackPane)
+        assert rollback.display and not app.query_one("#checklist").display
+        assert app.query_one("#rollback-table").has_focus
+        clock.advance(minutes=3, seconds=5)
+        app.tick()
+        await pilot.pause()
+        assert "ROLLBACK  00:03:05" in app.query_one("#rollback-clock").render().plain
+        assert "ROLLBACK" in app.query_one(LaunchHeader).render().plain
+        first = rollback.steps[0]
+        await pilot.press("y")
+        assert app.clipboard == "./scripts/maintenance.sh on"
+        await pilot.press("space")
+        await pilot.pause()
+        assert live.step_is_done(first) and ("check", first.id) in kinds(live)
+        assert rollback.table.get_cell(first.id, "done").plain == "[x]"
+
+
+async def test_narrow_rollback_mode_shows_the_steps_under_tab_2(live, clock):
+    live.declare_rollback("Error rate > 5%")
+    app = app_for(live, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.query_one(RollbackPane).display and not app.query_one("#checklist").display
+        assert "Stop accepting new requests" in app.query_one("#rollback-table").get_row_at(0)[2].plain
+        await pilot.press("6")
+        await pilot.pause()
+        assert app.query_one(PollPane).display and not app.query_one(RollbackPane).display
+
+
+async def test_a_planned_hold_with_an_exit_condition_resumes_once_its_section_is_complete(live, clock):
+    clock.now = T0 - timedelta(minutes=20)
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        clock.advance(minutes=5)  # T-15m: the built-in hold begins by itself
+        app.tick()
+        await pilot.pause()
+        assert live.count().current_hold(clock()).planned == "built-in-hold"
+        clock.advance(minutes=11)  # its ten minutes are up, but the frontend deployment is not complete
+        app.tick()
+        assert live.t_clock(clock()) == -900 and not [e for e in _entries(live) if e.kind == "resume"]
+        for task in live.plan.tasks:
+            if task.section[-1] == "Frontend Deployment":
+                live.toggle(task.id)
+        app.tick()
+        await pilot.pause()
+        [resume] = [e for e in _entries(live) if e.kind == "resume"]
+        assert resume.payload["of"] == "planned:built-in-hold"
+        clock.advance(seconds=30)
+        assert live.t_clock(clock()) == -870
+
+
+async def test_every_control_action_is_in_the_command_palette(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 40)):
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for wanted in ("Hold the count", "Resume the count", "Recycle the count", "Scrub this attempt",
+                       "Poll every role (Go/No-Go)", "Vote Go: DevOps Lead", "Vote No-Go: Security",
+                       "Declare rollback", "Copy step command"):
+            assert wanted in titles
+
+
+async def test_recycle_and_scrub_from_the_cockpit(live, clock):
+    live.set_event("deploy-frontend", "done")
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.press("R")
+        await answer(pilot, "T-3h redo the backend")
+        [recycle] = [e for e in _entries(live) if e.kind == "recycle"]
+        assert recycle.payload["to"] == "T-3h" and recycle.payload["reason"] == "redo the backend"
+        assert live.event_marks()["deploy-frontend"] == "pending"
+        assert live.t_clock(clock()) == -3 * 3600
+        await pilot.press("S")
+        await answer(pilot, "weather")
+        await answer(pilot, "2026-11-23T18:00Z")
+        count = live.count()
+        assert count.attempt == 2 and count.attempts[0].reason == "weather"
+        assert "attempt 2" in app.query_one("#count-info").render().plain
+
+
+async def test_all_of_it_survives_reopening_the_session_file(live, clock):
+    live.hold("weather")
+    live.open_poll()
+    live.vote("backend", "no-go", "lag")
+    live.declare_rollback("Error rate > 5%")
+    step = live.rollback_steps()[1]
+    live.toggle_rollback_step(step)
+    expected = (live.t_clock(clock()), live.count().current_hold(clock()).reason, live.poll_verdict().verdict)
+    path = live.path
+    live.close()
+    clock.advance(minutes=10)
+    again = LiveSession.resume(path, actor="bob")
+    again.clock = clock
+    try:
+        assert (again.t_clock(clock()), again.count().current_hold(clock()).reason, again.poll_verdict().verdict) == expected
+        assert again.state.control.mode.rollback and again.step_is_done(step)
+        app = app_for(again, clock)
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.pause()
+            assert app.screen.has_class("-rollback") and app.query_one(RollbackPane).display
+            assert app.query_one("#poll-verdict").render().plain.startswith(" HOLD PROPOSED")
+    finally:
+        again.close()

@@ -1,0 +1,138 @@
+"""`launchpad replay`: the cockpit read-only at a playhead (Textual Pilot), on a simulated launch."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from launchpad.core.journal import fold
+from launchpad.core.plan import load_plan
+from launchpad.core.simulate import session_text, simulate
+from launchpad.tui.replay import PlayheadBar, ReplayApp, load_replay
+from launchpad.tui.widgets.checklist_pane import ChecklistPane
+from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.probes_pane import ProbesPane
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    plan, problems = load_plan(ROOT / "timelines" / "launch-day.toml", env={})
+    assert plan is not None and not problems
+    simulation = simulate(plan, seed=3)
+    path = tmp_path_factory.mktemp("replay") / "launch.session.toml"
+    path.write_text(session_text(simulation), encoding="utf-8")
+    return path, plan, simulation
+
+
+def digest(path: Path) -> tuple[str, int]:
+    data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest(), path.stat().st_mtime_ns
+
+
+def header_text(app) -> str:
+    return app.cockpit.query_one(LaunchHeader).render().plain
+
+
+async def test_replay_seeks_both_ways_and_never_writes(simulated):
+    path, plan, simulation = simulated
+    before = digest(path)
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=60)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert session.moment == session.index.start
+        assert session.state == fold(simulation.header, simulation.entries, upto=session.moment)
+        facts = simulation.facts
+        # Jump to the trigger firing marker: the state is the fold up to it, the header shows its T-clock.
+        app.jump_to(facts["fire_at"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        await pilot.pause()
+        assert session.moment == facts["fire_at"]
+        assert session.state == fold(simulation.header, simulation.entries, upto=facts["fire_at"])
+        assert session.state.trigger_states[facts["trigger_target"]]["state"] == "firing"
+        # Keys: +10 min, -10 min, +1 min, -1 min come back to the same state.
+        forward = session.state
+        for key in (">", ".", ",", "<"):
+            await pilot.press(key)
+        assert session.moment == facts["fire_at"] and session.state == forward
+        # Back before the degradation: the trigger is not firing there.
+        await pilot.press("<", "<")
+        assert facts["trigger_target"] not in session.state.trigger_states or \
+            session.state.trigger_states[facts["trigger_target"]]["state"] != "firing"
+        # Writes are refused politely: tick, note, handoff, save.
+        await pilot.press("2")
+        await pilot.press("space")  # play/pause, not a tick, in a replay
+        assert app.playing
+        await pilot.press("p")
+        assert not app.playing
+        await pilot.press("n", "h", "w", "a")
+        app._write(session.toggle, plan.tasks[0].id)
+    assert digest(path) == before
+
+
+async def test_markers_entries_and_jump_prompt(simulated):
+    path, plan, simulation = simulated
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=3600)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        kinds = []
+        for _ in range(len(session.index.markers)):
+            await pilot.press("}")
+            marker = next(m for m in session.index.markers if m.at == session.moment)
+            kinds.append(marker.kind)
+        assert {"t0", "hold", "resume", "trigger", "rollback", "handoff"} <= set(kinds)
+        last = session.moment
+        await pilot.press("{")
+        assert session.moment < last
+        # Next / previous entry step exactly one entry at a time (or one instant holding several).
+        at = session.moment
+        await pilot.press("]")
+        assert session.moment == session.index.next_entry(at)
+        await pilot.press("[")
+        assert session.moment < session.index.next_entry(at)
+        # The jump prompt: T-offsets are from the session's T-0.
+        await pilot.press("g")
+        await pilot.press(*"T-2h", "enter")
+        await pilot.pause()
+        assert session.moment == simulation.header.t0 - timedelta(hours=2)
+        bar = app.query_one(PlayheadBar).render().plain
+        assert "T-02:00:00" in bar and "16:00:00 UTC" in bar and "3600x" in bar
+        assert "T-02:00:00" in header_text(app)
+
+
+async def test_playing_at_3600x_reaches_the_end_and_redraws_probes(simulated):
+    path, plan, simulation = simulated
+    session = load_replay(path, plan=plan, start=simulation.facts["end"] - timedelta(hours=1))
+    app = ReplayApp(session, speed=3600, playing=True, frame_seconds=0.05)  # 3 minutes of journal a frame
+    async with app.run_test(size=(200, 60)) as pilot:
+        deadline = 400
+        while app.playing and deadline:
+            await pilot.pause(0.02)
+            deadline -= 1
+        assert not app.playing and session.moment == session.index.end
+        assert session.state == fold(simulation.header, simulation.entries)
+        panel = app.cockpit.query_one(ProbesPane)._panels[simulation.facts["degraded_probe"]]
+        assert panel.status.state == "UP" and len(panel.status.latencies) > 10  # sparkline from the minutes
+        tasks = app.cockpit.query_one(ChecklistPane)
+        assert len(tasks._task_nodes) == len(plan.tasks)
+
+
+async def test_idle_skip_jumps_to_the_next_activity(simulated):
+    path, plan, simulation = simulated
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        from launchpad.core.replay import moment_of
+
+        activity = session.index.activity_times
+        await pilot.press("i")  # the session opened a few seconds before its first entry
+        assert session.moment == moment_of(activity[0])
+        await pilot.press("i")  # then a quarter of an hour went by before the first step began
+        assert session.moment == moment_of(activity[1])
+        assert session.state == fold(simulation.header, simulation.entries, upto=session.moment)
