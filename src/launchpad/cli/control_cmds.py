@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timezone
 
 from launchpad.cli.session_cmds import _add_actor, _error, _safe
 from launchpad.core.journal import format_utc

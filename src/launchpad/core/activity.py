@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from launchpad.core.control import describe_control
 from launchpad.core.timeline import STATE_LABELS
 
 
@@ -16,6 +17,10 @@ def _event(plan, target: str) -> str:
 
 
 def describe_entry(entry, plan=None) -> str:
+    """The one place that puts a journal entry into words: the activity log, toasts, replay and the report."""
+    control = describe_control(entry)
+    if control is not None:
+        return control
     payload = entry.payload or {}
     kind = entry.kind
     if kind in ("check", "uncheck"):
@@ -35,6 +40,8 @@ def describe_entry(entry, plan=None) -> str:
     if kind == "trigger":
         return f"trigger {entry.target} is {payload.get('state', '?')}" + (
             f": {payload['message']}" if payload.get("message") else "")
+    if kind == "ack":
+        return f"acknowledged trigger {entry.target}"
     if kind == "session":
         return str(payload.get("text", "opened the session"))
     return f"{kind} {entry.target}".strip()

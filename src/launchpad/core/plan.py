@@ -25,7 +25,8 @@ from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
 from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
-from launchpad.core.tomlpos import TomlPositions, scan
+from launchpad.core.table_reader import TableReader
+from launchpad.core.tomlpos import scan
 
 TOML_SUFFIXES = {".toml"}
 
@@ -173,47 +174,6 @@ _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration"}
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
-class _Collector:
-    """Collects problems for one TOML file, with line numbers looked up by key path."""
-
-    def __init__(self, path: str, positions: TomlPositions):
-        self.path = path
-        self.positions = positions
-        self.problems: list[Problem] = []
-
-    def add(self, key_path: tuple, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, self.positions.line(*key_path), message, hint))
-
-    def unknown_keys(self, table: Mapping, known: set[str], key_path: tuple, what: str) -> None:
-        for key in table:
-            if key not in known:
-                suggestion = did_you_mean(key, known)
-                self.add(
-                    (*key_path, key),
-                    f"unknown key `{key}` in {what}",
-                    suggestion or f"known keys: {', '.join(sorted(known))}",
-                )
-
-    def string(self, table: Mapping, key: str, key_path: tuple, what: str, required: bool = False) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.add(key_path, f"{what} has no `{key}`", f'add a line `{key} = "..."`')
-            return ""
-        if not isinstance(value, str):
-            self.add((*key_path, key), f"`{key}` in {what} must be a string, not {type(value).__name__}",
-                     f'write it in quotes: {key} = "{value}"')
-            return ""
-        return value.strip()
-
-    def table_array(self, doc: Mapping, key: str) -> list[dict]:
-        value = doc.get(key, [])
-        if isinstance(value, list) and all(isinstance(item, dict) for item in value):
-            return value
-        self.add((key,), f"`{key}` must be an array of tables", f"write each one under a `[[{key}]]` header")
-        return []
-
-
 def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan | None, list[Problem]]:
     try:
         doc = tomllib.loads(text)
@@ -224,7 +184,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
             Problem(path, int(found[1]) if found else None, f"malformed TOML: {message}",
                     "check quotes, brackets and `key = value` syntax on that line (TOML 1.0)")
         ]
-    out = _Collector(path, scan(text))
+    out = TableReader(path, scan(text))
     out.unknown_keys(doc, _KNOWN_TOP, (), "the plan")
 
     launch = doc.get("launch")

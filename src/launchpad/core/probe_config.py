@@ -17,6 +17,7 @@ from launchpad.core.conditions import HINT as CONDITION_HINT
 from launchpad.core.conditions import Condition, ConditionError, parse_condition
 from launchpad.core.offsets import OffsetError, parse_duration
 from launchpad.core.problems import Problem, did_you_mean
+from launchpad.core.table_reader import TableReader
 from launchpad.core.tomlpos import TomlPositions
 
 PROBE_TABLE_KEYS = {"defaults", "probe", "trigger", "demo"}
@@ -193,23 +194,14 @@ def check_url(url: Any) -> str | None:
     return None
 
 
-class _Reader:
+class _Reader(TableReader):
     """Collects problems while reading one table; every message names the table it is about."""
 
     def __init__(self, path: str, positions: TomlPositions, env: Mapping[str, str]):
-        self.path = path
-        self.positions = positions
+        super().__init__(path, positions)
         self.env = env
-        self.problems: list[Problem] = []
 
-    def problem(self, where: tuple, message: str, hint: str = "") -> None:
-        self.problems.append(Problem(self.path, self.positions.line(*where), message, hint))
-
-    def unknown_keys(self, table: dict, allowed: set[str], where: tuple, what: str) -> None:
-        for key in table:
-            if key not in allowed:
-                hint = did_you_mean(key, allowed) or f"known keys: {', '.join(sorted(allowed))}"
-                self.problem((*where, key), f"unknown key `{key}` in {what}", hint)
+    problem = TableReader.add
 
     def seconds(self, value: Any, where: tuple, what: str, *, positive: bool = True) -> float | None:
         try:

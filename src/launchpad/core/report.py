@@ -168,7 +168,7 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
     # ------------------------------------------------------------------ timeline
     out += ["## Timeline", "", "Every action in the journal (the per-minute probe figures are in *Probe incidents*).", ""]
     out += _table(("T", "Time (UTC)", "Who", "What"), (
-        (t_of(entry.at), hms(entry.at), md(entry.actor), md(describe(entry, plan)))
+        (t_of(entry.at), hms(entry.at), md(entry.actor), md(describe_entry(entry, plan)))
         for entry in entries if entry.kind not in QUIET_KINDS))
     out.append("")
 
@@ -209,32 +209,6 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
         out.append(f"No handoff: {md(header.first_lead)} led throughout.")
     out.append("")
     return "\n".join(out)
-
-
-def describe(entry: Entry, plan=None) -> str:
-    """describe_entry, plus words for the launch-control kinds it may not know."""
-    text = describe_entry(entry, plan)
-    if text != f"{entry.kind} {entry.target}".strip():
-        return text
-    payload = entry.payload or {}
-    kind = entry.kind
-    if kind == "hold":
-        return f"held the count: {payload.get('reason', '')}".rstrip(": ")
-    if kind == "resume":
-        return "resumed the count"
-    if kind == "poll":
-        action = payload.get("action", "open")
-        return "opened the Go/No-Go poll" if action == "open" else \
-            f"closed the Go/No-Go poll: {payload.get('result', '') or 'no result'}"
-    if kind == "vote":
-        reason = f" ({payload['reason']})" if payload.get("reason") else ""
-        return f"voted {str(payload.get('vote', '?')).upper()} for {entry.target}{reason}"
-    if kind == "mode":
-        reason = f": {payload['reason']}" if payload.get("reason") else ""
-        return f"switched to {payload.get('mode', '?')} mode{reason}"
-    if kind == "ack":
-        return f"acknowledged trigger {entry.target}"
-    return text
 
 
 def _value(trigger: str, value: Any) -> str:

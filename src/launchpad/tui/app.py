@@ -21,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from launchpad.core.activity import describe_entry
-from launchpad.core.control import describe_control
 from launchpad.core.literal import one_line, printable
 from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
@@ -274,7 +273,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         line = Text(no_wrap=False)
         line.append(f"{entry.at:%H:%M:%S} ", style="dim")
         line.append(printable(entry.actor), style="bold")
-        line.append(" " + printable(describe_control(entry) or describe_entry(entry, self.plan)))
+        line.append(" " + printable(describe_entry(entry, self.plan)))
         return line
 
     # ------------------------------------------------------------------ journal
@@ -290,7 +289,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if entry.kind not in self.HISTORY_KINDS and not self._routine(entry):
                 pane.add(self._activity_line(entry))
             if entry.actor != self.session.actor and entry.kind not in self.QUIET_KINDS:
-                self.notify(f"{printable(entry.actor)} {printable(describe_control(entry) or describe_entry(entry, self.plan))}", timeout=4)
+                self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
         if any(entry.kind not in self.QUIET_KINDS for entry in entries):
             self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
         self.control_record(entries)

@@ -28,7 +28,7 @@ from launchpad.core.literal import printable
 from launchpad.core.offsets import OffsetError, format_clock
 from launchpad.core.progress import checked_ids
 from launchpad.core.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Marker, ReplayCursor, ReplayIndex, parse_moment
-from launchpad.core.report import describe
+from launchpad.core.activity import describe_entry
 from launchpad.core.triggers import TriggerState
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
@@ -354,7 +354,7 @@ class ReplayApp(LaunchpadApp):
         line = Text(no_wrap=False)
         line.append(f"{entry.at:%H:%M:%S} ", style="dim")
         line.append(printable(entry.actor), style="bold")
-        line.append(" " + printable(describe(entry, self.plan)))
+        line.append(" " + printable(describe_entry(entry, self.plan)))
         return line
 
     def _ring_for_new_late(self, t_clock: float, marks: dict[str, str]) -> None:
