@@ -156,3 +156,35 @@ async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path
         await follower.stop()
         first.close()
         second.close()
+
+
+async def test_many_probes_show_as_one_table_line_each():
+    from datetime import datetime, timezone
+
+    from textual.app import App
+
+    from launchpad.core.probe_config import ProbeSpec
+    from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
+    from launchpad.tui.widgets.probe_table import ProbeTable
+    from launchpad.tui.widgets.probes_pane import PANEL_LIMIT, ProbesPane
+
+    specs = [ProbeSpec(f"svc-{index:02d}", "http://127.0.0.1/") for index in range(PANEL_LIMIT + 4)]
+
+    class Host(App):
+        def compose(self):
+            yield ProbesPane(specs)
+
+    app = Host()
+    async with app.run_test(size=(120, 30)) as pilot:
+        assert not app.query(ProbePanel)  # no six-line panel per probe
+        table = app.query_one(ProbeTable)
+        status = ProbeStatus("svc-01")
+        for index, ok in enumerate((True, True, False)):
+            status = apply_attempt(status, Attempt("svc-01", datetime.now(timezone.utc), ok, 200 if ok else 500,
+                                                   5.0, 20.0 + index, None if ok else "status",
+                                                   None if ok else "[bold red]boom[/] \x1b[31m"))
+        app.query_one(ProbesPane).show("svc-01", status)
+        await pilot.pause()
+        line = table.render_line(2).text  # header, svc-00, svc-01
+        assert "DOWN" in line and "svc-01" in line and "33.3%" in line
+        assert "[bold red]boom[/]" in line and "\x1b" not in line

@@ -1,6 +1,5 @@
 """The plan loader: the bundled plan, the seeds opened as plans, and every kind of bad input."""
 
-import json
 import textwrap
 from pathlib import Path
 

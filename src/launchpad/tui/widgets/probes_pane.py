@@ -7,6 +7,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 
+PANEL_LIMIT = 16  # more probes than this are shown as one table row each, not one panel each
+
+
 class ProbesPane(VerticalScroll):
     BORDER_TITLE = "Probes"
 
@@ -15,12 +18,19 @@ class ProbesPane(VerticalScroll):
         self.specs = tuple(probes)
         self._panels: dict[str, object] = {}
         self._stale: dict[str, object] = {}  # probe name -> latest status not drawn yet (panel off screen)
+        self._table = None  # a ProbeTable instead of panels when the plan has many probes
 
     def compose(self):
         if not self.specs:
             yield Static(Text("No health probes in this plan. Add [[probe]] tables (name, url, interval) to "
                               "watch the services going live, and [[trigger]] tables for the rollback "
                               "triggers."), classes="empty-note")
+            return
+        if len(self.specs) > PANEL_LIMIT:
+            from launchpad.tui.widgets.probe_table import ProbeTable
+
+            self._table = ProbeTable([spec.name for spec in self.specs], id="probe-table")
+            yield self._table
             return
         from launchpad.tui.widgets.probe_panel import ProbePanel
 
@@ -32,6 +42,9 @@ class ProbesPane(VerticalScroll):
     def show(self, name: str, status) -> None:
         """Redraw a panel only while it is on screen; the others keep their latest status for later.
         With hundreds of probes this keeps the cockpit's frame time independent of the probe count."""
+        if self._table is not None:
+            self._table.show(status)  # the table draws only its visible rows itself
+            return
         panel = self._panels.get(name)
         if panel is None:
             return

@@ -46,7 +46,9 @@ class TimelinePane(Vertical):
         table.add_column("State", key="state", width=11)
         table.add_column("When", key="when", width=10)
         yield table
-        yield Static(id="timeline-empty", classes="empty-note")
+        empty = Static(id="timeline-empty", classes="empty-note")
+        empty.display = False
+        yield empty
 
     @property
     def table(self) -> DataTable:
@@ -55,10 +57,10 @@ class TimelinePane(Vertical):
     def show(self, events, now: float, marks: dict[str, str], owner_names: dict[str, str], colors: dict[str, str]) -> None:
         table = self.table
         empty = self.query_one("#timeline-empty", Static)
-        empty.display = not events
-        if not events:
+        if empty.display != (not events):  # set once: an update every second would re-lay the whole screen
+            empty.display = not events
             empty.update(Text("This plan has no timeline. Add [[event]] tables to a TOML plan, or a "
-                              "Time | Action | Owner table to a Markdown one."))
+                              "Time | Action | Owner table to a Markdown one.") if not events else "")
         rows = timeline(events, now, marks)
         marker = now_index(rows, now)
         layout = tuple(row.event.id for row in rows) + (marker,)

@@ -1,0 +1,114 @@
+"""Many probes at a glance: one DataTable row per probe instead of a six-line panel each.
+
+A plan with dozens or hundreds of probes would otherwise mount five widgets per probe, and every layout
+of the screen would walk them all; a DataTable is one widget that draws only its visible rows.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from launchpad.core.literal import one_line, printable
+from launchpad.core.probe_status import ProbeStatus
+from launchpad.core.triggers import millis
+
+BARS = "▁▂▃▄▅▆▇█"
+STATE_CELLS = {
+    "UP": ("▲ UP", "bold #00af00"),
+    "DOWN": ("▼ DOWN", "bold #d70000"),
+    "PENDING": ("■ …", "bold #d7af00"),
+}
+
+
+def trend(latencies, width: int = 10) -> str:
+    """A sparkline in text: the last `width` latencies scaled between their own min and max."""
+    recent = list(latencies)[-width:]
+    if not recent:
+        return ""
+    low, high = min(recent), max(recent)
+    span = (high - low) or 1.0
+    return "".join(BARS[min(len(BARS) - 1, int((value - low) / span * (len(BARS) - 1)))] for value in recent)
+
+
+def _ms(value: float | None) -> str:
+    return "-" if value is None else millis(value)
+
+
+class ProbeTable(ScrollView, can_focus=True):
+    """One line per probe, drawn with Textual's line API: each row is rendered once into a cached strip
+    and repainted only when its figures change, so hundreds of live probes cost only the rows that moved
+    (a DataTable re-renders every visible row after any cell update)."""
+
+    COLUMNS = (("State", 7), ("Probe", 18), ("Trend", 10), ("p50", 7), ("p95", 7), ("Err", 6), ("Fails", 5),
+               ("Last error", 60))
+
+    def __init__(self, names, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.names = list(names)
+        self._row_of = {name: index for index, name in enumerate(self.names)}
+        self._texts: dict[str, Text] = {name: self._line(ProbeStatus(name)) for name in self.names}
+        self._strips: dict[tuple[str, int], Strip] = {}
+        self._width = sum(width + 1 for _, width in self.COLUMNS)
+
+    def on_mount(self) -> None:
+        self.virtual_size = Size(self._width, len(self.names) + 1)
+
+    def _line(self, status: ProbeStatus) -> Text:
+        label, style = STATE_CELLS.get(status.state, STATE_CELLS["PENDING"])
+        rate = "-" if status.error_rate is None else f"{status.error_rate * 100:.3g}%"
+        bad = "bold #d70000"
+        cells = (
+            (label, style),
+            (printable(status.name), "bold"),
+            (trend(status.latencies), "#5fafff"),
+            (_ms(status.p50), ""),
+            (_ms(status.p95), ""),
+            (rate, bad if status.error_rate else ""),
+            (str(status.consecutive_failures), bad if status.consecutive_failures else "dim"),
+            (one_line(status.last_error or "", 80), "#d70000" if status.state == "DOWN" else "dim"),
+        )
+        return self._join(cells)
+
+    def _join(self, cells) -> Text:
+        line = Text(no_wrap=True, overflow="crop")
+        for (text, style), (_, width) in zip(cells, self.COLUMNS):
+            shown = text if len(text) <= width else text[: width - 1] + "…"
+            line.append(shown.ljust(width) + " ", style=style)
+        return line
+
+    def show(self, status: ProbeStatus) -> None:
+        """Update one probe's line; repaint it only if what it shows changed and it is in view."""
+        text = self._line(status)
+        old = self._texts.get(status.name)
+        if old is not None and old.plain == text.plain and old.spans == text.spans:
+            return
+        self._texts[status.name] = text
+        index = self._row_of[status.name]
+        for key in [key for key in self._strips if key[0] == status.name]:
+            del self._strips[key]
+        y = 1 + index - self.scroll_offset.y  # the header is line 0
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y == 0:  # the header stays put while the rows scroll under it
+            header = self._join([(label, "bold") for label, _ in self.COLUMNS])
+            return self._strip(header, width, self.scroll_offset.x)
+        index = y - 1 + self.scroll_offset.y
+        if index >= len(self.names):
+            return Strip.blank(width, self.rich_style)
+        name = self.names[index]
+        key = (name, width + 10_000 * self.scroll_offset.x)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._strips[key] = self._strip(self._texts[name], width, self.scroll_offset.x)
+        return strip
+
+    def _strip(self, text: Text, width: int, offset_x: int) -> Strip:
+        segments = list(text.render(self.app.console))
+        strip = Strip(segments).apply_style(self.rich_style)
+        return strip.crop(offset_x, offset_x + width).adjust_cell_length(width, self.rich_style)
