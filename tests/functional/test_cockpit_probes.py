@@ -72,7 +72,12 @@ async def test_trigger_fires_and_is_acknowledged(tmp_path):
             assert "Health check failures > 3 consecutive" in banner.banner_text().plain
             assert "health" in banner.banner_text().plain
             checklist = app.query_one(ChecklistPane)
-            assert checklist.tree.cursor_node.data[1][1][-1] == "Rollback Steps"
+
+            def on_rollback_steps() -> bool:
+                node = checklist.tree.cursor_node
+                return node is not None and node.data[1][1][-1] == "Rollback Steps"
+
+            await wait_until(pilot, on_rollback_steps)
             await pilot.press("a")
             await wait_until(pilot, lambda: not banner.display)
             app.action_demo_mode("healthy")

@@ -239,9 +239,13 @@ class ChecklistPane(Vertical):
         for key, node in self._section_nodes.items():
             if key[0] == "section" and key[2] == tuple(section_path):
                 node.expand()
-                self.tree.move_cursor(node)
-                # after the expand has been laid out, put the section at the top with its steps below it
-                self.call_after_refresh(lambda: self.tree.scroll_to(y=node.line, animate=False))
+
+                def land() -> None:
+                    # a node's line is known only once the expanded tree has been laid out
+                    self.tree.move_cursor(node)
+                    self.tree.scroll_to(y=max(0, node.line), animate=False)
+
+                self.call_after_refresh(land)
                 return True
         return False
 
