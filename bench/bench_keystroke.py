@@ -110,11 +110,13 @@ def measure(probes: int, keys: int, port: int, workdir: Path) -> tuple[list[floa
             term.send(b"\x1b[B")
             term.drain(0.3)
         moves = []
-        for item in ids[1:]:
-            start = term.send(b"\x1b[B")
-            # the detail line under the tree: "#id Launch readiness / Pre-Deployment Checks / Security"
-            moves.append((term.read_until(f"#{item} Launch readiness".encode(), 10) - start) * 1000)
-            term.drain(0.1)
+        for _ in range(3):  # down through the section's items and back up, three times
+            for key, items in ((b"\x1b[B", ids[1:]), (b"\x1b[A", ids[-2::-1])):
+                for item in items:
+                    start = term.send(key)
+                    # the detail line under the tree: "#id Launch readiness / Pre-Deployment Checks / Security"
+                    moves.append((term.read_until(f"#{item} Launch readiness".encode(), 10) - start) * 1000)
+                    term.drain(0.1)
         term.send(b"/")
         term.read_until(b"search items", 10)
         samples = []

@@ -203,6 +203,18 @@ class _Reader(TableReader):
 
     problem = TableReader.add
 
+    def unique_name(self, table: Mapping, where: tuple, what: str, index: int, taken, example: str) -> str:
+        """The table's `name`, with a problem when it is missing, holds control characters or is taken."""
+        name = table.get("name")
+        if not isinstance(name, str) or not name.strip():
+            self.problem((*where, "name"), f"{what} #{index + 1} has no name", f'add `name = "{example}"`')
+            return f"#{index + 1}"
+        if any(ord(c) < 32 or ord(c) == 127 for c in name):
+            self.problem((*where, "name"), f"{what} name {name!r} contains control characters", "use plain text")
+        elif name in taken:
+            self.problem((*where, "name"), f"{what} name `{name}` is used twice", f"give each {what} its own name")
+        return name
+
     def seconds(self, value: Any, where: tuple, what: str, *, positive: bool = True) -> float | None:
         try:
             seconds = parse_seconds(value)
@@ -357,14 +369,7 @@ def _read_probes(reader: _Reader, doc: dict) -> list[ProbeSpec]:
         if not isinstance(table, dict):
             reader.problem(where, "each probe must be a table", "write `[[probe]]` followed by its keys")
             continue
-        name = table.get("name")
-        if not isinstance(name, str) or not name.strip():
-            reader.problem((*where, "name"), f"probe #{index + 1} has no name", 'add `name = "api"`')
-            name = f"#{index + 1}"
-        elif any(ord(c) < 32 or ord(c) == 127 for c in name):
-            reader.problem((*where, "name"), f"probe name {name!r} contains control characters", "use plain text")
-        elif name in seen:
-            reader.problem((*where, "name"), f"probe name `{name}` is used twice", "give each probe its own name")
+        name = reader.unique_name(table, where, "probe", index, seen, "api")
         seen.setdefault(name, index)
         owner = f"probe {name}"
         reader.unknown_keys(table, PROBE_KEYS, where, owner)
@@ -405,12 +410,7 @@ def _read_triggers(reader: _Reader, doc: dict, probe_names: list[str]) -> list[T
         if not isinstance(table, dict):
             reader.problem(where, "each trigger must be a table", "write `[[trigger]]` followed by its keys")
             continue
-        name = table.get("name")
-        if not isinstance(name, str) or not name.strip():
-            reader.problem((*where, "name"), f"trigger #{index + 1} has no name", 'add `name = "Error rate > 5%"`')
-            name = f"#{index + 1}"
-        elif name in names:
-            reader.problem((*where, "name"), f"trigger name `{name}` is used twice", "give each trigger its own name")
+        name = reader.unique_name(table, where, "trigger", index, names, "Error rate > 5%")
         names.add(name)
         owner = f"trigger {name}"
         kind = table.get("kind")

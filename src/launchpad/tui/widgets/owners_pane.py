@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_offset
+from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
 class OwnersPane(Vertical):
@@ -70,10 +71,10 @@ class OwnersPane(Vertical):
         """The highlighted role in full: how to reach them and the first things they still owe."""
         table = self.query_one(DataTable)
         detail = self.query_one("#owner-detail", Static)
-        if not table.row_count:
+        key = highlighted_key(table)
+        if key is None:
             detail.update("")
             return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         row = self._rows.get(key)
         if row is None:
             return

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_offset
 from launchpad.core.poll import AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NOT_POLLING
+from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
 class PollPane(Vertical):
@@ -94,13 +95,7 @@ class PollPane(Vertical):
         self.query_one("#poll-criteria", Static).update(criteria)
 
     def highlighted_role(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # an empty or rebuilding table has no cursor cell
-            return None
+        return highlighted_key(self.query_one(DataTable))
 
     def action_vote(self, vote: str) -> None:
         role = self.highlighted_role()

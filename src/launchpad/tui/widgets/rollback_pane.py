@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
+from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
 def format_elapsed(seconds: float) -> str:
@@ -105,13 +106,7 @@ class RollbackPane(Vertical):
             self._show_detail()
 
     def highlighted_step(self):
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # an empty or rebuilding table has no cursor cell
-            return None
+        key = highlighted_key(self.table)
         return next((step for step in self.steps if step.id == key), None)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -12,6 +12,7 @@ from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
 from launchpad.core.timeline import (DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative,
                                      now_index, timeline)
+from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
 
@@ -111,13 +112,7 @@ class TimelinePane(Vertical):
             table.update_cell(row, column, value)
 
     def _cursor_key(self) -> str | None:
-        table = self.table
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # an empty or rebuilding table has no cursor cell
-            return None
+        return highlighted_key(self.table)
 
     def _move_cursor(self, key: str) -> None:
         table = self.table
