@@ -9,10 +9,11 @@ from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Input, Tree
 
 from launchpad.core.literal import printable
 from launchpad.core.progress import by_section
+from launchpad.tui.widgets.text_line import TextLine
 
 
 @dataclass
@@ -88,7 +89,7 @@ class ChecklistPane(Vertical):
         tree.show_root = False
         tree.guide_depth = 2
         yield tree
-        yield Static(id="checklist-detail", classes="detail")
+        yield TextLine(id="checklist-detail", classes="detail")
 
     @property
     def tree(self) -> ChecklistTree:
@@ -254,7 +255,7 @@ class ChecklistPane(Vertical):
         self._show_detail()
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#checklist-detail", Static)
+        detail = self.query_one("#checklist-detail", TextLine)
         task = self.highlighted_task() if self.view else None
         if task is None:
             detail.update(Text("space: tick · /: search · o: owner filter · n: note · l: open link", style="dim"))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_offset
+from launchpad.tui.widgets.text_line import TextLine
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
@@ -28,7 +29,7 @@ class OwnersPane(Vertical):
         table.add_column("Vote", key="vote")
         table.add_column("Contact", key="contact")
         yield table
-        yield Static(id="owner-detail", classes="detail")
+        yield TextLine(id="owner-detail", classes="detail")
 
     def show(self, rows: list[dict], colors: dict[str, str]) -> None:
         """rows: key, role, person, contact, open (int), total (int), open_items ([Task]), next (Event|None), late."""
@@ -70,7 +71,7 @@ class OwnersPane(Vertical):
     def _show_detail(self) -> None:
         """The highlighted role in full: how to reach them and the first things they still owe."""
         table = self.query_one(DataTable)
-        detail = self.query_one("#owner-detail", Static)
+        detail = self.query_one("#owner-detail", TextLine)
         key = highlighted_key(table)
         if key is None:
             detail.update("")

@@ -15,6 +15,7 @@ from textual.widgets import Sparkline
 from launchpad.core.literal import one_line, printable
 from launchpad.core.probe_status import ProbeStatus
 from launchpad.core.triggers import millis
+from launchpad.tui.widgets.text_line import TextLine
 
 # Exact xterm-256 colours, so the badge looks the same on 256-colour terminals as on truecolour ones.
 BADGES = {
@@ -31,23 +32,6 @@ def badge(state: str) -> Text:
 
 def _ms(value: float | None) -> str:
     return "-" if value is None else millis(value)
-
-
-class TextLine(Widget):
-    """A fixed-height line of text. Probe results arrive many times a second across many panels: a
-    `Static.update` would ask for a full-screen layout each time, this only repaints its own cells."""
-
-    def __init__(self, *, classes: str | None = None) -> None:
-        super().__init__(classes=classes)
-        self._text = Text()
-
-    def render(self) -> Text:
-        return self._text
-
-    def set(self, text: Text) -> None:
-        if text.plain != self._text.plain or text.spans != self._text.spans:
-            self._text = text
-            self.refresh()
 
 
 class ProbePanel(Widget):
