@@ -170,3 +170,19 @@ async def test_resuming_after_the_plan_changed_says_so(session, plan_copy):
             assert "no longer in the plan" in log and "deploy-backend" in log
     finally:
         resumed.close()
+
+
+async def test_planned_hold_is_a_timeline_row_that_step_keys_leave_alone(session):
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        (hold,) = pilot.app.plan.holds
+        table = pilot.app.query_one(TimelinePane).table
+        key = f"hold:{hold.id}"
+        assert table.get_cell(key, "at").plain == "T-15m"
+        assert table.get_cell(key, "state").plain == "planned"
+        order = [row.key.value for row in table.ordered_rows]
+        assert order.index("deploy-frontend") < order.index(key) < order.index("enable-traffic")
+        await pilot.press("1")
+        table.move_cursor(row=table.get_row_index(key))
+        await pilot.press("d")
+        await pilot.pause()
+        assert session.event_marks() == {}  # a hold is not a step: nothing journaled

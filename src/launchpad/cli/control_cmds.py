@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from launchpad.cli.session_cmds import _add_actor, _error, _safe
+from launchpad.cli.session_cmds import _add_actor, _error, _safe, unknown_id
 from launchpad.core.journal import format_utc
 
 EVENT_STATES = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "pending"}
@@ -67,17 +67,13 @@ def add_event_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_event(args: argparse.Namespace) -> int:
-    from launchpad.core.problems import did_you_mean
-
     session, code = _open("event", args.session, args.actor)
     if session is None:
         return code
     with _closing(session):
-        known = [event.id for event in session.plan.events]
-        if args.event_id not in known:
-            hint = did_you_mean(args.event_id, known) or "list the IDs with `launchpad status SESSION`"
-            return _error("event", f"unknown event ID `{args.event_id}` in plan {session.plan.path}; nothing written",
-                          f"    hint: {hint}")
+        refused = unknown_id("event", "event", args.event_id, [e.id for e in session.plan.events], session.plan.path)
+        if refused is not None:
+            return refused
         state = EVENT_STATES[args.state]
         entries, code = _act("event", session, session.set_event, args.event_id, state)
         if entries is None:

@@ -59,6 +59,14 @@ def _plan_or_problem(header, session_path: str | None = None) -> tuple[Any, list
     return plan, list(problems)
 
 
+def unknown_id(command: str, what: str, wanted: str, known: list[str], plan_path: str) -> int | None:
+    """Exit code 1 after saying so when `wanted` is none of the plan's IDs (with the closest as a hint)."""
+    if wanted in known:
+        return None
+    hint = did_you_mean(wanted, known) or "list the IDs with `launchpad status SESSION`"
+    return _error(command, f"unknown {what} ID `{wanted}` in plan {plan_path}; nothing written", f"    hint: {hint}")
+
+
 def _plan_changed_warning(command: str, header, plan) -> None:
     if plan is not None and plan.sha256 != header.plan_sha256:
         print(f"launchpad {command}: warning: the plan {_safe(header.plan)} changed since the session began "
@@ -88,9 +96,9 @@ def run_mark(args: argparse.Namespace) -> int:
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
                           *[problem.format() for problem in problems])
-        if plan.task(args.item_id) is None:
-            hint = did_you_mean(args.item_id, [task.id for task in plan.tasks]) or "list the IDs with `launchpad status SESSION`"
-            return _error("mark", f"unknown item ID `{args.item_id}` in plan {plan.path}; nothing written", f"    hint: {hint}")
+        refused = unknown_id("mark", "item", args.item_id, [task.id for task in plan.tasks], plan.path)
+        if refused is not None:
+            return refused
         _plan_changed_warning("mark", session.header, plan)
         kind = "uncheck" if args.undo else "check"
         payload = {"note": args.note} if args.note else None
@@ -129,9 +137,9 @@ def run_note(args: argparse.Namespace) -> int:
                 return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
                               *[problem.format() for problem in problems])
             known = [task.id for task in plan.tasks] + [event.id for event in plan.events]
-            if args.item not in known:
-                hint = did_you_mean(args.item, known) or "list the IDs with `launchpad status SESSION`"
-                return _error("note", f"unknown item ID `{args.item}` in plan {plan.path}; nothing written", f"    hint: {hint}")
+            refused = unknown_id("note", "item", args.item, known, plan.path)
+            if refused is not None:
+                return refused
             _plan_changed_warning("note", session.header, plan)
         try:
             entry = session.append("note", args.item, {"text": text})

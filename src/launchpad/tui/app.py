@@ -233,10 +233,26 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
         marks = self.session.event_marks()
-        self.cockpit.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors)
+        self.cockpit.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors,
+                                                  holds=self._planned_holds(now))
         self.cockpit.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
         self._ring_for_new_late(t_clock, marks)
         self.control_tick(now, t_clock)
+
+    def _planned_holds(self, now: datetime) -> list[tuple]:
+        """Each planned hold with where it stands: holding now, already held in this attempt, or still ahead."""
+        holds = getattr(self.plan, "holds", ())
+        if not holds or not hasattr(self.session, "count"):
+            return []
+        count = self.session.count().at(now)
+        current = count.current_hold(now)
+        rows = []
+        for hold in holds:
+            if current is not None and current.planned == hold.id:
+                rows.append((hold, "holding"))
+            else:
+                rows.append((hold, "done" if hold.id in count.consumed else "planned"))
+        return rows
 
     def _owner_rows(self, t_clock: float, checked: set[str], marks: dict[str, str]) -> list[dict]:
         owed = by_owner(self.plan.tasks, checked, self.plan.owner_of)

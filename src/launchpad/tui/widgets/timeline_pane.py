@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
 from launchpad.core.timeline import (DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative,
-                                     now_index, timeline)
+                                     timeline)
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
@@ -55,7 +55,9 @@ class TimelinePane(Vertical):
     def table(self) -> DataTable:
         return self.query_one(DataTable)
 
-    def show(self, events, now: float, marks: dict[str, str], owner_names: dict[str, str], colors: dict[str, str]) -> None:
+    def show(self, events, now: float, marks: dict[str, str], owner_names: dict[str, str], colors: dict[str, str],
+             holds=()) -> None:
+        """`holds`: (PlannedHold, "planned" | "holding" | "done") pairs, drawn as rows among the steps."""
         table = self.table
         empty = self.query_one("#timeline-empty", Static)
         if empty.display != (not events):  # set once: an update every second would re-lay the whole screen
@@ -63,11 +65,10 @@ class TimelinePane(Vertical):
             empty.update(Text("This plan has no timeline. Add [[event]] tables to a TOML plan, or a "
                               "Time | Action | Owner table to a Markdown one.") if not events else "")
         rows = timeline(events, now, marks)
-        marker = now_index(rows, now)
-        layout = tuple(row.event.id for row in rows) + (marker,)
         styles = {LATE: f"bold {colors['error']}", IN_PROGRESS: f"bold {colors['accent']}",
                   DONE: colors["success"], SKIPPED: "dim", PENDING: ""}
         cells = {}
+        order = []  # (T-offset, holds before steps at the same offset, key)
         for row in rows:
             event = row.event
             style = styles[row.state]
@@ -82,26 +83,45 @@ class TimelinePane(Vertical):
                 Text(label, style=style),
                 Text(format_relative(row.due_in) if row.state not in (DONE, SKIPPED) else "", style="dim"),
             )
+            order.append((event.at, 1, event.id))
+        for hold, state in holds:
+            key = f"hold:{hold.id}"
+            style = {"holding": f"bold {colors['warning']}", "done": "dim"}.get(state, "italic")
+            minutes = f"{hold.duration // 60}m" if hold.duration % 60 == 0 else f"{hold.duration}s"
+            label = printable(hold.label)
+            label = label if len(label) <= 18 else label[:17] + "…"  # the header names its exit condition
+            cells[key] = (
+                Text(format_offset(hold.at), style="dim"),
+                Text(f"‖ {label} ({minutes})", style=style),
+                Text("count", style="dim"),
+                Text({"holding": "HOLDING", "done": "held"}.get(state, "planned"), style=style),
+                Text(format_relative(hold.at - now) if state == "planned" else "", style="dim"),
+            )
+            order.append((hold.at, 0, key))
+        order.sort()
+        keys = [key for _, _, key in order]
+        marker = next((position for position, (at, _, _) in enumerate(order) if at > now), len(order))
+        layout = tuple(keys) + (marker,)
         now_cells = (Text("▶ now", style=f"bold {colors['accent']}"),
                      Text(f"{format_clock(now)} ───", style=f"bold {colors['accent']}"),
                      Text(""), Text(""), Text(""))
         if layout != self._layout:
             cursor_key = self._cursor_key()
             table.clear()
-            for position, row in enumerate(rows):
+            for position, key in enumerate(keys):
                 if position == marker:
                     table.add_row(*now_cells, key=NOW_KEY)
-                table.add_row(*cells[row.event.id], key=row.event.id)
-            if marker == len(rows) and rows:
+                table.add_row(*cells[key], key=key)
+            if marker == len(keys) and keys:
                 table.add_row(*now_cells, key=NOW_KEY)
             self._layout = layout
             if cursor_key is not None:
                 self._move_cursor(cursor_key)
             return
-        for event_id, values in cells.items():
+        for key, values in cells.items():
             for column, value in zip(("at", "title", "owner", "state", "when"), values):
-                self._set_cell(event_id, column, value)
-        if rows:
+                self._set_cell(key, column, value)
+        if keys:
             self._set_cell(NOW_KEY, "title", now_cells[1])
 
     def _set_cell(self, row: str, column: str, value: Text) -> None:
@@ -123,7 +143,7 @@ class TimelinePane(Vertical):
 
     def highlighted_event(self) -> str | None:
         key = self._cursor_key()
-        return None if key in (None, NOW_KEY) else key
+        return None if key in (None, NOW_KEY) or key.startswith("hold:") else key
 
     def action_set_state(self, state: str) -> None:
         event_id = self.highlighted_event()
