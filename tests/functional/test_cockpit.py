@@ -186,3 +186,62 @@ async def test_planned_hold_is_a_timeline_row_that_step_keys_leave_alone(session
         await pilot.press("d")
         await pilot.pause()
         assert session.event_marks() == {}  # a hold is not a step: nothing journaled
+
+
+async def test_a_failed_write_shows_and_changes_nothing(session, monkeypatch):
+    import errno
+
+    import launchpad.store.session_file as store
+
+    def disk_full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = make_app(session)
+    async with app.run_test(size=(200, 60), notifications=True) as pilot:
+        await pilot.press("2")
+        pane = app.query_one(ChecklistPane)
+        pane.tree.move_cursor(pane._task_nodes["deploy-backend"])
+        monkeypatch.setattr(store.os, "write", disk_full)
+        await pilot.press("space")
+        await pilot.pause()
+        monkeypatch.undo()
+        assert task_line(pane, "deploy-backend").startswith("[ ]")  # not shown as done
+        assert any("No space left" in str(n.message) for n in app._notifications)
+        assert journal(session) == []
+        await pilot.press("space")  # the disk has room again: the cockpit carries on
+        await pilot.pause()
+        assert task_line(pane, "deploy-backend").startswith("[x]")
+        assert [e["kind"] for e in journal(session)] == ["check"]
+
+
+async def test_garbage_in_the_session_file_is_reported_and_set_aside(session):
+    other = LiveSession.resume(session.path, actor="bob")
+    app = make_app(session, poll_interval=0.05)
+    try:
+        async with app.run_test(size=(200, 60), notifications=True) as pilot:
+            other.toggle("deploy-frontend")
+            with open(session.path, "a", encoding="utf-8") as handle:  # a broken writer elsewhere
+                handle.write("\n[[entry]]\nseq = 99\nthis is not toml at all\n# end\n")
+
+            def log() -> str:
+                return "\n".join(line.text for line in app.query_one("#activity-log").lines)
+
+            for _ in range(60):  # this cockpit reads past the garbage and says so
+                await pilot.pause(0.05)
+                if "not valid TOML" in log():
+                    break
+            assert "not valid TOML" in log()
+            other.toggle("run-migrations")  # a good writer after it: sets the garbage aside, then appends
+            assert any("set aside in" in warning for warning in other.new_warnings())
+            pane = app.query_one(ChecklistPane)
+            for _ in range(60):
+                await pilot.pause(0.05)
+                if task_line(pane, "run-migrations").startswith("[x]"):
+                    break
+            assert task_line(pane, "deploy-frontend").startswith("[x]")
+            assert task_line(pane, "run-migrations").startswith("[x]")
+            assert "bob ticked #deploy-frontend" in log() and "bob ticked #run-migrations" in log()
+    finally:
+        other.close()
+    entries = tomllib.loads(session.path.read_text(encoding="utf-8"))["entry"]
+    assert [e["target"] for e in entries if e["kind"] == "check"] == ["deploy-frontend", "run-migrations"]

@@ -153,6 +153,23 @@ def test_read_new_sees_other_handles_in_file_order_including_its_own(stand_in_pl
     bob.close()
 
 
+def test_a_reader_that_passed_garbage_sees_what_a_writer_appends_after_setting_it_aside(stand_in_plan, session_path):
+    alice = make(stand_in_plan, session_path)
+    bob, _ = open_session(session_path, actor="bob")
+    first = alice.append("check", "a")
+    assert bob.read_new() == [first]
+    with open(session_path, "ab") as raw:  # a broken writer elsewhere leaves a complete but unusable block
+        raw.write(b"\n[[entry]]\nseq = 9\nnot toml at all\n# end\n")
+    assert bob.read_new() == [] and len(bob.skipped) == 1
+    assert bob.read_new() == [] and len(bob.skipped) == 1  # reported once, however often it polls
+    second = alice.append("check", "b")  # sets the garbage aside under the lock, then appends where it stood
+    assert alice.repairs and alice.repairs[0].saved_to
+    assert bob.read_new() == [second]
+    assert [entry.seq for entry in load_session(session_path)[1]] == [1, 2]
+    alice.close()
+    bob.close()
+
+
 def test_read_new_waits_for_an_unfinished_write(stand_in_plan, session_path):
     alice = make(stand_in_plan, session_path)
     bob, _ = open_session(session_path, actor="bob")

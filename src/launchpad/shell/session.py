@@ -129,6 +129,13 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         """Entries other cockpits and scripts wrote since the last look (one stat when nothing changed)."""
         return self._absorb()
 
+    def new_warnings(self) -> list[str]:
+        """What reading the file passed over since the last call (garbage another writer left, set aside)."""
+        pieces = [*self.file.skipped, *self.file.repairs]
+        fresh = pieces[getattr(self, "_warned", 0):]
+        self._warned = len(pieces)
+        return [piece.format(str(self.path)) for piece in fresh]
+
     # ------------------------------------------------------------------ actions (each returns the entries read back)
 
     def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:

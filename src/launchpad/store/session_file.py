@@ -274,7 +274,13 @@ class SessionFile:
                 return
             self._record_skipped(bad, self._offset)
             self._take(entries)
-            self._offset += len(complete)
+            if bad:
+                # Stay at the garbage: the next writer sets it aside under the lock (truncating it away) and
+                # appends where it stood. Reading on from here sees the file as it becomes; entries already
+                # taken are not taken twice (they are filtered by seq).
+                self._offset += min(piece.offset for piece in bad)
+            else:
+                self._offset += len(complete)
         if locked and len(complete) < len(chunk):
             # Under the lock no writer is mid-write, so an unfinished block is a torn one: set it aside now.
             self._repair_locked()
@@ -285,6 +291,9 @@ class SessionFile:
             self._last_seq = entries[-1].seq
 
     def _record_skipped(self, bad: list[BadPiece], base: int) -> None:
+        """Note unusable bytes once each, however often a poll reads past them."""
+        known = {(piece.offset, piece.size) for piece in self.skipped}
+        bad = [piece for piece in bad if (base + piece.offset, piece.size) not in known]
         for piece in bad:
             self.skipped.append(TornPiece(0, base + piece.offset, piece.size, piece.reason))
 

@@ -319,8 +319,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """Pick up what other cockpits and scripts wrote to the same session file."""
         try:
             self.session.poll()
+            warnings = self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
         except Exception as error:  # a vanished or unreadable file must not stop the cockpit
             self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
+            return
+        for warning in warnings:  # the entries around it are kept; the bad bytes are set aside, not lost
+            self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
+            self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
 
     def _write(self, action: Callable, *args) -> None:
         """Run one journal action; what it wrote reaches the screen through `record` once it is on disk.
