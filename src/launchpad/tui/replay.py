@@ -28,7 +28,6 @@ from launchpad.core.literal import printable
 from launchpad.core.offsets import OffsetError, format_clock
 from launchpad.core.progress import checked_ids
 from launchpad.core.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Marker, ReplayCursor, ReplayIndex, parse_moment
-from launchpad.core.activity import describe_entry
 from launchpad.core.triggers import TriggerState
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
@@ -349,13 +348,6 @@ class ReplayApp(LaunchpadApp):
         log.clear()
         for entry in index.recent_activity(count, ACTIVITY_LINES):
             log.write(self._activity_line(entry))
-
-    def _activity_line(self, entry) -> Text:
-        line = Text(no_wrap=False)
-        line.append(f"{entry.at:%H:%M:%S} ", style="dim")
-        line.append(printable(entry.actor), style="bold")
-        line.append(" " + printable(describe_entry(entry, self.plan)))
-        return line
 
     def _ring_for_new_late(self, t_clock: float, marks: dict[str, str]) -> None:
         """A replay is watched, not worked: no bell for steps that were late back then."""
