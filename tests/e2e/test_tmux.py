@@ -127,3 +127,12 @@ def test_bad_plan_exits_with_a_message_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert f"{bad}:4: bad T-offset `T-25x`" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_a_terminal_the_cockpit_says_so_and_writes_nothing(tmp_path):
+    session = tmp_path / "s.toml"
+    result = subprocess.run([str(LAUNCHPAD), "--session", str(session), "--no-demo"], capture_output=True, text=True,
+                            stdin=subprocess.DEVNULL, cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert "needs a terminal" in result.stderr and "launchpad status" in result.stderr
+    assert not session.exists() and "Traceback" not in result.stderr

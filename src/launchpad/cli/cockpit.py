@@ -47,6 +47,15 @@ def default_session_path(plan_path: str, now: datetime) -> Path:
     return Path("sessions") / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
 
 
+def no_terminal() -> int | None:
+    """The cockpit draws on a terminal; in a pipe, cron or CI it would never end (and would hold the probes)."""
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    return _fail("the cockpit needs a terminal (standard input and output are not a TTY)",
+                 "run it in a terminal or tmux; from scripts use `launchpad status`, `launchpad mark` or "
+                 "`launchpad probe --once`", code=2)
+
+
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
 
@@ -61,6 +70,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return _fail(f"cannot open {plan_path}: fix the problems above", f"`launchpad validate {plan_path}` lists them")
+    refused = no_terminal()  # after the plan check, so a bad plan is still reported from scripts
+    if refused is not None:
+        return refused
     now = datetime.now(timezone.utc)
     t0 = None
     if args.t0:
@@ -87,6 +99,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
 def run_open(args: argparse.Namespace) -> int:
     from launchpad.shell.session import LiveSession, SessionOpenError
 
+    refused = no_terminal()
+    if refused is not None:
+        return refused
     try:
         session = LiveSession.resume(args.session, actor=args.actor)
     except SessionOpenError as error:

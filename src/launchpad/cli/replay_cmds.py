@@ -82,6 +82,11 @@ def run_replay(args: argparse.Namespace) -> int:
             start = parse_moment(args.start, header.t0)
         except OffsetError as error:
             return _fail("replay", str(error), "e.g. --from T-30m, --from T+0:30 or --from 2026-11-22T17:30Z", code=2)
+    from launchpad.cli.cockpit import no_terminal
+
+    refused = no_terminal()  # after the file checks, so a bad session is still reported from scripts
+    if refused is not None:
+        return refused
     from launchpad.tui.replay import ReplayApp, ReplaySession
 
     session = ReplaySession(args.session, header, entries, plan, start=start)
