@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from textual.widgets import Tabs
 
 from launchpad.shell.session import LiveSession
@@ -245,3 +247,23 @@ async def test_garbage_in_the_session_file_is_reported_and_set_aside(session):
         other.close()
     entries = tomllib.loads(session.path.read_text(encoding="utf-8"))["entry"]
     assert [e["target"] for e in entries if e["kind"] == "check"] == ["deploy-frontend", "run-migrations"]
+
+
+@pytest.mark.parametrize("index", range(5))
+async def test_every_seed_opens_in_the_cockpit_as_it_is(tmp_path, seeds, index):
+    live = start_session(seeds[index], tmp_path / "seed.session.toml")
+    try:
+        async with make_app(live).run_test(size=(200, 60)) as pilot:
+            await pilot.press("2")
+            pane = pilot.app.query_one(ChecklistPane)
+            assert len(pane._task_nodes) == len(live.plan.tasks) > 0
+            first = next(iter(pane._task_nodes))
+            pane.tree.move_cursor(pane._task_nodes[first])
+            await pilot.press("space")
+            await pilot.pause()
+            assert task_line(pane, first).startswith("[x]")
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause()
+            assert pilot.app.screen.has_class("-narrow")
+    finally:
+        live.close()
