@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ BUNDLED_PLAN = ROOT / "timelines" / "launch-day.toml"
 @pytest.fixture
 def seeds() -> list[Path]:
     found = sorted(SEEDS.glob("*"))
-    assert found, f"the seed checklists are expected in {SEEDS}"
+    if not found:
+        if os.environ.get("CI"):  # CI lays ../shared beside the clone: missing seeds there are a failure
+            pytest.fail(f"the seed checklists are expected in {SEEDS}")
+        pytest.skip(f"the seed checklists are not in {SEEDS}")
     return found
 
 
