@@ -17,7 +17,6 @@ from launchpad.core.progress import checked_ids
 from launchpad.core.rollback import rollback_steps
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
 HEADER = Header("launch", "/plan.toml", "", T0, T0 - timedelta(hours=2), "alice")
 
@@ -157,8 +156,8 @@ sections_complete = ["Go-Live", "Nowhere"]
 # --------------------------------------------------------------------------- rollback steps
 
 
-def seed_plan(tmp_path: Path, prefix: str):
-    [seed] = sorted(SEEDS.glob(f"{prefix}_*"))
+def seed_plan(seeds, tmp_path: Path, prefix: str):
+    [seed] = [path for path in seeds if path.name.startswith(f"{prefix}_")]
     path = tmp_path / f"{prefix}.md"
     shutil.copy(seed, path)
     plan, _ = load_plan(path)
@@ -173,8 +172,8 @@ def test_the_bundled_rollback_steps_are_the_numbered_tasks_with_their_commands(p
     assert steps[3].commands == ()
 
 
-def test_seed_002_numbered_plain_steps_become_rollback_steps_with_their_shell_commands(tmp_path):
-    steps = rollback_steps(seed_plan(tmp_path, "002"))
+def test_seed_002_numbered_plain_steps_become_rollback_steps_with_their_shell_commands(seeds, tmp_path):
+    steps = rollback_steps(seed_plan(seeds, tmp_path, "002"))
     assert [step.command for step in steps] == [
         "docker compose -f docker-compose.prod.yml down", "git checkout <previous-commit>",
         "docker compose -f docker-compose.prod.yml build", "docker compose -f docker-compose.prod.yml up -d",
@@ -183,8 +182,8 @@ def test_seed_002_numbered_plain_steps_become_rollback_steps_with_their_shell_co
     assert len({step.id for step in steps}) == 5
 
 
-def test_seed_001_rollback_procedure_not_its_triggers_and_its_signoff_roles_for_the_poll(tmp_path):
-    plan = seed_plan(tmp_path, "001")
+def test_seed_001_rollback_procedure_not_its_triggers_and_its_signoff_roles_for_the_poll(seeds, tmp_path):
+    plan = seed_plan(seeds, tmp_path, "001")
     steps = rollback_steps(plan)
     assert [step.text for step in steps][:2] == ["Stop accepting new requests (maintenance mode)", "Backup current state"]
     assert len(steps) == 7 and all(step.task_id for step in steps)
