@@ -31,15 +31,16 @@ from launchpad.core.poll import PollRole, PollSpec
 from launchpad.core.problems import did_you_mean
 
 CONTROL_TABLE_KEYS = {"hold", "poll"}
+SECTION_HINT = 'name a heading of an included checklist, e.g. "Deployment Steps/Go-Live"'
 KNOWN_HOLD = {"id", "at", "duration", "title", "until_complete"}
 KNOWN_POLL = {"at", "roles", "signoff_section", "criteria"}
 KNOWN_CRITERIA = {"probes_up", "no_trigger_firing", "sections_complete"}
-SECTION_HINT = 'name a heading of an included checklist, e.g. "Deployment Steps/Go-Live"'
 
 
-def parse_control_tables(doc: Mapping, out, checklists, roles, resolve_section: Callable):
+def parse_control_tables(doc: Mapping, out, checklists, roles, find_section: Callable):
     """(planned holds, poll spec or None). `out` is plan.py's problem collector (add, unknown_keys,
-    string, table_array); `resolve_section(name, checklists)` finds a section path or None."""
+    string, table_array); `find_section(out, key_path, name, checklists)` finds a section path, or returns
+    None after reporting it at key_path."""
     holds: list[PlannedHold] = []
     for index, table in enumerate(out.table_array(doc, "hold")):
         where = ("hold", index)
@@ -69,10 +70,7 @@ def parse_control_tables(doc: Mapping, out, checklists, roles, resolve_section: 
         until = None
         until_text = out.string(table, "until_complete", where, "[[hold]]")
         if until_text:
-            until = resolve_section(until_text, checklists)
-            if until is None:
-                out.add((*where, "until_complete"), f"section `{until_text}` is in none of the plan's checklists",
-                        SECTION_HINT)
+            until = find_section(out, (*where, "until_complete"), until_text, checklists, hint=SECTION_HINT)
         hold_id = out.string(table, "id", where, "[[hold]]") or slugify(title or f"hold {table.get('at', index)}")
         if any(hold.id == hold_id for hold in holds):
             out.add((*where, "id"), f"duplicate hold id `{hold_id}`", 'give the hold its own `id = "..."`')
@@ -85,11 +83,11 @@ def parse_control_tables(doc: Mapping, out, checklists, roles, resolve_section: 
     if table is not None and not isinstance(table, dict):
         out.add(("poll",), "`poll` must be a table", "write it under a `[poll]` header")
     elif isinstance(table, dict):
-        poll = _parse_poll(table, out, checklists, roles, resolve_section)
+        poll = _parse_poll(table, out, checklists, roles, find_section)
     return sorted(holds, key=lambda hold: hold.at), poll
 
 
-def _parse_poll(table: Mapping, out, checklists, roles, resolve_section) -> PollSpec:
+def _parse_poll(table: Mapping, out, checklists, roles, find_section) -> PollSpec:
     where = ("poll",)
     out.unknown_keys(table, KNOWN_POLL, where, "[poll]")
     at = None
@@ -112,10 +110,8 @@ def _parse_poll(table: Mapping, out, checklists, roles, resolve_section) -> Poll
             poll_roles.append(PollRole(role.id, role.title))
     signoff = out.string(table, "signoff_section", where, "[poll]")
     if signoff:
-        section = resolve_section(signoff, checklists)
-        if section is None:
-            out.add((*where, "signoff_section"), f"section `{signoff}` is in none of the plan's checklists", SECTION_HINT)
-        else:
+        section = find_section(out, (*where, "signoff_section"), signoff, checklists, hint=SECTION_HINT)
+        if section is not None:
             for checklist in checklists:
                 for task in checklist.tasks:
                     if task.owner and task.section[: len(section)] == section:
@@ -144,10 +140,7 @@ def _parse_poll(table: Mapping, out, checklists, roles, resolve_section) -> Poll
                 'write sections_complete = ["Deployment Steps/Go-Live"]')
         listed = []
     for name in listed:
-        section = resolve_section(name, checklists)
-        if section is None:
-            out.add((*where, "criteria", "sections_complete"), f"section `{name}` is in none of the plan's checklists",
-                    SECTION_HINT)
-        elif section not in sections:
+        section = find_section(out, (*where, "criteria", "sections_complete"), name, checklists, hint=SECTION_HINT)
+        if section is not None and section not in sections:
             sections.append(section)
     return PollSpec(at, tuple(poll_roles), probes_up, no_trigger, tuple(sections), out.positions.line(*where))

@@ -160,6 +160,17 @@ def _resolve_section(name: str, checklists: Iterable[Checklist]) -> tuple[str, .
     return None
 
 
+SECTION_HINT = 'name a heading of an included checklist, e.g. "Pre-Deployment Checks/Security"'
+
+
+def section_or_problem(out, key_path: tuple, name: str, checklists, what: str = "section", hint: str = SECTION_HINT):
+    """The path of the section `name` refers to, or None after adding a problem at `key_path` that says so."""
+    section = _resolve_section(name, checklists)
+    if section is None:
+        out.add(key_path, f"{what} `{name}` is in none of the plan's checklists", hint)
+    return section
+
+
 def _sha256(path: str) -> str:
     with open(path, "rb") as handle:
         return hashlib.sha256(handle.read()).hexdigest()
@@ -266,10 +277,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         section = None
         section_text = out.string(table, "section", where, "[[event]]")
         if section_text:
-            section = _resolve_section(section_text, checklists)
-            if section is None:
-                out.add((*where, "section"), f"section `{section_text}` is in none of the plan's checklists",
-                        "name a heading of an included checklist, e.g. \"Pre-Deployment Checks/Security\"")
+            section = section_or_problem(out, (*where, "section"), section_text, checklists)
         duration = 0
         if "duration" in table:
             try:
@@ -282,12 +290,10 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     rollback = None
     rollback_text = out.string(launch, "rollback_section", ("launch",), "[launch]")
     if rollback_text:
-        rollback = _resolve_section(rollback_text, checklists)
-        if rollback is None:
-            out.add(("launch", "rollback_section"), f"rollback section `{rollback_text}` is in none of the checklists",
-                    "name the heading that holds the rollback steps")
+        rollback = section_or_problem(out, ("launch", "rollback_section"), rollback_text, checklists, "rollback section",
+                                      "name the heading that holds the rollback steps")
 
-    holds, poll = parse_control_tables(doc, out, checklists, roles, _resolve_section)
+    holds, poll = parse_control_tables(doc, out, checklists, roles, section_or_problem)
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
 
