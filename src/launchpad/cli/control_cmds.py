@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from launchpad.cli.session_cmds import _add_actor, _error, _safe, unknown_id
+from launchpad.cli.session_cmds import _add_actor, _error, _safe, unknown_id, written_line
 from launchpad.core.journal import format_utc
 
 EVENT_STATES = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "pending"}
@@ -40,10 +40,6 @@ def _act(command: str, session, action, *args) -> tuple[object | None, int]:
     except OSError as error:
         return None, _error(command, f"{session.path}: could not write the entry: {error}")
     return entries, 0
-
-
-def _line(entry, what: str) -> str:
-    return f"#{entry.seq} {what} by {_safe(entry.actor)} at {format_utc(entry.at)}"
 
 
 def _clock(session) -> str:
@@ -79,7 +75,7 @@ def run_event(args: argparse.Namespace) -> int:
         if entries is None:
             return code
         entry = _written(entries, "event")
-        print(_line(entry, f"event {_safe(args.event_id)} {state.replace('_', ' ')}"))
+        print(written_line(entry, f"event {_safe(args.event_id)} {state.replace('_', ' ')}"))
         return 0
 
 
@@ -102,7 +98,7 @@ def run_hold(args: argparse.Namespace) -> int:
         entries, code = _act("hold", session, session.hold, args.reason)
         if entries is None:
             return code
-        print(_line(_written(entries, "hold"), "hold") + f"; {_clock(session)}")
+        print(written_line(_written(entries, "hold"), "hold") + f"; {_clock(session)}")
         return 0
 
 
@@ -119,7 +115,7 @@ def run_resume(args: argparse.Namespace) -> int:
         entries, code = _act("resume", session, session.resume_count)
         if entries is None:
             return code
-        print(_line(_written(entries, "resume"), "resume") + f"; {_clock(session)}")
+        print(written_line(_written(entries, "resume"), "resume") + f"; {_clock(session)}")
         return 0
 
 
@@ -149,7 +145,7 @@ def run_recycle(args: argparse.Namespace) -> int:
             return code
         entry = _written(entries, "recycle")
         reopened = len(entry.payload.get("events", ())), len(entry.payload.get("items", ()))
-        print(_line(entry, f"recycle to {_safe(args.to)}") +
+        print(written_line(entry, f"recycle to {_safe(args.to)}") +
               f"; re-opened {reopened[0]} events and {reopened[1]} items; {_clock(session)}")
         return 0
 
@@ -178,7 +174,7 @@ def run_scrub(args: argparse.Namespace) -> int:
         entries, code = _act("scrub", session, session.scrub, args.reason, t0)
         if entries is None:
             return code
-        print(_line(_written(entries, "scrub"), "scrub") +
+        print(written_line(_written(entries, "scrub"), "scrub") +
               f"; attempt {session.count().attempt} begins, T-0 {format_utc(t0)}; {_clock(session)}")
         return 0
 
@@ -217,7 +213,7 @@ def run_poll(args: argparse.Namespace) -> int:
             entries, code = _act("poll", session, action)
             if entries is None:
                 return code
-            print(_line(_written(entries, "poll"), f"poll {args.action}"))
+            print(written_line(_written(entries, "poll"), f"poll {args.action}"))
         _print_poll(session)
         return 0
 
@@ -250,7 +246,7 @@ def run_vote(args: argparse.Namespace) -> int:
         entries, code = _act("vote", session, session.vote, role.id, value, args.reason)
         if entries is None:
             return code
-        print(_line(_written(entries, "vote"), f"vote {value.upper()} for {_safe(role.title)}"))
+        print(written_line(_written(entries, "vote"), f"vote {value.upper()} for {_safe(role.title)}"))
         _print_poll(session)
         return 0
 

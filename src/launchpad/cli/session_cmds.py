@@ -44,6 +44,11 @@ def _problems(command: str, error: LoadError) -> int:
     return _error(command, *[problem.format() for problem in error.problems])
 
 
+def written_line(entry, what: str) -> str:
+    """The confirmation a script prints once its entry is on disk: `#12 check deploy-backend by ci at ...`."""
+    return f"#{entry.seq} {what} by {_safe(entry.actor)} at {format_utc(entry.at)}"
+
+
 def _add_actor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="actor", metavar="NAME",
                         help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
@@ -106,7 +111,7 @@ def run_mark(args: argparse.Namespace) -> int:
             entry = session.append(kind, args.item_id, payload)
         except (OSError, LoadError, ValueError) as error:
             return _error("mark", f"{session.path}: could not write the entry: {error}")
-        print(f"#{entry.seq} {entry.kind} {_safe(entry.target)} by {_safe(entry.actor)} at {format_utc(entry.at)}")
+        print(written_line(entry, f"{entry.kind} {_safe(entry.target)}"))
         return 0
 
 
@@ -146,7 +151,7 @@ def run_note(args: argparse.Namespace) -> int:
         except (OSError, LoadError, ValueError) as error:
             return _error("note", f"{session.path}: could not write the entry: {error}")
         where = args.item or "the launch"
-        print(f"#{entry.seq} note on {_safe(where)} by {_safe(entry.actor)} at {format_utc(entry.at)}")
+        print(written_line(entry, f"note on {_safe(where)}"))
         return 0
 
 
@@ -177,8 +182,8 @@ def run_handoff(args: argparse.Namespace) -> int:
             return _error("handoff", f"{error}; nothing written")
         except (OSError, LoadError) as error:
             return _error("handoff", f"{session.path}: could not write the handoff: {error}")
-        print(f"#{entry.seq} handoff {_safe(entry.payload['from'])} -> {_safe(entry.payload['to'])} "
-              f"by {_safe(entry.actor)} at {format_utc(entry.at)}; {_safe(incoming)} leads now")
+        print(written_line(entry, f"handoff {_safe(entry.payload['from'])} -> {_safe(entry.payload['to'])}")
+              + f"; {_safe(incoming)} leads now")
         return 0
 
 
