@@ -190,3 +190,14 @@ def test_the_journal_fold_reopens_what_a_recycle_entry_names():
     assert not state.is_checked("a") and state.is_checked("b")
     assert state.checks["a"].note == "re-opened by recycle"
     assert state.ignored == 0 and len(state.control.count_entries) == 1
+
+
+def test_the_t_clock_is_exact_whatever_millisecond_the_count_started_at():
+    # Sessions are stamped to the millisecond; with float seconds added to that anchor the countdown read
+    # -7152.000000000004 s (shown as T-01:59:13) for these start instants instead of -7152 (T-01:59:12).
+    t0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
+    for second, millisecond in ((0, 1), (0, 3), (0, 10), (7, 123), (56, 999)):
+        started = datetime(2026, 11, 22, 6, 57, second, millisecond * 1000, tzinfo=timezone.utc)
+        count = start_count(t0, started)
+        assert count.t_clock(t0 - timedelta(seconds=7152)) == -7152.0
+        assert count.t_clock(t0) == 0.0

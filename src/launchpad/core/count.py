@@ -103,10 +103,7 @@ class CountState:
         return _advance(self, now)
 
     def t_clock(self, now: datetime) -> float:
-        state = _advance(self, now)
-        if state.holding is not None:
-            return state.holding.t_at
-        return state.anchor_t + (now - state.anchor_wall).total_seconds()
+        return _t_at(_advance(self, now), now)
 
     def is_holding(self, now: datetime) -> bool:
         return _advance(self, now).holding is not None
@@ -174,9 +171,12 @@ def start_count(t0: datetime, started: datetime, planned: Iterable[PlannedHold] 
 
 
 def _t_at(state: CountState, wall: datetime) -> float:
+    """The T-clock at `wall`. Counted from the wall time the count would have passed T-0 at, in datetime
+    arithmetic (exact to the microsecond): adding float seconds to the anchor left the clock a hair off a whole
+    second, and the countdown, which rounds up before T-0, read T-01:59:13 one moment and T-01:59:12 the next."""
     if state.holding is not None:
         return state.holding.t_at
-    return state.anchor_t + (wall - state.anchor_wall).total_seconds()
+    return (wall - (state.anchor_wall - timedelta(seconds=state.anchor_t))).total_seconds()
 
 
 def _advance(state: CountState, now: datetime) -> CountState:
