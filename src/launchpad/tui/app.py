@@ -232,11 +232,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
-        marks = self.session.event_marks()
-        self.cockpit.query_one(TimelinePane).show(self.plan.events, t_clock, marks, self._owner_names(), self.colors,
+        steps = timeline(self.plan.events, t_clock, self.session.event_marks())  # once, for every pane below
+        self.cockpit.query_one(TimelinePane).show(steps, t_clock, self._owner_names(), self.colors,
                                                   holds=self._planned_holds(now))
-        self.cockpit.query_one(OwnersPane).show(self._owner_rows(t_clock, checked, marks), self.colors)
-        self._ring_for_new_late(t_clock, marks)
+        self.cockpit.query_one(OwnersPane).show(self._owner_rows(steps, checked), self.colors)
+        self._ring_for_new_late(steps)
         self.control_tick(now, t_clock)
 
     def _planned_holds(self, now: datetime) -> list[tuple]:
@@ -254,9 +254,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 rows.append((hold, "done" if hold.id in count.consumed else "planned"))
         return rows
 
-    def _owner_rows(self, t_clock: float, checked: set[str], marks: dict[str, str]) -> list[dict]:
+    def _owner_rows(self, rows_by_event: list, checked: set[str]) -> list[dict]:
         owed = by_owner(self.plan.tasks, checked, self.plan.owner_of)
-        rows_by_event = timeline(self.plan.events, t_clock, marks)
         rows = []
         roles = [(role.id, role.title, role.person, role.contact) for role in self.plan.roles]
         lead = self.session.state.lead or ""
@@ -274,8 +273,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             })
         return rows
 
-    def _ring_for_new_late(self, t_clock: float, marks: dict[str, str]) -> None:
-        late = {row.event.id for row in timeline(self.plan.events, t_clock, marks) if row.state == LATE}
+    def _ring_for_new_late(self, steps: list) -> None:
+        late = {row.event.id for row in steps if row.state == LATE}
         fresh = late - self._seen_late
         if fresh and self._seen_late is not None and getattr(self, "_late_primed", False):
             self.bell()

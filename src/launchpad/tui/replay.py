@@ -349,7 +349,7 @@ class ReplayApp(LaunchpadApp):
         for entry in index.recent_activity(count, ACTIVITY_LINES):
             log.write(self._activity_line(entry))
 
-    def _ring_for_new_late(self, t_clock: float, marks: dict[str, str]) -> None:
+    def _ring_for_new_late(self, steps: list) -> None:
         """A replay is watched, not worked: no bell for steps that were late back then."""
 
     def on_trigger_banner_raised(self, message) -> None:

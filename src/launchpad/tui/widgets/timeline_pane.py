@@ -10,8 +10,7 @@ from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
-from launchpad.core.timeline import (DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative,
-                                     timeline)
+from launchpad.core.timeline import DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
@@ -55,16 +54,15 @@ class TimelinePane(Vertical):
     def table(self) -> DataTable:
         return self.query_one(DataTable)
 
-    def show(self, events, now: float, marks: dict[str, str], owner_names: dict[str, str], colors: dict[str, str],
-             holds=()) -> None:
-        """`holds`: (PlannedHold, "planned" | "holding" | "done") pairs, drawn as rows among the steps."""
+    def show(self, rows, now: float, owner_names: dict[str, str], colors: dict[str, str], holds=()) -> None:
+        """`rows`: core.timeline rows at T-clock `now`; `holds`: (PlannedHold, "planned" | "holding" | "done")
+        pairs, drawn as rows among the steps."""
         table = self.table
         empty = self.query_one("#timeline-empty", Static)
-        if empty.display != (not events):  # set once: an update every second would re-lay the whole screen
-            empty.display = not events
+        if empty.display != (not rows):  # set once: an update every second would re-lay the whole screen
+            empty.display = not rows
             empty.update(Text("This plan has no timeline. Add [[event]] tables to a TOML plan, or a "
-                              "Time | Action | Owner table to a Markdown one.") if not events else "")
-        rows = timeline(events, now, marks)
+                              "Time | Action | Owner table to a Markdown one.") if not rows else "")
         styles = {LATE: f"bold {colors['error']}", IN_PROGRESS: f"bold {colors['accent']}",
                   DONE: colors["success"], SKIPPED: "dim", PENDING: ""}
         cells = {}
