@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from launchpad.core.clock import system_clock
 from launchpad.core.offsets import OffsetError, parse_instant
 from launchpad.core.plan import load_plan
 
@@ -73,7 +74,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
     refused = no_terminal()  # after the plan check, so a bad plan is still reported from scripts
     if refused is not None:
         return refused
-    now = datetime.now(timezone.utc)
+    clock = system_clock  # the one clock every part of this cockpit reads (core/clock.py)
+    now = clock()
     t0 = None
     if args.t0:
         try:
@@ -84,13 +86,13 @@ def run_cockpit(args: argparse.Namespace) -> int:
 
     try:
         if args.session and Path(args.session).exists():
-            session = LiveSession.resume(args.session, actor=args.actor, plan=plan)
+            session = LiveSession.resume(args.session, actor=args.actor, plan=plan, clock=clock)
             if t0 is not None and t0 != session.t0:
                 print(f"launchpad: note: {args.session} keeps its own T-0 ({session.t0:%Y-%m-%dT%H:%M:%SZ}); --t0 ignored",
                       file=sys.stderr)
         else:
             path = Path(args.session) if args.session else default_session_path(plan.path, now)
-            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor)
+            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)

@@ -27,6 +27,7 @@ from launchpad.core.conditions import ConditionFacts
 from launchpad.core.probe_config import ProbeSpec, TriggerSpec, resolve_headers, template_variables
 from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
+from launchpad.core.clock import Clock, system_clock
 from launchpad.engine.classify import classify, one_line
 
 log = logging.getLogger("launchpad.engine")
@@ -37,8 +38,6 @@ EXCERPT_CHARS = 200
 FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without delaying small plans
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class _Failure(Exception):
@@ -66,7 +65,7 @@ def _status_ranges(spec: ProbeSpec) -> str:
     return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in spec.valid_status_codes)
 
 
-def _certificate_expires_in(response: httpx.Response) -> float | None:
+def _certificate_expires_in(response: httpx.Response, now: datetime) -> float | None:
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
@@ -76,7 +75,7 @@ def _certificate_expires_in(response: httpx.Response) -> float | None:
     certificate = ssl_object.getpeercert()  # empty when verification is off: then it is unknown
     if not certificate or "notAfter" not in certificate:
         return None
-    return ssl.cert_time_to_seconds(certificate["notAfter"]) - time.time()
+    return ssl.cert_time_to_seconds(certificate["notAfter"]) - now.timestamp()
 
 
 class ProbeEngine:
@@ -90,7 +89,7 @@ class ProbeEngine:
         max_concurrency: int = 64,
         on_attempt: Callable[[Attempt], None] | None = None,
         on_trigger: Callable[[str, str, TriggerState], None] | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = system_clock,
         client: httpx.AsyncClient | None = None,
     ):
         self._probes = list(probes)
@@ -316,7 +315,7 @@ class ProbeEngine:
                 body = await self._read_body(spec, response, progress)
                 certificate_expires_in = None
                 if any(c.placeholder == "[CERTIFICATE_EXPIRATION]" for c in spec.conditions):
-                    certificate_expires_in = _certificate_expires_in(response)
+                    certificate_expires_in = _certificate_expires_in(response, self._clock())
             finally:
                 await response.aclose()
             break

@@ -84,8 +84,9 @@ class ProbeRuntime:
         self.tick()
 
     def tick(self) -> None:
-        """Every couple of seconds: take the lead when it is free; otherwise show the leader's journal."""
-        if self.leader:
+        """Every couple of seconds: take the lead when it is free; otherwise show the leader's journal.
+        Nothing before `start`: on a loaded machine the retry interval can fire before the first frame."""
+        if self.leader or self._sink is None:
             return
         if self.leadership.try_acquire():
             self._become_leader()
@@ -97,6 +98,7 @@ class ProbeRuntime:
 
         self.leader = True
         self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
+                                  clock=self.session.clock,
                                   on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         self._task = asyncio.get_running_loop().create_task(self._run_engine(), name="probe engine")
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
+from launchpad.core.clock import Clock, system_clock
 from launchpad.core.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan import Plan, load_plan
 from launchpad.core.plan_ref import resolve_plan_path
@@ -37,9 +38,12 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
 
 
 class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, rollback: shell/control.py
-    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None, clock=None):
+    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None,
+                 clock: Clock | None = None):
         self.file = file
-        self.clock = clock  # None: the store stamps entries with the wall clock; tests pass a fixed one
+        # The session's one clock: entries are stamped, the count and lateness computed, by the same "now".
+        self.clock: Clock = clock or file.clock
+        file.clock = self.clock
         self.plan = plan
         self.path = Path(file.path)
         self.actor = file.actor
@@ -59,12 +63,12 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
 
     @classmethod
     def start(cls, plan: Plan, path: str | os.PathLike, *, t0: datetime, actor: str | None = None,
-              clock=None) -> "LiveSession":
+              clock: Clock = system_clock) -> "LiveSession":
         actor = resolve_actor(actor)
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            file = create_session(plan, path, t0, actor, actor=actor)
+            file = create_session(plan, path, t0, actor, actor=actor, clock=clock)
         except LoadError as error:
             raise _from_load_error(error) from None
         except OSError as error:
@@ -73,11 +77,12 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return cls(file, plan, clock=clock)
 
     @classmethod
-    def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None) -> "LiveSession":
+    def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None,
+               clock: Clock = system_clock) -> "LiveSession":
         if not Path(path).exists():
             raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
         try:
-            file, report = open_session(path, actor=resolve_actor(actor))
+            file, report = open_session(path, actor=resolve_actor(actor), clock=clock)
         except LoadError as error:
             raise _from_load_error(error) from None
         notices = list(report.messages()) if hasattr(report, "messages") else []
@@ -91,7 +96,7 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
                                        "restore the plan file, or pass it: launchpad PLAN --session FILE")
         if plan.sha256 != header.plan_sha256:
             notices.append(f"The plan changed since this session began ({Path(plan.path).name}).")
-        session = cls(file, plan, file.entries, notices)
+        session = cls(file, plan, file.entries, notices, clock=clock)
         known = [event.id for event in plan.events]
         vanished = plan_drift(session.state, [task.id for task in plan.tasks], known)
         if vanished:
@@ -139,7 +144,7 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
     # ------------------------------------------------------------------ actions (each returns the entries read back)
 
     def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:
-        self.file.append(kind, target, payload, at=self.clock() if self.clock else None)
+        self.file.append(kind, target, payload)
         return self._absorb()
 
     def toggle(self, item_id: str) -> list:

@@ -8,7 +8,7 @@ and fsyncs the journal entry before the screen shows it as done.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,6 +26,7 @@ from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
 from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
+from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.widgets.activity_pane import ActivityPane
@@ -49,10 +50,6 @@ PANES = (
 )
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class _NotifyHandler(logging.Handler):
     """While the cockpit runs, warnings from the engine and the store become notifications: anything
     written to stderr would scribble over the screen."""
@@ -70,7 +67,8 @@ class _NotifyHandler(logging.Handler):
 
 
 class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
-    """One launch, one screen. `clock` is injectable so tests and snapshots see a fixed instant."""
+    """One launch, one screen. It reads time from the session's clock (core/clock.py), so the screen, the
+    journal's stamps and the count agree; tests and replay pin it."""
 
     TITLE = "launchpad"
     CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss", STYLES / "control.tcss"]
@@ -87,13 +85,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         *CONTROL_BINDINGS,
     ]
 
-    def __init__(self, session, *, probes=None, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
                  poll_interval: float = 0.5, notices: Iterable[str] = ()) -> None:
         super().__init__()
         self.session = session
         self.plan = session.plan
         self.probes = probes
-        self.clock = clock
+        self.clock = clock or session.clock
         self.poll_interval = poll_interval
         self.notices = [*getattr(session, "notices", ()), *notices]  # what opening the session found
         self.active_pane = "timeline"
@@ -164,10 +162,12 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
 
     # ------------------------------------------------------------------ probe sink (called by ProbeRuntime)
 
+    @while_running
     def show_probe(self, name: str, status) -> None:
         """Probe results arrive as fast as the probes run; panels redraw at most four times a second."""
         self._dirty_probes[name] = status
 
+    @while_running
     def _flush_probes(self) -> None:
         if not self._dirty_probes:
             return
@@ -176,11 +176,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         for name, status in dirty.items():
             pane.show(name, status)
 
+    @while_running
     def show_trigger(self, state) -> None:
         from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
         self.cockpit.query_one(TriggerBanner).update_state(state)
 
+    @while_running
     def notice(self, text: str, severity: str = "information") -> None:
         self.notify(printable(text), severity=severity, timeout=8)
 
@@ -221,6 +223,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.cockpit.query_one(ChecklistPane).show(self.checklist_view(), self.colors)
         self.tick()
 
+    @while_running
     def tick(self) -> None:
         """Once a second: the clocks, the timeline's states and the owners' dues move with time."""
         now = self.clock()
@@ -296,6 +299,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute")  # shown in the probe panels and the banner, not as toasts
     HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
 
+    @while_running
     def record(self, entries) -> None:
         """Entries now on disk (ours, another cockpit's, a script's, the probes'): log them, redraw what they
         change, and tell the room about what other people did."""
@@ -314,6 +318,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """A trigger settling into "ok" or "no data yet" is journaled for replay, but is noise in the log."""
         return entry.kind == "trigger" and (entry.payload or {}).get("state") in ("ok", "insufficient_data")
 
+    @while_running
     def poll_session(self) -> None:
         """Pick up what other cockpits and scripts wrote to the same session file."""
         try:
@@ -441,6 +446,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.notify(f"Demo service: {printable(str(error))}", severity="error")
             return
         self.notify(f"Demo service is now {mode}", timeout=4)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its timers made safe for an app that is closing (tui/lifecycle.py)."""
+        if self.use_command_palette and not CockpitPalette.is_open(self):
+            self.push_screen(CockpitPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette, including those without a key."""
