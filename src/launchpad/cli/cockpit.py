@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -44,8 +45,18 @@ def default_t0(now: datetime) -> datetime:
     return ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
+def sessions_dir() -> Path:
+    """`./sessions/` where the current directory is writable (beside the team's plans), else the user's state
+    directory ($XDG_STATE_HOME/launchpad/sessions), so the cockpit opens from `/` or a read-only checkout."""
+    here = Path.cwd()
+    if os.access(here, os.W_OK) and here != Path(here.anchor):
+        return Path("sessions")
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "launchpad" / "sessions"
+
+
 def default_session_path(plan_path: str, now: datetime) -> Path:
-    return Path("sessions") / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
+    return sessions_dir() / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
 
 
 def no_terminal() -> int | None:
