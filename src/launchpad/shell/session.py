@@ -8,6 +8,7 @@ advanced by entries read back that way.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
@@ -54,6 +55,9 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         self.state: SessionState = self._builder.snapshot()
         self._checked = checked_ids(plan.tasks, self.state.marks())
         self._listeners: list = []
+        # The cockpit writes and polls from its journal thread, the probe runtime may append from the UI
+        # loop: one lock keeps the file handle, the fold and the listeners' order single-file.
+        self.io_lock = threading.RLock()
 
     def subscribe(self, listener) -> None:
         """`listener(entries)` is called with every batch of entries read back from the file, whoever wrote them."""
@@ -120,6 +124,10 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return {event_id: mark.state for event_id, mark in self.state.events.items()}
 
     def _absorb(self) -> list:
+        with self.io_lock:
+            return self._absorb_locked()
+
+    def _absorb_locked(self) -> list:
         entries = self.file.read_new()
         if entries:
             for entry in entries:
@@ -144,8 +152,9 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
     # ------------------------------------------------------------------ actions (each returns the entries read back)
 
     def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:
-        self.file.append(kind, target, payload)
-        return self._absorb()
+        with self.io_lock:
+            self.file.append(kind, target, payload)
+            return self._absorb()
 
     def toggle(self, item_id: str) -> list:
         if self.plan.task(item_id) is None:
@@ -159,13 +168,16 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return self.append("note", target, {"text": text})
 
     def handoff(self, to: str) -> list:
-        self.file.handoff(to)
-        return self._absorb()
+        with self.io_lock:
+            self.file.handoff(to)
+            return self._absorb()
 
     def save(self) -> Path:
-        self.file.compact(self.state.lead)
-        self._absorb()
-        return self.path
+        with self.io_lock:
+            self.file.compact(self.state.lead)
+            self._absorb()
+            return self.path
 
     def close(self) -> None:
-        self.file.close()
+        with self.io_lock:
+            self.file.close()

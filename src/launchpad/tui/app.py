@@ -7,7 +7,10 @@ and fsyncs the journal entry before the screen shows it as done.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
@@ -96,6 +99,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.notices = [*getattr(session, "notices", ()), *notices]  # what opening the session found
         self.active_pane = "timeline"
         self._seen_late: set[str] = set()
+        # Every blocking journal operation (flock waits, write + fsync, reading what others appended) runs on
+        # this one thread, in the order asked: a lock held by another process never freezes the keys.
+        self._journal = ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchpad-journal")
+        self._polling: Future | None = None
+        self._ui_thread = threading.get_ident()
 
     # ------------------------------------------------------------------ layout
 
@@ -135,7 +143,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.title = self.plan.name
         self.sub_title = str(self.session.path)
         self.refresh_all()
-        self.session.subscribe(self.record)
+        self._ui_thread = threading.get_ident()
+        self.session.subscribe(self._entries_read)
         for entry in self.session.state.last_entries:
             self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
         for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
@@ -154,8 +163,10 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.set_interval(0.25, self._flush_probes)
 
     async def on_unmount(self) -> None:
+        await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
         if self.probes is not None:
             await self.probes.stop()
+        self._journal.shutdown(wait=False)
         logger = logging.getLogger("launchpad")
         logger.removeHandler(self._log_handler)
         logger.propagate = True
@@ -318,28 +329,61 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """A trigger settling into "ok" or "no data yet" is journaled for replay, but is noise in the log."""
         return entry.kind == "trigger" and (entry.payload or {}).get("state") in ("ok", "insufficient_data")
 
+    def _entries_read(self, entries) -> None:
+        """The session's listener: entries read back on the journal thread are drawn on the UI thread."""
+        if threading.get_ident() == self._ui_thread:
+            self.record(entries)
+            return
+        try:
+            self.call_from_thread(self.record, entries)
+        except RuntimeError:  # the app has stopped: nothing left to draw on
+            pass
+
+    def _on_journal_thread(self, action: Callable, *args, done: Callable[[Future], None]) -> Future:
+        future = self._journal.submit(action, *args)
+        asyncio.wrap_future(future).add_done_callback(lambda _: done(future) if self.is_running else None)
+        return future
+
+    async def journal_settled(self) -> None:
+        """Wait until every journal operation asked so far is done and its entries are drawn (for scripts
+        driving the cockpit, and tests)."""
+        await asyncio.wrap_future(self._journal.submit(lambda: None))
+        await asyncio.sleep(0)
+
+    def _poll_io(self) -> list[str]:
+        self.session.poll()
+        return self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
+
     @while_running
     def poll_session(self) -> None:
-        """Pick up what other cockpits and scripts wrote to the same session file."""
-        try:
-            self.session.poll()
-            warnings = self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
-        except Exception as error:  # a vanished or unreadable file must not stop the cockpit
+        """Pick up what other cockpits and scripts wrote to the same session file (off the UI loop; a poll
+        still waiting on the disk is not doubled)."""
+        if self._polling is not None and not self._polling.done():
+            return
+        self._polling = self._on_journal_thread(self._poll_io, done=self._polled)
+
+    def _polled(self, future: Future) -> None:
+        error = future.exception()
+        if error is not None:  # a vanished or unreadable file must not stop the cockpit
             self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
             return
-        for warning in warnings:  # the entries around it are kept; the bad bytes are set aside, not lost
+        for warning in future.result():  # the entries around it are kept; the bad bytes are set aside, not lost
             self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
 
-    def _write(self, action: Callable, *args) -> None:
-        """Run one journal action; what it wrote reaches the screen through `record` once it is on disk.
-        On a failed write say so and change nothing."""
-        try:
-            action(*args)
-        except Exception as error:
-            self.bell()
-            self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
-                        severity="error", timeout=15)
+    def _write(self, action: Callable, *args, quiet: bool = False) -> Future:
+        """Run one journal action on the journal thread; what it wrote reaches the screen through `record`
+        once it is on disk. On a failed write say so and change nothing (`quiet`: an expected refusal, such as
+        another cockpit having resumed a planned hold first)."""
+
+        def written(future: Future) -> None:
+            error = future.exception()
+            if error is not None and not quiet:
+                self.bell()
+                self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
+                            severity="error", timeout=15)
+
+        return self._on_journal_thread(action, *args, done=written)
 
     @on(ChecklistTree.ToggleRequested)
     def _toggle(self, message: ChecklistTree.ToggleRequested) -> None:
@@ -391,12 +435,14 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.push_screen(TextPrompt(f"Hand the launch over (lead now: {printable(current)}) to:", "name of the next lead"), done)
 
     def action_save(self) -> None:
-        try:
-            path = self.session.save()
-        except Exception as error:
-            self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
-            return
-        self.notify(f"Saved a compacted copy: {printable(str(path or self.session.path))}")
+        def saved(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
+            else:
+                self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
+
+        self._on_journal_thread(self.session.save, done=saved)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

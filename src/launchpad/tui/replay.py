@@ -443,8 +443,9 @@ class ReplayApp(LaunchpadApp):
     def action_read_only(self) -> None:
         self.notify("This is a replay: read-only, nothing is written.", timeout=3)
 
-    def _write(self, action, *args) -> None:
-        self.action_read_only()
+    def _write(self, action, *args, quiet: bool = False) -> None:
+        if not quiet:
+            self.action_read_only()
 
     def action_note(self) -> None:
         self.action_read_only()
