@@ -73,6 +73,9 @@ def classify(error: BaseException) -> tuple[str, str]:
                 root = linked
                 break
         return "connect", _flat(f"cannot connect: {_describe(root)}")
+    if isinstance(error, httpx.RemoteProtocolError) and "buffer too long" in str(error).lower():
+        # h11 refuses a header block over its 100 KiB buffer: thousands of headers, or huge ones
+        return "too_large", "response headers are over the HTTP parser's size limit"
     if isinstance(error, (httpx.RemoteProtocolError, httpx.NetworkError)):
         return "connect", _flat(f"connection broken: {_describe(error)}")
     if isinstance(error, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
