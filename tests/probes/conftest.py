@@ -27,7 +27,7 @@ MARKUP_BODY = "[bold red]boom[/] \x1b[31mred\x1b[0m \x07bell [link=http://evil]x
 JSON_BODY = {"status": "UP", "data": [{"id": 5, "name": "first"}], "items": [1, 2, 3], "ready": True}
 
 
-ECHO_PREFIX = "denied, you sent: "  # 18 + "Bearer " = 25: a 57-character cut falls inside the token
+ECHO_PREFIX = "denied; you sent me: "  # 21 + "Bearer " = 28: a 57-character cut keeps 29 of 32 characters
 
 
 @lru_cache(maxsize=None)
