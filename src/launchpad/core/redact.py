@@ -33,11 +33,9 @@ _SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|passw|api[-_]?ke
 _AUTH_SCHEMES = {"bearer", "basic", "token", "digest", "negotiate", "apikey", "hmac"}
 
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*:/{1,2})([^/\s?#@\"'<>]+)@")
-_PARAM = re.compile(
-    r"([A-Za-z0-9_.\-\[\]]*(?:" + _SECRET_NAME.pattern + r")[A-Za-z0-9_.\-\[\]]*)"
-    r"((?:=|%3[dD]|\\u003[dD])\s*)([^&\s#\"'<>\\,;]+)",
-    re.IGNORECASE,
-)
+# A name, then `=` (or its %3D / \u003d escapes), then the value up to the next separator. The name is
+# checked against _SECRET_NAME in _blank_value: one pattern with the names inside backtracks badly.
+_PARAM = re.compile(r"([A-Za-z0-9_.\-\[\]]+)((?:=|%3[dD]|\\u003[dD])\s*)([^&\s#\"'<>\\,;]+)")
 _HEX = set("0123456789abcdefABCDEF")
 _JSON_SIMPLE = {'"': '"', "\\": "\\", "/": "/", "'": "'"}
 _JSON_SPACE = set("nrtbf")
@@ -83,8 +81,16 @@ def header_secrets(headers: Iterable[tuple[str, str]]) -> list[str]:
 
 def scrub(text: str) -> str:
     """URL userinfo and credential-named parameter values blanked: what any text needs, secrets known or not."""
-    text = _USERINFO.sub(lambda m: f"{m[1]}{REDACTED}@", text)
-    return _PARAM.sub(lambda m: f"{m[1]}{m[2]}{REDACTED}", text)
+    if ":/" in text and "@" in text:
+        text = _USERINFO.sub(lambda m: f"{m[1]}{REDACTED}@", text)
+    lowered = text.lower()
+    if "=" in text or "%3d" in lowered or "\\u003d" in lowered:
+        text = _PARAM.sub(_blank_value, text)
+    return text
+
+
+def _blank_value(match: re.Match) -> str:
+    return f"{match[1]}{match[2]}{REDACTED}" if _SECRET_NAME.search(match[1]) else match[0]
 
 
 def redact_url(url: str) -> str:
@@ -106,23 +112,22 @@ def redact_url(url: str) -> str:
     return scrub(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
 
 
+# What an echo may put inside a secret without changing what a reader sees of it: whitespace, line breaks,
+# controls, zero-width and bidi characters. Dropped before matching.
+_FILLER = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+
+
 def _fold(char: str) -> str:
     lowered = char.lower()
     return lowered if len(lowered) == 1 else char
 
 
-def _views(text: str) -> Iterable[tuple[str, list[tuple[int, int]]]]:
-    """The text as written and as decoded (JSON escapes, %XX), whitespace and controls dropped, lower-cased; each
-    character with the span of the original text it came from, so a match can be cut out of the original."""
-    raw_chars, raw_spans = [], []
-    for index, char in enumerate(text):
-        if char.isprintable() and not char.isspace():
-            raw_chars.append(_fold(char))
-            raw_spans.append((index, index + 1))
-    yield "".join(raw_chars), raw_spans
-    if "\\" not in text and "%" not in text:
-        return
-    chars, spans = [], []
+def _fold_text(text: str) -> str:
+    return text.lower() if text.isascii() else "".join(map(_fold, text))
+
+
+def _decoded(text: str) -> Iterable[tuple[str, int, int]]:
+    """(character, start, end) of text with JSON escapes and %XX decoded: where each character came from."""
     index, length = 0, len(text)
     while index < length:
         char = text[index]
@@ -137,11 +142,26 @@ def _views(text: str) -> Iterable[tuple[str, list[tuple[int, int]]]]:
                 char, end = chr(int(text[index + 2 : index + 6], 16)), index + 6
         elif char == "%" and index + 3 <= length and text[index + 1] in _HEX and text[index + 2] in _HEX:
             char, end = chr(int(text[index + 1 : index + 3], 16)), index + 3
-        if char.isprintable() and not char.isspace():
-            chars.append(_fold(char))
-            spans.append((index, end))
+        yield char, index, end
         index = end
-    yield "".join(chars), spans
+
+
+def _views(text: str) -> Iterable[tuple[str, list[tuple[int, int]]]]:
+    """The text as written and as decoded (JSON escapes, %XX), filler dropped, lower-cased; each character
+    with the span of the original text it came from, so a match can be cut out of the original."""
+    views = [list(zip(text, range(len(text)), range(1, len(text) + 1)))]
+    if "\\" in text or "%" in text:
+        views.append(list(_decoded(text)))
+    for view in views:
+        kept = [(char, start, end) for char, start, end in view if not _FILLER.match(char)]
+        yield _fold_text("".join(char for char, _, _ in kept)), [(start, end) for _, start, end in kept]
+
+
+def _quick_views(text: str) -> Iterable[str]:
+    """The same folded views without the spans: enough to learn that nothing matches, which is the rule."""
+    yield _fold_text(_FILLER.sub("", text))
+    if "\\" in text or "%" in text:
+        yield _fold_text(_FILLER.sub("", "".join(char for char, _, _ in _decoded(text))))
 
 
 class Redactor:
@@ -176,13 +196,17 @@ class Redactor:
         text = self(text[: limit * 4 + 4096])  # bounded work; a prefix redacted is still fully redacted
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
+    def _matches(self, folded: str) -> Iterable[tuple[int, int]]:
+        for size, grams in self._grams:
+            for start in range(len(folded) - size + 1):
+                if folded[start : start + size] in grams:
+                    yield start, start + size - 1
+
     def _remove_secrets(self, text: str) -> str:
-        covered: list[tuple[int, int]] = []
-        for folded, spans in _views(text):
-            for size, grams in self._grams:
-                for start in range(len(folded) - size + 1):
-                    if folded[start : start + size] in grams:
-                        covered.append((spans[start][0], spans[start + size - 1][1]))
+        if not any(next(iter(self._matches(folded)), None) for folded in _quick_views(text)):
+            return text
+        covered = [(spans[first][0], spans[last][1]) for folded, spans in _views(text)
+                   for first, last in self._matches(folded)]
         if not covered:
             return text
         covered.sort()

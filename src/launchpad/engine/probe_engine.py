@@ -39,7 +39,7 @@ from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 log = logging.getLogger("launchpad.engine")
 
 EXCERPT_CHARS = 200
-EXCERPT_RAW_BYTES = 4096  # kept before redaction; the excerpt is cut to EXCERPT_CHARS only after it
+EXCERPT_RAW_BYTES = EXCERPT_CHARS * 8  # kept before redaction; the excerpt is cut to EXCERPT_CHARS only after it
 MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on the parser and memory
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
@@ -255,7 +255,7 @@ class ProbeEngine:
         redact = self._redactors[spec.name]
         excerpt = result.body_excerpt
         if excerpt:
-            excerpt = redact(excerpt)[:EXCERPT_CHARS]
+            excerpt = redact(excerpt[: EXCERPT_CHARS * 2])[:EXCERPT_CHARS]  # a redacted prefix cut stays redacted
         message = result.error_message
         if message:
             message = one_line(redact.clip(message, MESSAGE_LIMIT * 4))
