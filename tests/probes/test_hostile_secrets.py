@@ -16,9 +16,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import string
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from launchpad.cli.main import main
 from launchpad.core.plan import load_plan
@@ -231,3 +234,35 @@ def test_credential_parameters_and_userinfo_are_scrubbed_in_any_text():
                   "s3s3s3s3", "aaaaaaaa"):
         assert value not in text
     assert "page=1" in text and "h/x" in text
+
+
+# ----------------------------------------------------------------------------------------------- fuzzed
+
+_SECRET_ALPHABET = "".join(c for c in string.printable if not c.isspace() and c not in "[]." )  # no marker/ellipsis letters
+DISGUISES = {
+    "plain": lambda s, k: s,
+    "wrapped": lambda s, k: "\n".join(s[i : i + k] for i in range(0, len(s), k)),
+    "indented": lambda s, k: "\r\n    ".join(s[i : i + k] for i in range(0, len(s), k)),
+    "json": lambda s, k: json.dumps(s)[1:-1],
+    "json-unicode": lambda s, k: "".join(f"\\u{ord(c):04x}" for c in s),
+    "percent": lambda s, k: "".join(f"%{ord(c):02X}" for c in s),
+    "part": lambda s, k: s[k % len(s) :][:RUN + k],
+    "zero-width": lambda s, k: "\u200b".join(s),
+}
+
+
+def survivors(secret: str, text: str) -> list[str]:
+    # Split on the marker: its own letters are not a leak, and joining across it would invent one.
+    pieces = text.split(REDACTED)
+    return sorted({run for run in runs(secret) for piece in pieces if run in piece})
+
+
+@settings(max_examples=300, deadline=None)
+@given(secret=st.text(alphabet=_SECRET_ALPHABET, min_size=RUN, max_size=48), before=st.text(max_size=60),
+       after=st.text(max_size=60), disguise=st.sampled_from(sorted(DISGUISES)), k=st.integers(1, 12),
+       limit=st.integers(10, 300))
+def test_no_run_of_a_secret_survives_redaction_and_cutting(secret, before, after, disguise, k, limit):
+    redact = Redactor([secret])
+    text = before + DISGUISES[disguise](secret, k) + after
+    assert survivors(secret, redact(text)) == []
+    assert survivors(secret, redact.clip(text, limit)) == []

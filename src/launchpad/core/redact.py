@@ -32,7 +32,7 @@ _SECRET_NAME = re.compile(r"token|secret|passw|pwd|key|sig|auth|credential|sessi
 _SECRET_HEADER = re.compile(r"authorization|cookie|token|secret|passw|api[-_]?key|auth|signature", re.IGNORECASE)
 _AUTH_SCHEMES = {"bearer", "basic", "token", "digest", "negotiate", "apikey", "hmac"}
 
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*:/{1,2})([^/\s?#@\"'<>]+)@")
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*:(?:\\?/){1,2})([^/\\\s?#@\"'<>]+)@")  # also JSON's :\/\/
 # A name, then `=` (or its %3D / \u003d escapes), then the value up to the next separator. The name is
 # checked against _SECRET_NAME in _blank_value: one pattern with the names inside backtracks badly.
 _PARAM = re.compile(r"([A-Za-z0-9_.\-\[\]]+)((?:=|%3[dD]|\\u003[dD])\s*)([^&\s#\"'<>\\,;]+)")
@@ -81,7 +81,7 @@ def header_secrets(headers: Iterable[tuple[str, str]]) -> list[str]:
 
 def scrub(text: str) -> str:
     """URL userinfo and credential-named parameter values blanked: what any text needs, secrets known or not."""
-    if ":/" in text and "@" in text:
+    if "@" in text and (":/" in text or ":\\/" in text):
         text = _USERINFO.sub(lambda m: f"{m[1]}{REDACTED}@", text)
     lowered = text.lower()
     if "=" in text or "%3d" in lowered or "\\u003d" in lowered:
