@@ -138,6 +138,9 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, body, "application/json", extra=[("Content-Encoding", coding)])
         elif path == "/compressed":
             coding = query["coding"][0]
+            if coding == "corrupt":
+                self._send(200, b"this is not gzip at all", extra=[("Content-Encoding", "gzip")])
+                return
             wbits = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "raw-deflate": -zlib.MAX_WBITS}[coding]
             packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
             body = packer.compress(b"compressed hello " * 3) + packer.flush()

@@ -82,7 +82,8 @@ def bombs_ready():
     [
         ("/gzip-bomb", "too_large", "over the 1048576-byte limit"),  # 1 GiB inside one gzip layer
         ("/nested-gzip-bomb", "encoding", "stacked"),  # Content-Encoding: gzip, gzip
-        ("/brotli", "encoding", "`br` is not supported"),  # an encoding we do not decode under the limit
+        ("/brotli", "encoding", "`br` is not supported"),
+        ("/compressed?coding=corrupt", "encoding", "cannot be decoded"),  # says gzip, is not  # an encoding we do not decode under the limit
         ("/many-headers?size=1", "too_large", "response headers, over the limit"),  # 10,000 short headers
         ("/many-headers?size=40", "too_large", "headers"),  # 10,000 long headers: past the parser's buffer
         ("/endless", "too_large", "over the 1048576-byte limit"),  # chunked, never ends

@@ -32,7 +32,6 @@ import httpx
 from launchpad.core.conditions import ConditionFacts
 from launchpad.core.probe_config import ProbeSpec, TriggerSpec, probe_redactor, resolve_headers
 from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
-from launchpad.core.redact import Redactor
 from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 
@@ -48,6 +47,13 @@ FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
+    """Ask only for what _Inflater decodes (httpx would offer br and zstd too when they are installed)."""
+    if any(name.lower() == "accept-encoding" for name in headers):
+        return headers
+    return {**headers, "Accept-Encoding": ACCEPT_ENCODING}
 
 
 class _Failure(Exception):
@@ -104,7 +110,7 @@ class ProbeEngine:
     ):
         self._probes = list(probes)
         # The only place header secrets are materialised; they live in memory, never in a log.
-        self._headers = {spec.name: resolve_headers(spec, env) for spec in self._probes}
+        self._headers = {spec.name: _with_accept_encoding(resolve_headers(spec, env)) for spec in self._probes}
         # One redactor per probe, knowing its secrets (env values in its headers, credential headers, URL
         # userinfo and token parameters), so a server that echoes them cannot leak them into a panel or log.
         self._redactors = {spec.name: probe_redactor(spec, env) for spec in self._probes}
@@ -243,10 +249,6 @@ class ProbeEngine:
             self._clients[verify] = client
         return client
 
-    def redactor(self, name: str) -> Redactor:
-        """The redaction for one probe's texts (for callers that show something of their own about it)."""
-        return self._redactors[name]
-
     async def attempt(self, spec: ProbeSpec, *, start_delay_ms: float | None = None) -> Attempt:
         """One attempt at one probe, bounded by one deadline. Never raises (except cancellation).
 
@@ -301,10 +303,7 @@ class ProbeEngine:
 
     async def _fetch(self, spec: ProbeSpec, started: float, progress: _Progress) -> None:
         client = self._client_for(spec)
-        headers = self._headers[spec.name]
-        if not any(name.lower() == "accept-encoding" for name in headers):
-            headers = {**headers, "Accept-Encoding": ACCEPT_ENCODING}
-        request = client.build_request(spec.method, spec.url, headers=headers, timeout=spec.timeout)
+        request = client.build_request(spec.method, spec.url, headers=self._headers[spec.name], timeout=spec.timeout)
         visited = {str(request.url)}
         redirects = 0
         while True:
@@ -355,27 +354,23 @@ class ProbeEngine:
             raise _Failure("too_large", f"body of {declared} bytes is over the {limit}-byte limit")
         inflater = _Inflater.for_response(response)
         body = bytearray()
+
+        def take(piece: bytes) -> None:
+            body.extend(piece)
+            progress.body_bytes = len(body)
+            if progress.excerpt is None or len(body) - len(piece) < EXCERPT_RAW_BYTES:  # still filling
+                progress.excerpt = bytes(body[:EXCERPT_RAW_BYTES]).decode("utf-8", errors="replace")
+            if len(body) > limit:
+                raise _Failure("too_large", f"body is over the {limit}-byte limit (cut after {len(body)} bytes)")
+
         received = 0
         async for chunk in response.aiter_raw():
             received += len(chunk)
-            if received > limit and inflater is None:
-                body += chunk[: limit + 1 - len(body)]
-            else:
-                body += inflater.feed(chunk, limit - len(body)) if inflater else chunk
-            if len(body) <= EXCERPT_RAW_BYTES or progress.excerpt is None:
-                progress.excerpt = bytes(body[:EXCERPT_RAW_BYTES]).decode("utf-8", errors="replace")
-            progress.body_bytes = len(body)
-            if len(body) > limit:
-                raise _Failure("too_large", f"body is over the {limit}-byte limit (cut after {len(body)} bytes)")
-            if received > limit * 4 + 65536:  # compressed input that inflates to nothing still costs reading
+            take(inflater.feed(chunk, limit - len(body)) if inflater else chunk[: limit + 1 - len(body)])
+            if received > limit * 4 + 65536:  # compressed input that inflates to (almost) nothing still costs
                 raise _Failure("too_large", f"body is over the {limit}-byte limit ({received} bytes received)")
         if inflater is not None:
-            body += inflater.finish(limit - len(body))
-            if len(body) > limit:
-                raise _Failure("too_large", f"body is over the {limit}-byte limit (cut after {len(body)} bytes)")
-            progress.body_bytes = len(body)
-            if progress.excerpt is None or len(body) <= EXCERPT_RAW_BYTES:
-                progress.excerpt = bytes(body[:EXCERPT_RAW_BYTES]).decode("utf-8", errors="replace")
+            take(inflater.finish(limit - len(body)))
         return bytes(body)
 
 
