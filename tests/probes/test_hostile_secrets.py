@@ -17,6 +17,7 @@ import asyncio
 import base64
 import json
 import string
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,10 @@ from launchpad.shell.probes import ProbeRuntime
 from launchpad.shell.session import LiveSession
 
 from .conftest import ECHO_PREFIX
-from .test_engine_real_servers import T0
 
 pytestmark = pytest.mark.hostile
+
+T0 = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 TOKEN = "tQ7vL2pR9sW4yZ8bN6mK1jH5gFdX3cVa"  # 32 characters, from ${API_TOKEN}
 USER = "opsdeployer7"

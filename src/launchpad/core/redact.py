@@ -105,11 +105,7 @@ def redact_url(url: str) -> str:
     if "@" in netloc and host is not None:
         shown_host = f"[{host}]" if ":" in host else host
         netloc = f"{REDACTED}@{shown_host}" + (f":{port}" if port is not None else "")
-    query = "&".join(
-        f"{piece.split('=', 1)[0]}={REDACTED}" if "=" in piece and is_secret_name(unquote(piece.split("=", 1)[0])) else piece
-        for piece in parts.query.split("&")
-    ) if parts.query else parts.query
-    return scrub(urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment)))
+    return scrub(urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment)))  # scrub: the query
 
 
 # What an echo may put inside a secret without changing what a reader sees of it: whitespace, line breaks,
