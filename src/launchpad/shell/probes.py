@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from launchpad.core.literal import one_line
 from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
 from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.redact import scrub
 from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
@@ -109,7 +110,7 @@ class ProbeRuntime:
             raise
         except Exception as error:  # the engine is meant never to stop; if it does, say so and keep the cockpit
             if self._sink is not None:
-                self._sink.notice(f"Probe engine stopped: {one_line(str(error))}", "error")
+                self._sink.notice(f"Probe engine stopped: {one_line(scrub(str(error)))}", "error")
 
     def _follow(self) -> None:
         state = self.session.state
