@@ -65,6 +65,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
         if found is None:
             return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
         plan_path = str(found)
+    elif Path(plan_path).suffix.lower() != ".toml" and Path(plan_path).with_suffix(".toml").is_file():
+        plan_path = str(Path(plan_path).with_suffix(".toml"))  # the plan `launchpad init` wrote beside it
+        print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
     plan, problems = load_plan(plan_path)
     if plan is None or problems:
         for problem in problems:
