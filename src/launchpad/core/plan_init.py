@@ -179,6 +179,8 @@ def _roles(plan: Plan, places: _Places, checklist: Checklist, signoff: Section |
     """(role rows, poll role ids): the Markdown plan's roles plus "X approval" items of the sign-off section."""
     rows = []
     for role in plan.roles:
+        if not role.id or role.id in (ALL, LEAD) or any(row[0] == role.id for row in rows):
+            continue  # `**All**:` already means every role; two spellings of one title are one role
         origin = places.where(role.line) if role.line else "the checklist"
         rows.append((role.id, role.title, role.contact, f"from {origin}"))
     poll_ids: list[str] = []

@@ -53,16 +53,17 @@ def write_plan(checklist: str | os.PathLike, output: str | os.PathLike | None = 
         raise InitError(f"the folder {target.parent} does not exist", "create it first, or choose another -o path")
     reference = os.path.relpath(source.resolve(), target.parent.resolve()).replace(os.sep, "/")
     draft = draft_plan(plan, reference, source_name=source.name, t0=t0, plan_name=str(target))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".toml", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(draft.text)
+        written, problems = load_plan(temporary, env={})
+        if written is None or problems:
+            raise InitError(f"the plan drafted for {source} does not validate, so it was not written "
+                            "(a launchpad bug: please report it with the checklist)", "", problems)
         os.replace(temporary, target)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise InitError(f"cannot write {target}: {error.strerror or error}", "check the folder's permissions") from None
-    written, problems = load_plan(target, env={})
-    if written is None or problems:
-        raise InitError(f"the plan written to {target} does not validate (a launchpad bug: please report it)",
-                        f"`launchpad validate {target}` lists the problems", problems)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
     return draft, target
