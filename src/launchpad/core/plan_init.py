@@ -229,8 +229,12 @@ def _top_sections(checklist: Checklist, places: _Places) -> list[Section]:
     return _children(checklist, None)
 
 
-def _has_items(checklist: Checklist, path: tuple[str, ...]) -> bool:
-    return any(item.section[: len(path)] == path for item in (*checklist.tasks, *checklist.steps))
+def _populated(checklist: Checklist) -> set[tuple[str, ...]]:
+    """Every section path that holds an item or a step, itself or below it (one pass: checklists can be huge)."""
+    paths: set[tuple[str, ...]] = set()
+    for section in {item.section for item in (*checklist.tasks, *checklist.steps)}:
+        paths.update(section[:depth] for depth in range(1, len(section) + 1))
+    return paths
 
 
 def _phase(title: str) -> str | None:
@@ -267,7 +271,8 @@ def _slots(phase: str, count: int, has_gate: bool) -> list[tuple[int, int]]:
 
 
 def _phase_events(checklist: Checklist, places: _Places, notes: list) -> list[_Event]:
-    tops = [section for section in _top_sections(checklist, places) if _has_items(checklist, section.path)]
+    populated = _populated(checklist)
+    tops = [section for section in _top_sections(checklist, places) if section.path in populated]
     phases = [_phase(section.title) for section in tops]
     deploy_at = [index for index, phase in enumerate(phases) if phase == "deploy"]
     first_deploy = deploy_at[0] if deploy_at else len(tops)
@@ -280,7 +285,7 @@ def _phase_events(checklist: Checklist, places: _Places, notes: list) -> list[_E
         if phase == "skip":
             continue
         if phase == "deploy":
-            steps = [child for child in _children(checklist, section.path) if _has_items(checklist, child.path)]
+            steps = [child for child in _children(checklist, section.path) if child.path in populated]
             if 2 <= len(steps) <= 8:
                 placed["deploy"].extend((child, f"a step of {_plain_title(section.title)!r}") for child in steps)
                 continue
@@ -327,7 +332,7 @@ def _best_section(title: str, at: int, checklist: Checklist, places: _Places) ->
 
 def _table_events(plan: Plan, checklist: Checklist, places: _Places) -> list[_Event]:
     """The checklist's own "Time | Action | Owner" table, each row linked to the section its words name."""
-    rows = sorted(plan.events, key=lambda event: event.at)
+    rows = sorted(plan.events, key=lambda event: event.at)[:MAX_EVENTS]
     events = []
     for index, event in enumerate(rows):
         gap = rows[index + 1].at - event.at if index + 1 < len(rows) else 1800
@@ -359,10 +364,11 @@ def _with_ids(events: list[_Event]) -> list[_Event]:
 
 def trigger_lines(checklist: Checklist) -> list[tuple[str, int, tuple[str, ...]]]:
     """(text, line, section) of every item under a heading that lists rollback triggers."""
-    sections = [section.path for section in checklist.sections if _TRIGGER_SECTION.search(section.title)]
+    sections = {section.path for section in checklist.sections if _TRIGGER_SECTION.search(section.title)}
     found = []
     for item in sorted((*checklist.tasks, *checklist.steps), key=lambda item: item.line):
-        if any(item.section[: len(path)] == path for path in sections) and item.text.strip():
+        under = any(item.section[:depth] in sections for depth in range(1, len(item.section) + 1))
+        if under and item.text.strip():
             found.append((item.text.strip(), item.line, item.section))
     return found
 
@@ -492,19 +498,26 @@ def draft_plan(plan: Plan, checklist_ref: str, *, source_name: str, t0: str | No
     # triggers
     lines = trigger_lines(checklist)
     names: set[str] = set()
+    skipped = 0
     for text, line, section in lines:
         result = read_trigger(text)
-        if isinstance(result, TriggerRule) and len(draft.rules) < MAX_TRIGGERS:
+        if isinstance(result, ManualTrigger):
+            draft.manual.append((result, line))
+        elif len(draft.rules) < MAX_TRIGGERS:
             draft.rules.append(result)
             _write_rule(add, result, places.where(line, section), names)
-        elif isinstance(result, ManualTrigger):
-            draft.manual.append((result, line))
+        else:
+            skipped += 1
+    if skipped:
+        draft.notes.append(f"{skipped} more trigger lines read as rules were left out: a plan keeps {MAX_TRIGGERS} at most")
     if lines and not draft.rules:
         add("# The checklist's rollback triggers name no threshold a probe can measure: all stay manual (below).")
     if draft.manual:
         add("# Rollback triggers that stay manual checklist items: a person watches for them (no threshold to evaluate).")
-        for result, line in draft.manual:
+        for result, line in draft.manual[:MAX_TRIGGERS]:
             add(f'#   line {line}: "{comment_text(result.text, 90)}" ({comment_text(result.reason, 120)})')
+        if len(draft.manual) > MAX_TRIGGERS:
+            add(f"#   … and {len(draft.manual) - MAX_TRIGGERS} more, listed by `launchpad init`")
         add("")
     for note in draft.notes:
         add(f"# Note: {comment_text(note)}")
