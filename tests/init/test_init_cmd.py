@@ -231,3 +231,19 @@ def test_a_crowded_checklist_is_capped_and_says_so(tmp_path, capsys):
     assert len(plan.events) == 40 and len(plan.triggers) == 60
     assert "840 more trigger lines read as rules were left out" in out
     assert "and 840 more, listed by `launchpad init`" in checklist.with_suffix(".toml").read_text(encoding="utf-8")
+
+
+def test_readme_example_is_what_init_writes_for_seed_003(seeds, tmp_path, capsys, monkeypatch):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Bring your own checklist", 1)[1].split("\n## ", 1)[0]
+    console, toml_block = (section.split(f"```{kind}\n", 1)[1].split("```", 1)[0] for kind in ("console", "toml"))
+    source = next(seed for seed in seeds if seed.name.startswith("003"))
+    shutil.copy(source, tmp_path / source.name)
+    monkeypatch.chdir(tmp_path)
+    command = console.splitlines()[0].removeprefix("$ launchpad ").split()
+    code, out, _ = init(capsys, *command[1:])
+    assert code == 0
+    assert console.splitlines()[1:] == out.splitlines()[: len(console.splitlines()) - 1]
+    written = (tmp_path / source.with_suffix(".toml").name).read_text(encoding="utf-8").splitlines()
+    missing = [line for line in toml_block.splitlines() if line and line not in written]
+    assert not missing
