@@ -121,6 +121,11 @@ PHRASINGS = [
     ("Error rate >= 5%", None),
     ("CPU usage > 90%", None),
     ("Memory usage above 80% for 10 minutes", None),
+    ("Throughput degradation > 20%", None),
+    ("Disk errors > 5%", None),
+    ("Availability < 99.9%", None),
+    ("Server errors above 2%", ("error_rate", {"above": "2%"})),
+    ("Error percentage exceeds 0.5% for 3 minutes", ("error_rate", {"above": "0.5%", "for": "3m"})),
 ]
 
 

@@ -44,7 +44,8 @@ _CONSECUTIVE = re.compile(r"\b(?:consecutive|in a row|successive)\b", re.I)
 _HEALTH = re.compile(r"\b(?:health[\s-]*checks?|health[\s-]*probes?|health\s+endpoints?|liveness|readiness|probes?)\b", re.I)
 _FAIL = re.compile(r"\bfail", re.I)
 _ERROR_RATE = re.compile(
-    r"\b(?:error[\s-]*rates?|errors?|5xx|failure[\s-]*rates?|failed\s+requests|request\s+failures|"
+    r"\b(?:error[\s-]*(?:rates?|ratio|percentage)|(?:http|server|api|request|5xx)\s+errors?|5xx|"
+    r"failure[\s-]*rates?|failed\s+requests|request\s+failures|"
     r"requests?\s+fail\w*|user\s+impact|users?\s+(?:affected|impacted)|impacted\s+users|affected\s+users)\b",
     re.I,
 )
@@ -59,6 +60,10 @@ _AGGREGATES = (
     (re.compile(r"\b(?:average|avg|mean)\b", re.I), "mean"),
     (re.compile(r"\b(?:max|maximum|worst)\b", re.I), "max"),
 )
+# Things people measure that no launchpad probe does: a threshold on them stays manual, never a latency rule.
+_OTHER_METRIC = re.compile(
+    r"\b(?:cpu|memory|ram|disk|heap|throughput|traffic|conversions?|revenue|sign-?ups?|orders?|queues?|backlog|"
+    r"saturation|availability|uptime|pass\s+rate|success\s+rate|apdex|cost|connections?|pods?|replicas?)\b", re.I)
 _MARKUP = re.compile(r"[*_`]+")
 
 DEFAULT_WINDOW = "5m"  # launchpad's own defaults, named as such in the plan `init` writes
@@ -298,6 +303,9 @@ def read_trigger(line: str) -> TriggerRule | ManualTrigger:
     consecutive = _consecutive(original, text)
     if consecutive is not None:
         return consecutive
+    other = _OTHER_METRIC.search(text)
+    if other:
+        return ManualTrigger(original, f"no probe measures {other[0].lower()}: a person watches it")
     text, timing = _timing(text)
     for reader in (_degradation, _error_rate, _response_time):
         result = reader(original, text, timing)
