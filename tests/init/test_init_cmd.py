@@ -174,6 +174,7 @@ def _hostile() -> dict[str, bytes]:
                                                                for i in range(1, 10)) for n in range(100)))
     return {
         "crowded.md": crowded.encode(),
+        "duplicate-ids.md": b"# D\n## Deploy\n- [ ] a <!-- id: x -->\n- [ ] b <!-- id: x -->\n",
         "empty.md": b"",
         "blank.md": b"\n\n   \n",
         "huge.md": huge.encode(),
@@ -247,3 +248,11 @@ def test_readme_example_is_what_init_writes_for_seed_003(seeds, tmp_path, capsys
     written = (tmp_path / source.with_suffix(".toml").name).read_text(encoding="utf-8").splitlines()
     missing = [line for line in toml_block.splitlines() if line and line not in written]
     assert not missing
+
+
+def test_a_checklist_with_problems_of_its_own_is_named_with_its_lines(tmp_path, capsys):
+    checklist = tmp_path / "dup.md"
+    checklist.write_bytes(_hostile()["duplicate-ids.md"])
+    code, _, err = init(capsys, checklist)
+    assert code == 1
+    assert f"{checklist}:4: duplicate item ID `x`" in err and "problems a plan would inherit" in err

@@ -35,7 +35,9 @@ _LT = r"(?:<|≤|\bbelow\b|\bunder\b|\bless than\b|\blower than\b|\bdrops?\b)"
 
 # "for 5 minutes" holds the condition (Prometheus `for:`); "over the last 10 minutes" is the window measured.
 _FOR = re.compile(rf"\b(?:for|sustained for|lasting)\s+(?:more than\s+|over\s+|at least\s+)?{_NUMBER}\s*{_UNIT}", re.I)
-_WINDOW = re.compile(rf"\b(?:over|in|within|during|across)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?{_NUMBER}\s*{_UNIT}", re.I)
+_WINDOW_UNIT = r"(m|mins?|minutes?|h|hrs?|hours?)\b"  # windows are minutes or hours: "over 2s" is a threshold
+_WINDOW = re.compile(rf"\b(?:over|in|within|during|across)\s+(?:the\s+)?(?:last\s+|past\s+)?(?:a\s+)?{_NUMBER}\s*{_WINDOW_UNIT}",
+                     re.I)
 _PERCENT = re.compile(rf"{_NUMBER}\s*(?:%|\s*percent\b)", re.I)
 _LATENCY_VALUE = re.compile(rf"{_NUMBER}\s*{_UNIT}", re.I)
 _RELATIVE = re.compile(r"\b(?:baseline|\d+(?:\.\d+)?\s*x\b|times\s+(?:the\s+)?(?:normal|baseline)|increases?\s+by\s+(?!more|over)|increase\b|rise\b|jump\b|doubles?|vs\.?)", re.I)

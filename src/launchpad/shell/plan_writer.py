@@ -42,6 +42,9 @@ def write_plan(checklist: str | os.PathLike, output: str | os.PathLike | None = 
     plan, problems = load_plan(source, env={})
     if plan is None:
         raise InitError(f"cannot read {source}", "fix the problem above, or name another checklist", problems)
+    if problems:  # the checklist's own (duplicate item IDs...): a plan including it could not validate
+        raise InitError(f"{source} has problems a plan would inherit", "fix them in the checklist, then run init again",
+                        problems)
     checklist_parsed = plan.checklists[0]
     if not checklist_parsed.sections and not checklist_parsed.tasks and not checklist_parsed.steps:
         raise InitError(f"{source} has no headings, items or steps: there is nothing to plan from",
@@ -53,8 +56,9 @@ def write_plan(checklist: str | os.PathLike, output: str | os.PathLike | None = 
         raise InitError(f"the folder {target.parent} does not exist", "create it first, or choose another -o path")
     reference = os.path.relpath(source.resolve(), target.parent.resolve()).replace(os.sep, "/")
     draft = draft_plan(plan, reference, source_name=source.name, t0=t0, plan_name=str(target))
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".toml", dir=target.parent)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".toml", dir=target.parent)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(draft.text)
         written, problems = load_plan(temporary, env={})
@@ -65,5 +69,6 @@ def write_plan(checklist: str | os.PathLike, output: str | os.PathLike | None = 
     except OSError as error:
         raise InitError(f"cannot write {target}: {error.strerror or error}", "check the folder's permissions") from None
     finally:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
     return draft, target
