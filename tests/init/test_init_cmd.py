@@ -255,4 +255,4 @@ def test_a_checklist_with_problems_of_its_own_is_named_with_its_lines(tmp_path, 
     checklist.write_bytes(_hostile()["duplicate-ids.md"])
     code, _, err = init(capsys, checklist)
     assert code == 1
-    assert f"{checklist}:4: duplicate item ID `x`" in err and "problems a plan would inherit" in err
+    assert f"{checklist}:4: duplicate task id `x`" in err and "problems a plan would inherit" in err

@@ -311,11 +311,11 @@ def _words(text: str) -> set[str]:
     return {word[:5] for word in re.findall(r"[a-z0-9]+", text.lower()) if word not in _STOPWORDS and len(word) > 2}
 
 
-def _best_section(title: str, at: int, checklist: Checklist, places: _Places) -> tuple[Section | None, set[str]]:
+def _best_section(title: str, at: int, checklist: Checklist, places: _Places) -> Section | None:
     """The section sharing most words with an event's title, among those of the event's side of T-0 (a step
     after T-0 is not linked to a pre-deployment section) and never the rollback, contacts or timeline ones."""
     wanted = _words(title)
-    best, best_score, shared = None, 0, set()
+    best, best_score = None, 0
     tops = {section.path: _phase(section.title) for section in _top_sections(checklist, places)}
     refused = {"skip", "post"} if at < 0 else {"skip", "pre", "deploy", "gate"} if at > 0 else {"skip", "pre", "post"}
     for section in checklist.sections:
@@ -326,8 +326,8 @@ def _best_section(title: str, at: int, checklist: Checklist, places: _Places) ->
             continue
         common = wanted & _words(section.title)
         if len(common) > best_score:
-            best, best_score, shared = section, len(common), common
-    return best, shared
+            best, best_score = section, len(common)
+    return best
 
 
 def _table_events(plan: Plan, checklist: Checklist, places: _Places) -> list[_Event]:
@@ -337,7 +337,7 @@ def _table_events(plan: Plan, checklist: Checklist, places: _Places) -> list[_Ev
     for index, event in enumerate(rows):
         gap = rows[index + 1].at - event.at if index + 1 < len(rows) else 1800
         duration = min(gap, 3600 if event.at < 0 else 10800) or 1800
-        section, shared = _best_section(event.title, event.at, checklist, places)
+        section = _best_section(event.title, event.at, checklist, places)
         ref = places.ref(section.path) if section else None
         comment = f"from the timeline table, {places.where(event.line)}" if event.line else "from the timeline table"
         if ref:
