@@ -26,9 +26,9 @@ from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
 from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
-from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
