@@ -70,6 +70,7 @@ def no_terminal() -> int | None:
 
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
+    from launchpad.shell.plan_writer import plan_beside
 
     plan_path = args.plan
     if plan_path is None:
@@ -77,6 +78,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
         if found is None:
             return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
         plan_path = str(found)
+    elif Path(plan_path).suffix.lower() != ".toml" and plan_beside(plan_path).is_file():
+        plan_path = str(plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
+        print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
     plan, problems = load_plan(plan_path)
     if plan is None or problems:
         for problem in problems:

@@ -32,6 +32,7 @@ from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
@@ -150,6 +151,9 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
             self.notify(printable(notice), severity="warning", timeout=10)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(notice), style=f"bold {self.colors['warning']}"))
+        hint = init_hint(self.plan)  # a bare checklist: offer to write its plan
+        if hint:
+            self.notify(printable(hint), title="launchpad init", timeout=15)
         self.set_interval(1.0, self.tick)
         self.set_interval(self.poll_interval, self.poll_session)
         self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
@@ -502,6 +506,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """Every action in the command palette, including those without a key."""
         yield from super().get_system_commands(screen)
         yield from self.control_commands()
+        yield from init_commands(self)
         for name, title, key in PANES:
             yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} ({key})", lambda n=name: self.action_show_pane(n))
         yield SystemCommand("Search checklist", "Find items by text, ID, owner or section (/)", self.action_search)
