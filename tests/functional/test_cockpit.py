@@ -301,3 +301,22 @@ async def test_a_lock_held_by_another_process_never_freezes_the_keys(session):
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_quit_hold_poll_and_keys_are_in_the_footer_on_every_pane(session, size):
+    """At 80x24 the Footer once cut after "t Them": q, H and p never showed. Every pane keeps them in sight,
+    and `?` lists every key."""
+    from textual.widgets._footer import FooterKey
+
+    async with make_app(session).run_test(size=size) as pilot:
+        for pane in "123456":
+            await pilot.press(pane)
+            await pilot.pause()
+            footer_keys = [key for key in pilot.app.screen.query(FooterKey)
+                           if key.region.width and key.region.right <= size[0]]
+            shown = {key.key for key in footer_keys}
+            assert {"q", "H", "p", "question_mark"} <= shown, (pane, shown)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert pilot.app.screen.query("HelpPanel")

@@ -82,10 +82,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     BINDINGS = [
         *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
         Binding("n", "note", "Note"),
-        Binding("h", "handoff", "Hand over"),
+        Binding("h", "handoff", "Hand over", show=False),  # rare; in ? Keys and the palette
         Binding("w", "save", "Save copy", show=False),
-        Binding("t", "toggle_theme", "Theme"),
-        Binding("a", "acknowledge", "Ack trigger"),
+        Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("question_mark", "toggle_keys", "Keys"),
+        Binding("a", "acknowledge", "Ack trigger", show=False),  # the trigger banner says "a" while one fires
         Binding("q", "quit", "Quit"),
         *CONTROL_BINDINGS,
     ]
@@ -460,6 +461,14 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
 
         self._on_journal_thread(self.session.save, done=saved)
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the focused pane and the cockpit, with what it does (Textual's help panel): the Footer
+        shows the common ones, this shows all."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name

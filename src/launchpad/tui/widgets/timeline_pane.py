@@ -15,6 +15,7 @@ from launchpad.tui.widgets.quiet_table import QuietTable
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
+STEP_KEYS = Binding.Group("Step start/done/skip", compact=True)
 
 
 class TimelinePane(Vertical):
@@ -22,9 +23,10 @@ class TimelinePane(Vertical):
 
     BORDER_TITLE = "Timeline"
     BINDINGS = [
-        Binding("s", "set_state('in_progress')", "Start step"),
-        Binding("d", "set_state('done')", "Step done"),
-        Binding("x", "set_state('skipped')", "Skip step"),
+        # One group in the Footer ("s d x Step start/done/skip"): at 80 columns three labels pushed Quit off it.
+        Binding("s", "set_state('in_progress')", "Start step", group=STEP_KEYS),
+        Binding("d", "set_state('done')", "Step done", group=STEP_KEYS),
+        Binding("x", "set_state('skipped')", "Skip step", group=STEP_KEYS),
         Binding("r", "set_state('pending')", "Reset step", show=False),
     ]
 
