@@ -320,3 +320,20 @@ async def test_quit_hold_poll_and_keys_are_in_the_footer_on_every_pane(session, 
         await pilot.press("question_mark")
         await pilot.pause()
         assert pilot.app.screen.query("HelpPanel")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 36), (160, 45), (200, 60)])
+async def test_every_timeline_and_owner_column_fits_its_pane(session, size):
+    """At 120x36 the State column was cut to `▲ LA` and When was off the edge; the owners' Contact was never
+    seen at any size. Every column now fits; the step title and the contact are cut with an ellipsis."""
+    from launchpad.tui.widgets.owners_pane import OwnersPane
+
+    async with make_app(session).run_test(size=size) as pilot:
+        for key, pane_type in (("1", TimelinePane), ("3", OwnersPane)):
+            await pilot.press(key)
+            await pilot.pause()
+            table = pilot.app.query_one(pane_type).query_one("DataTable")
+            used = sum(column.get_render_width(table) for column in table.columns.values())
+            assert used <= table.size.width, (pane_type.__name__, used, table.size.width)
+            titles = [table.get_cell_at((row, 1)).plain for row in range(table.row_count)]
+            assert all(len(title) <= table.columns[list(table.columns)[1]].get_render_width(table) for title in titles)
