@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
 from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
+from launchpad.core.item_owners import in_signoff, looks_like_role, settle_owners
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
@@ -297,6 +298,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
 
+    checklists = list(settle_owners(checklists, roles))
     tasks, task_index, task_problems = _index_tasks(path, checklists)
     out.problems.extend(task_problems)
     events.sort(key=lambda event: event.at)
@@ -392,10 +394,12 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
             event_id += "-2"
         events.append(Event(event_id, at, action.strip(), owner, None, 0, line))
 
-    # Owners named on items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well.
+    # Owners named on sign-off items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well;
+    # a bold label anywhere else is part of the item's text (see core.item_owners).
     for task in checklist.tasks:
-        if task.owner and match_role(task.owner, roles) is None:
+        if task.owner and in_signoff(task) and looks_like_role(task.owner) and match_role(task.owner, roles) is None:
             roles.append(Role(slugify(task.owner), task.owner, "", "", task.line))
+    (checklist,) = settle_owners([checklist], roles)
 
     tasks, task_index, task_problems = _index_tasks(path, [checklist])
     problems.extend(task_problems)
