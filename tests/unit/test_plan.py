@@ -173,3 +173,17 @@ def test_bold_labels_are_owners_only_for_roles_or_sign_off(tmp_path):
     assert owned["Charset: The charset (UTF-8) is declared correctly."] == "ops"  # the step's owner
     assert plan.owner_of(plan.tasks[-1]) == "qa-engineer"
     assert [role.id for role in plan.roles] == ["ops"]
+
+
+def test_late_grace_per_plan_and_per_event(tmp_path):
+    text = PLAN_OK.replace('name = "Test launch"', 'name = "Test launch"\nlate_grace = "10m"') + """
+[[event]]
+at = "T-0"
+title = "Enable traffic"
+late_after = "2m"
+"""
+    plan, problems = problems_of(tmp_path, text)
+    assert problems == []
+    assert [(event.title, event.late_after) for event in plan.events] == [("Deploy", 600), ("Enable traffic", 120)]
+    plan, problems = problems_of(tmp_path, text.replace('"2m"', '"soon"'))
+    assert [(problem.line, problem.message) for problem in problems] == [(19, "bad duration `soon`")]
