@@ -40,7 +40,7 @@ def _fail(message: str, hint: str = "", code: int = 1) -> int:
 
 
 def default_t0(now: datetime) -> datetime:
-    """Two hours ahead, on the next whole minute: the demo is mid-countdown, with steps late and steps to come."""
+    """Two hours ahead, on the next whole minute: the demo is mid-countdown, with steps done and steps to come."""
     ahead = now + timedelta(hours=2)
     return ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
@@ -108,6 +108,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
         else:
             path = Path(args.session) if args.session else default_session_path(plan.path, now)
             session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
+            if args.plan is None and not args.session and t0 is None:
+                session.seed_demo()  # the bundled demo opens on a launch in flight (core/demo_history.py)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)

@@ -246,7 +246,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
         self.cockpit.query_one(LaunchHeader).show(
-            name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
+            name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
