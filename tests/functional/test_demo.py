@@ -35,3 +35,29 @@ async def test_demo_opens_in_flight_and_says_so(session):
 
 def test_a_plain_session_is_no_demo(session):
     assert not session.demo
+
+
+async def test_w_says_it_compacted_the_live_file(session):
+    async with make_app(session).run_test(size=(120, 36)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        messages = [note.message for note in pilot.app._notifications]
+        assert any(m.startswith("Compacted the session file (") for m in messages), messages
+        assert not any("copy" in m for m in messages)
+
+
+async def test_screenshot_goes_beside_the_session_when_there_is_no_downloads_folder(session, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(home / "Downloads"))
+    async with make_app(session).run_test(size=(120, 36)) as pilot:
+        pilot.app.deliver_screenshot()
+        for _ in range(500):  # Textual writes the file on a thread of its own, then posts DeliveryComplete
+            await pilot.pause(0.02)
+            if any("Saved screenshot" in note.message for note in pilot.app._notifications):
+                break
+        shot = session.path.parent / "launch-20261122-160048.svg"
+        assert shot.is_file() and shot.read_text(encoding="utf-8").startswith("<svg")
+        assert any(str(shot) in note.message for note in pilot.app._notifications)
+    assert not (home / "Downloads").exists()
