@@ -13,6 +13,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
+from launchpad.core.activity import describe_entry
 from launchpad.core.clock import system_clock
 from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
 from launchpad.core.problems import LoadError, Problem, did_you_mean
@@ -223,7 +224,8 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "notes": [{"target": note.target, "actor": note.actor, "at": format_utc(note.at), "text": note.text}
                   for note in state.notes[-LAST_SHOWN:]],
         "entry_count": state.entry_count,
-        "last_entries": [entry_as_json(entry) for entry in state.last_entries[-LAST_SHOWN:]],
+        "last_entries": [{**entry_as_json(entry), "text": describe_entry(entry, plan)}
+                         for entry in state.last_entries[-LAST_SHOWN:]],
     }
     from launchpad.core.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
@@ -244,8 +246,14 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
                         for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
     report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
                       for task in tasks if task.id not in checked]
-    report["events"] = [{"id": event.id, "at": format_offset(event.at), "title": event.title, "owner": event.owner,
-                         "state": state.event_state(event.id)} for event in plan.events]
+    from launchpad.core.timeline import timeline
+
+    # The same states as the cockpit's timeline (due, late ...), at the count's T-clock, holds included.
+    marks = {event.id: state.event_state(event.id) for event in plan.events}
+    rows = timeline(plan.events, report["count"]["t_clock"], marks)
+    report["events"] = [{"id": row.event.id, "at": format_offset(row.event.at), "title": row.event.title,
+                         "owner": row.event.owner, "state": row.state, "overdue_seconds": round(row.overdue_by)}
+                        for row in rows]
     return report
 
 
@@ -293,12 +301,8 @@ def _print_text(report: dict[str, Any]) -> None:
         for note in report["notes"]:
             out.append(f"  {note['at']} {note['actor']} on {note['target'] or 'the launch'}: {note['text']}")
     out.append(f"last entries ({report['entry_count']} in all):")
-    for entry in report["last_entries"]:
-        detail = entry["payload"].get("note") or entry["payload"].get("text") or ""
-        if entry["kind"] == "handoff":
-            detail = f"{entry['payload'].get('from')} -> {entry['payload'].get('to')}"
-        line = f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['kind']} {entry['target']}".rstrip()
-        out.append(line + (f" — {detail}" if detail else ""))
+    for entry in report["last_entries"]:  # in the words of the cockpit's activity log (core/activity.py)
+        out.append(f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['text']}")
     print(_safe("\n".join(out)))
 
 
