@@ -192,3 +192,15 @@ def test_status_uses_the_timeline_states_and_the_activity_words(plan_copy, sessi
     assert f"pipeline ticked #{plan_copy.tasks[0].id} {plan_copy.tasks[0].text}" in text
     assert "pipeline noted: all hands in the war room" in text
     assert "poll #0" not in text  # no poll was ever opened
+
+
+def test_an_unknown_id_suggests_only_close_matches(plan_copy, session, capsys):
+    before = session.read_bytes()
+    assert run("note", str(session), "x", "--item", "nope") == 1
+    err = capsys.readouterr().err
+    assert "unknown item ID `nope`" in err and "did you mean" not in err and "launchpad status SESSION" in err
+    assert run("note", str(session), "x", "--item", "deploy-backnd") == 1
+    assert "did you mean `deploy-backend`?" in capsys.readouterr().err
+    assert run("mark", str(session), "traffic") == 1
+    assert "did you mean `enable-traffic`?" in capsys.readouterr().err
+    assert session.read_bytes() == before

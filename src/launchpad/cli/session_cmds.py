@@ -7,6 +7,7 @@ the session file untouched. The lead's cli/main.py registers these four pairs.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 import unicodedata
@@ -16,7 +17,7 @@ from typing import Any
 from launchpad.core.activity import describe_entry
 from launchpad.core.clock import system_clock
 from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
-from launchpad.core.problems import LoadError, Problem, did_you_mean
+from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
 
 LAST_SHOWN = 10
@@ -66,11 +67,26 @@ def _plan_or_problem(header, session_path: str | None = None) -> tuple[Any, list
     return plan, list(problems)
 
 
+def close_ids(wanted: str, known: list[str], limit: int = 3) -> list[str]:
+    """IDs a person plausibly meant: a near spelling, else IDs holding the word (`traffic` -> `enable-traffic`).
+
+    Generated IDs are six random-looking characters, so the loose 0.6 ratio of difflib's default finds one
+    "close" to almost any short word (`nope` -> `y2nfpe`): only a ratio of 0.75 counts as a typo here."""
+    unique = list(dict.fromkeys(known))
+    close = difflib.get_close_matches(wanted, unique, n=limit, cutoff=0.75)
+    if close or len(wanted) < 4:
+        return close
+    lowered = wanted.lower()
+    return [candidate for candidate in unique if lowered in candidate.split("-") or candidate.startswith(lowered)][:limit]
+
+
 def unknown_id(command: str, what: str, wanted: str, known: list[str], plan_path: str) -> int | None:
     """Exit code 1 after saying so when `wanted` is none of the plan's IDs (with the closest as a hint)."""
     if wanted in known:
         return None
-    hint = did_you_mean(wanted, known) or "list the IDs with `launchpad status SESSION`"
+    close = close_ids(wanted, known)
+    hint = (f"did you mean {' or '.join(f'`{c}`' for c in close)}?" if close else "") or \
+        "list the IDs with `launchpad status SESSION`"
     return _error(command, f"unknown {what} ID `{wanted}` in plan {plan_path}; nothing written", f"    hint: {hint}")
 
 
