@@ -77,3 +77,13 @@ def test_the_resume_hint_repeats_the_command_as_invoked(monkeypatch):
     assert invoked_as("/opt/my tools/launchpad") == "'/opt/my tools/launchpad'"
     monkeypatch.setattr("sys.executable", "/usr/bin/python3")
     assert invoked_as("/src/launchpad/__main__.py") == "/usr/bin/python3 -m launchpad"
+
+
+def test_t0_without_a_zone_is_an_argument_error(plan_path, tmp_path, capsys):
+    session = tmp_path / "new.session.toml"
+    assert main([str(plan_path), "--t0", "2026-11-22T18:00", "--session", str(session)]) == 2
+    err = capsys.readouterr().err
+    assert "`2026-11-22T18:00` has no time zone: add one, e.g. 2026-11-22T18:00Z for UTC" in err
+    assert not session.exists()
+    assert main([str(plan_path), "--t0", "2026-11-22T18:00+01:00", "--session", str(session)]) == 2
+    assert "needs a terminal" in capsys.readouterr().err  # with a zone it is accepted

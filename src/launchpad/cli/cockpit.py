@@ -138,7 +138,7 @@ def run_cockpit(args: argparse.Namespace) -> int:
     t0 = None
     if args.t0:
         try:
-            t0 = parse_instant(args.t0)
+            t0 = parse_instant(args.t0, require_zone=True)
         except OffsetError as error:
             return _fail(str(error), code=2)
     resuming = bool(args.session) and Path(args.session).exists()
@@ -169,7 +169,7 @@ def run_cockpit(args: argparse.Namespace) -> int:
 def _resume_named_session(args: argparse.Namespace) -> int:
     if args.t0:
         try:
-            t0 = parse_instant(args.t0)
+            t0 = parse_instant(args.t0, require_zone=True)
         except OffsetError as error:
             return _fail(str(error), code=2)
         refused = session_conflict(args.session, None, False, t0, True)

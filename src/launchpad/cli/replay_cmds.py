@@ -149,7 +149,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not 0 < hours <= 24 * 365:
         return _fail("simulate", f"--hours {hours:g} is out of range", "give a positive number of hours", code=2)
     try:
-        t0 = parse_instant(args.t0) if args.t0 else DEFAULT_T0
+        t0 = parse_instant(args.t0, require_zone=True) if args.t0 else DEFAULT_T0
     except OffsetError as error:
         return _fail("simulate", str(error), code=2)
     from launchpad.bundled import bundled_plan
