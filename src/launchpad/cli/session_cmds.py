@@ -212,7 +212,8 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", help="the session file (.toml)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     parser.add_argument("--at", metavar="T-OFFSET|ISO",
-                        help="the state at that instant instead of now, e.g. T+0:30 or 2026-11-22T18:30Z")
+                        help="the state at that instant instead of now: a T-offset in plan time (when the T-clock showed it, "
+                             "holds included), e.g. T+0:30, or a wall time, e.g. 2026-11-22T18:30Z")
 
 
 def _section_name(path: tuple[str, ...] | None) -> str:
@@ -341,17 +342,18 @@ def run_status(args: argparse.Namespace) -> int:
         return _problems("status", error)
     for message in load.messages():
         print(f"launchpad status: warning: {_safe(message)}", file=sys.stderr)
+    plan, problems = _plan_or_problem(header, args.session)
     at = None
     if getattr(args, "at", None):
         from launchpad.core.offsets import OffsetError
-        from launchpad.core.replay import parse_moment
+        from launchpad.core.replay import offset_moment, parse_moment
 
-        try:
-            at = parse_moment(args.at, header.t0)
+        holds = getattr(plan, "holds", ())
+        try:  # a T-offset is plan time: the moment the count showed it, holds included
+            at = parse_moment(args.at, header.t0, lambda offset: offset_moment(header, entries, offset, holds))
         except OffsetError as error:
             return _error("status", f"--at: {error}", "    hint: e.g. --at T+0:30, --at T-2h or --at 2026-11-22T18:30Z")
         entries = _upto(entries, at)
-    plan, problems = _plan_or_problem(header, args.session)
     if plan is None:
         print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
         for problem in problems:
