@@ -11,9 +11,11 @@ from textual.widgets import DataTable, Static
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
 from launchpad.core.timeline import DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
+from launchpad.tui.widgets.quiet_table import QuietTable
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
+STEP_KEYS = Binding.Group("Step start/done/skip", compact=True)
 
 
 class TimelinePane(Vertical):
@@ -21,9 +23,10 @@ class TimelinePane(Vertical):
 
     BORDER_TITLE = "Timeline"
     BINDINGS = [
-        Binding("s", "set_state('in_progress')", "Start step"),
-        Binding("d", "set_state('done')", "Step done"),
-        Binding("x", "set_state('skipped')", "Skip step"),
+        # One group in the Footer ("s d x Step start/done/skip"): at 80 columns three labels pushed Quit off it.
+        Binding("s", "set_state('in_progress')", "Start step", group=STEP_KEYS),
+        Binding("d", "set_state('done')", "Step done", group=STEP_KEYS),
+        Binding("x", "set_state('skipped')", "Skip step", group=STEP_KEYS),
         Binding("r", "set_state('pending')", "Reset step", show=False),
     ]
 
@@ -39,7 +42,7 @@ class TimelinePane(Vertical):
         self._owner_names: dict[str, str] = {}
 
     def compose(self):
-        table = DataTable(id="timeline-table", cursor_type="row", zebra_stripes=False)
+        table = QuietTable(id="timeline-table", cursor_type="row", zebra_stripes=False)
         table.add_column("T", key="at", width=8)
         table.add_column("Step", key="title")
         table.add_column("Owner", key="owner", width=12)
@@ -51,8 +54,8 @@ class TimelinePane(Vertical):
         yield empty
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one(DataTable)
+    def table(self) -> QuietTable:
+        return self.query_one(QuietTable)
 
     def show(self, rows, now: float, owner_names: dict[str, str], colors: dict[str, str], holds=()) -> None:
         """`rows`: core.timeline rows at T-clock `now`; `holds`: (PlannedHold, "planned" | "holding" | "done")
@@ -101,7 +104,7 @@ class TimelinePane(Vertical):
         marker = next((position for position, (at, _, _) in enumerate(order) if at > now), len(order))
         layout = tuple(keys) + (marker,)
         now_cells = (Text("▶ now", style=f"bold {colors['accent']}"),
-                     Text(f"{format_clock(now)} ───", style=f"bold {colors['accent']}"),
+                     Text(f"{format_clock(now)[:-3]} ───", style=f"bold {colors['accent']}"),  # to the minute: the clocks carry seconds
                      Text(""), Text(""), Text(""))
         if layout != self._layout:
             cursor_key = self._cursor_key()
@@ -124,10 +127,7 @@ class TimelinePane(Vertical):
 
     def _set_cell(self, row: str, column: str, value: Text) -> None:
         """Touch a cell only when what it shows changed: the table is redrawn every second."""
-        table = self.table
-        current = table.get_cell(row, column)
-        if current.plain != value.plain or current.style != value.style:
-            table.update_cell(row, column, value)
+        self.table.set_cell(row, column, value)
 
     def _cursor_key(self) -> str | None:
         return highlighted_key(self.table)
