@@ -83,7 +83,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
         Binding("n", "note", "Note"),
         Binding("h", "handoff", "Hand over", show=False),  # rare; in ? Keys and the palette
-        Binding("w", "save", "Save copy", show=False),
+        Binding("w", "save", "Compact file", show=False),
         Binding("t", "toggle_theme", "Theme", show=False),
         Binding("question_mark", "toggle_keys", "Keys"),
         Binding("a", "acknowledge", "Ack trigger", show=False),  # the trigger banner says "a" while one fires
@@ -260,7 +260,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
         self.cockpit.query_one(LaunchHeader).show(
-            name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
+            name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name,  # a demo says so
+            t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
@@ -458,9 +459,18 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if error is not None:
                 self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
             else:
-                self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
+                where = printable(str(future.result() or self.session.path))
+                self.notify(f"Compacted the session file ({where}): rewritten in place, atomically")
 
         self._on_journal_thread(self.session.save, done=saved)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's Screenshot goes beside the session file, named by the cockpit's clock: Textual's
+        default folder, ~/Downloads, often does not exist on a server. Textual's toast says where it went."""
+        folder = path or str(Path(self.session.path).resolve().parent)
+        name = filename or f"{Path(self.session.path).name.split('.')[0]}-{self.clock():%Y%m%d-%H%M%S}.svg"
+        return super().deliver_screenshot(name, folder, time_format)
 
     def action_toggle_keys(self) -> None:
         """Every key of the focused pane and the cockpit, with what it does (Textual's help panel): the Footer
@@ -536,7 +546,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                             lambda: self.cockpit.query_one(ChecklistPane).action_open_link())
         yield SystemCommand("Note", "Add a note to the highlighted item, or to the launch (n)", self.action_note)
         yield SystemCommand("Hand over", "Hand the launch to another lead (h)", self.action_handoff)
-        yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)
+        yield SystemCommand("Compact session file", "Rewrite the session file in place, atomically (w)", self.action_save)
         yield SystemCommand("Toggle light/dark", "Switch between the dark and the projector theme (t)", self.action_toggle_theme)
         yield SystemCommand("Clear checklist filters", "Show every item again", lambda: self.action_filter_owner(None))
         pane = self.cockpit.query_one(ChecklistPane)
