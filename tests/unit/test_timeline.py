@@ -46,6 +46,7 @@ def test_now_marker_and_next_step():
 def test_relative_times():
     assert format_relative(3900) == "in 1h05m"
     assert format_relative(-720) == "12m ago"
+    assert format_relative(50 * 3600) == "in 2d02h" and format_relative(-27034 * 3600) == "1126d ago"
     assert format_relative(30) == "now"
 
 

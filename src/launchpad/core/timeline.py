@@ -96,4 +96,6 @@ def format_relative(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes = rest // 60
     text = f"{hours}h{minutes:02d}m" if hours else f"{minutes}m"
+    if hours >= 48:  # days away: the hours no longer matter, and the When column stays 10 wide
+        text = f"{hours // 24}d{hours % 24:02d}h" if hours < 240 else f"{hours // 24}d"
     return f"in {text}" if seconds > 0 else f"{text} ago"
