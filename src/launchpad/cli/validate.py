@@ -34,6 +34,10 @@ def check_file(path: str) -> dict:
     """One file's report: its kind, counts and problems (problems of included checklists are listed too)."""
     kind = "plan" if Path(path).suffix.lower() in TOML_SUFFIXES else "checklist"
     plan, problems = load_plan(path)
+    if plan is not None and getattr(plan, "notify", ()):  # Apprise's own parser judges each target URL
+        from launchpad.shell.notify import check_urls
+
+        problems = [*problems, *check_urls(plan)]
     report = {
         "path": path,
         "kind": kind,
@@ -47,6 +51,7 @@ def check_file(path: str) -> dict:
     if plan is not None and kind == "plan":
         report["probes"] = len(plan.probes)
         report["triggers"] = len(plan.triggers)
+        report["notify"] = len(plan.notify)
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):

@@ -42,7 +42,7 @@ class NotifySpec:
     url: str  # as written in the plan: `${VAR}` templates unresolved
     events: frozenset[str]
     digest: int = 0  # seconds between status digests; 0: none
-    line: int | None = None
+    line: int | None = None  # of its `url`, for problems Apprise finds in it
 
     @property
     def scheme(self) -> str:
@@ -107,7 +107,7 @@ def parse_notify_tables(doc: Mapping[str, Any], out, env: Mapping[str, str]) -> 
         elif "digest" in events:
             digest = DEFAULT_DIGEST_SECONDS
         if url:
-            specs.append(NotifySpec(name, url, frozenset(events), digest, out.positions.line(*where)))
+            specs.append(NotifySpec(name, url, frozenset(events), digest, out.positions.line(*where, "url")))
     return tuple(specs)
 
 
