@@ -257,6 +257,9 @@ class Notifier:
             if not self.leadership.try_acquire():
                 return
             self.leader = True
+        # Read the journal up to now before choosing what to send: a cockpit that has just taken over must
+        # see the deliveries its predecessor journaled, however far behind its own polling is.
+        self.session.poll()
         if self.fold.baseline is None and not self._watching_written:
             self._watching_written = True
             self.session.append(KIND, "", {"status": WATCHING, "from_seq": self.session.state.last_seq})
