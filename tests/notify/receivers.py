@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
 
 
 class Receiver:
@@ -38,10 +39,13 @@ class Receiver:
                     self.end_headers()
                     self.wfile.write(b"boom")
                     return
-                try:
-                    parsed = json.loads(body)
-                except ValueError:
-                    parsed = {"raw": body, "path": self.path}
+                if "form-urlencoded" in (self.headers.get("Content-Type") or ""):
+                    parsed = {key: values[0] for key, values in parse_qs(body).items()}
+                else:
+                    try:
+                        parsed = json.loads(body)
+                    except ValueError:
+                        parsed = {"raw": body, "path": self.path}
                 with receiver._lock:
                     receiver.messages.append(parsed)
                 self.send_response(200)

@@ -110,3 +110,27 @@ def test_the_webhook_token_appears_nowhere_the_session_or_a_failure_can_show(tmp
         for shown in (text, *notices):
             assert secret not in shown and secret[:8] not in shown and str(failing.port) not in shown
         session.close()
+
+
+def test_what_the_clock_brings_late_step_t0_and_digest_is_sent_once_each(tmp_path, running, clock):
+    from datetime import timedelta
+
+    from tests.notify.conftest import T0
+
+    with Receiver() as room, Receiver() as form:
+        path = write_plan(tmp_path, notify_table(room.url(), '"late_step", "t0"', name="room", extra='digest = "20m"')
+                          + notify_table(form.url(scheme="form"), '"t0"', name="form"))
+        session = start_session(path, tmp_path / "s.toml", clock=clock)
+        session.toggle(session.plan.tasks[0].id)
+        running(session)
+        clock.now = T0 - timedelta(minutes=28)  # "Deploy" (T-30m, owner dev) not started: late; a digest is due
+        assert wait_until(lambda: len(room.messages) == 2)
+        clock.now = T0 + timedelta(seconds=30)
+        assert wait_until(lambda: len(room.messages) == 4 and len(form.messages) == 1)
+        assert wait_until(lambda: len(notify_entries(session, "sent")) == 5)
+        bodies = room.bodies()
+        assert bodies[0] == "⏰ LATE by 2 min: Deploy (owner dev)"
+        assert bodies[1] == "📋 1/2 items done · open: dev 1"
+        assert bodies[2:] == ["🚀 T-0 reached", "📋 1/2 items done · open: dev 1"]  # late once; the digest due now
+        assert form.bodies() == ["🚀 T-0 reached"]  # form:// posts the same words as a form
+        session.close()
