@@ -42,8 +42,13 @@ _HTTP_SCHEMES = {"json", "jsons", "form", "forms", "xml", "xmls", "http", "https
 
 
 def _apprise():
+    import logging
+
     import apprise  # heavy: imported by the cockpit that sends, on its sending thread, or by the CLI
 
+    # Apprise's own log lines can carry a target's URL: they reach us through each call's log_callback
+    # (redacted there), never the process's logging, whatever handlers a host application set up.
+    logging.getLogger(apprise.LOGGER_NAME).propagate = False
     return apprise
 
 
