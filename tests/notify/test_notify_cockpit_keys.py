@@ -42,3 +42,45 @@ async def test_keys_are_handled_while_a_hanging_target_holds_a_delivery(tmp_path
             kinds = [entry.kind for entry in load_session(session.path)[1]]
             assert kinds[-2:] == ["hold", "check"] and hung.requests == 1  # nothing delivered, nothing blocked
         session.close()
+
+
+async def test_a_firing_trigger_reaches_the_receiver_once_from_the_cockpit_that_probes(tmp_path):
+    """Probes and notifications share one leadership in one cockpit: the engine's trigger entry is announced."""
+    from launchpad.shell.probes import ProbeRuntime
+    from tests.notify.receivers import closed_port
+
+    port = closed_port()
+    with Receiver() as room:
+        probes = f"""
+[demo]
+port = {port}
+
+[[probe]]
+name = "health"
+url = "http://127.0.0.1:{port}/health"
+interval = "200ms"
+timeout = "150ms"
+
+[[trigger]]
+name = "health failing"
+kind = "consecutive_failures"
+above = 3
+"""
+        path = write_plan(tmp_path, probes + notify_table(room.url(), '"trigger_firing", "trigger_resolved"', name="room"))
+        session = start_session(path, tmp_path / "s.toml")
+        runtime = ProbeRuntime(session, start_demo=True, env={})
+        app = LaunchpadApp(session, probes=runtime, clock=session.clock)
+        try:
+            async with app.run_test(size=(160, 50)) as pilot:
+                assert await until(lambda: runtime.leader and app.notifier is not None and app.notifier.leader, pilot)
+                app.action_demo_mode("down")
+                assert await until(lambda: len(room.messages) == 1, pilot)
+                app.action_demo_mode("healthy")
+                assert await until(lambda: len(room.messages) == 2, pilot)
+                await pilot.pause(0.5)
+                assert room.bodies()[0].startswith("🔴 FIRING health failing on health")
+                assert room.bodies()[1].startswith("✅ resolved health failing on health")
+                assert len(room.messages) == 2
+        finally:
+            runtime.close()
+            session.close()

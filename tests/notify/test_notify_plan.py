@@ -47,4 +47,5 @@ def test_validate_asks_apprise_about_each_url_and_never_prints_it(tmp_path, caps
 
 def test_a_valid_notify_table_validates_clean(tmp_path, capsys):
     path = write_plan(tmp_path, notify_table("json://127.0.0.1:9/hook", '"trigger_firing", "hold", "go"'))
-    assert main(["validate", str(path)]) == 0, capsys.readouterr().out
+    assert main(["validate", str(path)]) == 0
+    assert "1 notify target: ok" in capsys.readouterr().out

@@ -68,6 +68,8 @@ def _describe(report: dict) -> str:
     counts = [f"{report['tasks']} tasks", f"{report['sections']} sections", f"{report['events']} events", f"{report['roles']} roles"]
     if "probes" in report:
         counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
+    if report.get("notify"):
+        counts.append(f"{report['notify']} notify target" + ("s" if report["notify"] != 1 else ""))
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 
