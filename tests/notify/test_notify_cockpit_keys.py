@@ -47,26 +47,13 @@ async def test_keys_are_handled_while_a_hanging_target_holds_a_delivery(tmp_path
 async def test_a_firing_trigger_reaches_the_receiver_once_from_the_cockpit_that_probes(tmp_path):
     """Probes and notifications share one leadership in one cockpit: the engine's trigger entry is announced."""
     from launchpad.shell.probes import ProbeRuntime
+    from tests.functional.test_cockpit_probes import fast_plan  # the demo service, a fast probe, a trigger
     from tests.notify.receivers import closed_port
 
-    port = closed_port()
     with Receiver() as room:
-        probes = f"""
-[demo]
-port = {port}
-
-[[probe]]
-name = "health"
-url = "http://127.0.0.1:{port}/health"
-interval = "200ms"
-timeout = "150ms"
-
-[[trigger]]
-name = "health failing"
-kind = "consecutive_failures"
-above = 3
-"""
-        path = write_plan(tmp_path, probes + notify_table(room.url(), '"trigger_firing", "trigger_resolved"', name="room"))
+        path = fast_plan(tmp_path, closed_port())
+        with path.open("a", encoding="utf-8") as plan:
+            plan.write("\n" + notify_table(room.url(), '"trigger_firing", "trigger_resolved"', name="room"))
         session = start_session(path, tmp_path / "s.toml")
         runtime = ProbeRuntime(session, start_demo=True, env={})
         app = LaunchpadApp(session, probes=runtime, clock=session.clock)
@@ -78,8 +65,8 @@ above = 3
                 app.action_demo_mode("healthy")
                 assert await until(lambda: len(room.messages) == 2, pilot)
                 await pilot.pause(0.5)
-                assert room.bodies()[0].startswith("🔴 FIRING health failing on health")
-                assert room.bodies()[1].startswith("✅ resolved health failing on health")
+                assert room.bodies()[0].startswith("🔴 FIRING Health check failures > 3 consecutive on health")
+                assert room.bodies()[1].startswith("✅ resolved Health check failures > 3 consecutive on health")
                 assert len(room.messages) == 2
         finally:
             runtime.close()
