@@ -35,7 +35,7 @@ def entries():
 
 
 def fold(with_entries=None):
-    folded = NotifyFold("Orbit", lambda moment: "T-00:40:00")
+    folded = NotifyFold("Orbit", lambda moment: "T-00:39:00")
     folded.apply_all(with_entries or entries())
     return folded
 
@@ -44,7 +44,8 @@ def test_each_news_entry_becomes_one_announcement_after_the_baseline_in_journal_
     pending = fold().pending(EVERYTHING)
     assert [a.key for a in pending] == ["e3", "e4", "e6", "e7", "e8", "e9"]  # repeated "firing" is not news
     hold, firing, resolved, opened, go, rollback = pending
-    assert hold.title == "Orbit · T-00:40:00" and hold.body == "⏸ HOLD at T-00:40:00: weather — bob"
+    assert firing.title == "Orbit · T-00:39:00"  # the count's clock at the entry
+    assert hold.title == "Orbit · T-00:40:00" and hold.body  # where the hold says the count stood == "⏸ HOLD at T-00:40:00: weather — bob"
     assert "FIRING errors on api: error rate 7.5% > 5% (value 7.5)" in firing.body and firing.level == "failure"
     assert "resolved errors on api" in resolved.body
     assert "poll #1 opened" in opened.body and "GO FOR LAUNCH" in go.body and go.events == ("go", "poll_result")

@@ -124,7 +124,9 @@ class NotifyFold:
         if news is not None:
             events, what, level = news
             body = one_line(f"{what} — {entry.actor}", BODY_LIMIT)
-            self.announcements.append(Announcement(f"e{entry.seq}", events, title(self.launch, self.tclock(entry.at)),
+            stamped = payload.get("t_clock")  # a hold or resume says where the count stood; others are computed
+            clock = stamped if isinstance(stamped, str) and stamped else self.tclock(entry.at)
+            self.announcements.append(Announcement(f"e{entry.seq}", events, title(self.launch, clock),
                                                    body, level, entry.seq))
 
     def apply_all(self, entries: Iterable) -> None:
