@@ -61,6 +61,13 @@ def test_a_target_gets_only_its_events_and_nothing_journaled_as_delivered():
     assert "e3" not in [a.key for a in folded.pending(EVERYTHING)]  # failed for good: journaled, not retried forever
 
 
+def test_entries_read_twice_count_once():
+    folded = fold()
+    folded.apply_all(entries())  # the same journal again: a full load, then the same entries polled
+    assert [a.key for a in folded.pending(EVERYTHING)] == ["e3", "e4", "e6", "e7", "e8", "e9"]
+    assert "poll #1" in folded.pending(EVERYTHING)[3].body
+
+
 def test_nothing_is_announced_before_a_cockpit_starts_watching():
     assert fold([e for e in entries() if e.kind != "notify"]).pending(EVERYTHING) == []
 

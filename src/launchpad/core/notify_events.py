@@ -104,8 +104,12 @@ class NotifyFold:
         self.announcements: list[Announcement] = []  # in journal order
         self._triggers: dict[str, str] = {}
         self._polls = 0
+        self.last_seq = 0
 
     def apply(self, entry) -> None:
+        if entry.seq <= self.last_seq:  # read twice (a full load, then the same entries polled): once only
+            return
+        self.last_seq = entry.seq
         payload = entry.payload or {}
         if entry.kind == KIND:
             status = payload.get("status")

@@ -154,12 +154,11 @@ def send_now(session, targets: Sequence[Target], text: str, event: str, *, timeo
     key = f"{event}:{format_utc(now)}:{session.actor}"
     results = []
     for target in targets:
-        ok, reason = False, ""
-        for _ in range(max(1, attempts)):
+        ok, reason, tries = False, "", 0
+        while tries < max(1, attempts) and not ok:
+            tries += 1
             ok, reason = target.send(head, target.redact(body), "info", timeout)
-            if ok:
-                break
-        session.append(KIND, target.name, _delivery(target, key, event, target.redact(body), ok, reason, 1))
+        session.append(KIND, target.name, _delivery(target, key, event, target.redact(body), ok, reason, tries))
         results.append((target, ok, reason))
     return results
 
