@@ -63,11 +63,17 @@ async def test_a_firing_trigger_reaches_the_receiver_once_from_the_cockpit_that_
                 app.action_demo_mode("down")
                 assert await until(lambda: len(room.messages) == 1, pilot)
                 app.action_demo_mode("healthy")
-                assert await until(lambda: len(room.messages) == 2, pilot)
-                await pilot.pause(0.5)
-                assert room.bodies()[0].startswith("🔴 FIRING Health check failures > 3 consecutive on health")
-                assert room.bodies()[1].startswith("✅ resolved Health check failures > 3 consecutive on health")
-                assert len(room.messages) == 2
+                assert await until(lambda: len(room.messages) >= 2, pilot)
+            assert room.bodies()[0].startswith("🔴 FIRING Health check failures > 3 consecutive on health")
+            assert room.bodies()[1].startswith("✅ resolved Health check failures > 3 consecutive on health")
+            # A loaded machine can make the probe time out again after "healthy": whatever the trigger did, each
+            # of its journaled transitions went out once, in journal order (the last may still be unsent).
+            from launchpad.core.notify_events import NotifyFold
+
+            fold = NotifyFold(session.plan.name, str)
+            fold.apply_all(load_session(session.path)[1])
+            expected = [a.body for a in fold.announcements if a.seq > fold.baseline]
+            assert room.bodies() == expected[:len(room.bodies())] and len(expected) - len(room.bodies()) <= 1
         finally:
             runtime.close()
             session.close()
