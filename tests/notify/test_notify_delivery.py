@@ -123,13 +123,13 @@ def test_what_the_clock_brings_late_step_t0_and_digest_is_sent_once_each(tmp_pat
         session = start_session(path, tmp_path / "s.toml", clock=clock)
         session.toggle(session.plan.tasks[0].id)
         running(session)
-        clock.now = T0 - timedelta(minutes=28)  # "Deploy" (T-30m, owner dev) not started: late; a digest is due
+        clock.now = T0 - timedelta(minutes=24)  # "Deploy" (T-30m, owner dev) not started: late; a digest is due
         assert wait_until(lambda: len(room.messages) == 2)
         clock.now = T0 + timedelta(seconds=30)
         assert wait_until(lambda: len(room.messages) == 4 and len(form.messages) == 1)
         assert wait_until(lambda: len(notify_entries(session, "sent")) == 5)
         bodies = room.bodies()
-        assert bodies[0] == "⏰ LATE by 2 min: Deploy (owner dev)"
+        assert bodies[0] == "⏰ LATE by 6 min: Deploy (owner dev)"
         assert bodies[1] == "📋 1/2 items done · open: dev 1"
         assert bodies[2:] == ["🚀 T-0 reached", "📋 1/2 items done · open: dev 1"]  # late once; the digest due now
         assert form.bodies() == ["🚀 T-0 reached"]  # form:// posts the same words as a form

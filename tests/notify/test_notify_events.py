@@ -85,11 +85,12 @@ def test_late_steps_and_t0_are_announced_once_per_attempt_and_not_if_so_before_w
 
     plan, _ = load_plan(write_plan(tmp_path, ""), env={})
     count = start_count(T0, NOW)
-    late = T0 - timedelta(minutes=28)  # "Deploy" at T-30m, not started: late by two minutes
+    late = T0 - timedelta(minutes=24)  # "Deploy" at T-30m, not started: late after its 5-minute grace
     found = timed_announcements(plan, count, {}, late, NOW)
-    assert [a.key for a in found] == ["late:1:deploy"] and "LATE by 2 min: Deploy (owner dev)" in found[0].body
+    assert [a.key for a in found] == ["late:1:deploy"] and "LATE by 6 min: Deploy (owner dev)" in found[0].body
     assert timed_announcements(plan, count, {"deploy": "done"}, late, NOW) == []
     assert timed_announcements(plan, count, {}, late, late) == []  # already late when watching began
+    assert timed_announcements(plan, count, {}, T0 - timedelta(minutes=26), NOW) == []  # due, still in its grace
     assert [a.key for a in timed_announcements(plan, count, {"deploy": "done"}, T0 + timedelta(seconds=5), NOW)] == ["t0:1"]
 
 

@@ -52,6 +52,12 @@ def check_file(path: str) -> dict:
         report["probes"] = len(plan.probes)
         report["triggers"] = len(plan.triggers)
         report["notify"] = len(plan.notify)
+    report["warnings"] = []
+    if plan is not None and not plan.tasks and not problems:
+        report["warnings"].append(
+            f"{'a checklist' if kind == 'checklist' else 'a plan'} without tasks: no GitHub task items "
+            "(`- [ ] ...`) were found, so there is nothing to tick" + ("" if kind == "checklist" else
+            "; list checklists in [launch] checklists = [...]"))
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):
@@ -71,6 +77,8 @@ def _describe(report: dict) -> str:
     if report.get("notify"):
         counts.append(f"{report['notify']} notify target" + ("s" if report["notify"] != 1 else ""))
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
+    if report["warnings"] and not report["errors"]:
+        verdict = "ok, but " + "; ".join(f"warning: {warning}" for warning in report["warnings"])
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 
 

@@ -21,11 +21,10 @@ from launchpad.core.literal import one_line
 from launchpad.core.offsets import format_clock
 from launchpad.core.poll import GO_FOR_LAUNCH
 from launchpad.core.progress import by_owner, overall
-from launchpad.core.timeline import LATE, timeline
+from launchpad.core.timeline import LATE, grace_of, timeline
 
 KIND = "notify"
 WATCHING, SENT, FAILED = "watching", "sent", "failed"
-LATE_GRACE_SECONDS = 60  # a step not started a minute after its time is late news; sooner is just busy
 BODY_LIMIT = 300
 
 
@@ -156,9 +155,9 @@ def timed_announcements(plan, count, marks, now: datetime, since: datetime | Non
     head = title(plan.name, format_clock(t_now))
     found: list[Announcement] = []
     for row in timeline(plan.events, t_now, marks):
-        if row.state != LATE or row.overdue_by < LATE_GRACE_SECONDS:
+        if row.state != LATE:  # late as the cockpit shows it: after the step's grace (core/timeline.py)
             continue
-        if now - timedelta(seconds=row.overdue_by) < since:
+        if now - timedelta(seconds=row.overdue_by - grace_of(row.event)) < since:
             continue
         owner = f" (owner {row.event.owner})" if row.event.owner else ""
         body = one_line(f"⏰ LATE by {int(row.overdue_by // 60)} min: {row.event.title}{owner}", BODY_LIMIT)
