@@ -21,6 +21,7 @@ from typing import Iterable, Mapping
 from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
 from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
 from launchpad.core.item_owners import in_signoff, looks_like_role, settle_owners
+from launchpad.core.notify_config import parse_notify_tables
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
@@ -70,6 +71,7 @@ class Plan:
     problems: tuple[Problem, ...] = ()
     holds: tuple = ()  # core.count.PlannedHold, by T-offset
     poll: object | None = None  # core.poll.PollSpec from [poll]; None: poll the sign-off roles on demand
+    notify: tuple = ()  # core.notify_config.NotifySpec from [[notify]]: where the launch's news goes
     _task_index: dict = field(default_factory=dict, repr=False, compare=False)
     _owner_index: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -180,7 +182,7 @@ def _sha256(path: str) -> str:
 
 # --------------------------------------------------------------------------- TOML plans
 
-_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
+_KNOWN_TOP = {"launch", "role", "event", "notify"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
 _KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description", "late_grace"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
 _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration", "late_after"}
@@ -297,6 +299,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     holds, poll = parse_control_tables(doc, out, checklists, roles, section_or_problem)
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
+    notify = parse_notify_tables(doc, out, env)
 
     checklists = list(settle_owners(checklists, roles))
     tasks, task_index, task_problems = _index_tasks(path, checklists)
@@ -319,6 +322,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         problems=tuple(out.problems),
         holds=tuple(holds),
         poll=poll,
+        notify=notify,
         _task_index=task_index,
         _owner_index=_owner_index(tasks, roles_tuple, events_tuple),
     )

@@ -173,6 +173,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.call_after_refresh(self.probes.start, self)
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self._flush_probes)
+        self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
+        self._journal.submit(self._start_notifier)
 
     def _after_first_frame(self) -> None:
         gc.freeze()
@@ -182,6 +184,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         gc.unfreeze()  # whatever happens next in this process (another app, a test) collects as usual
         gc.enable()
         await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
+        if getattr(self, "notifier", None) is not None:
+            self.notifier.stop()
         if self.probes is not None:
             await self.probes.stop()
         self._journal.shutdown(wait=False)
@@ -214,6 +218,24 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     @while_running
     def notice(self, text: str, severity: str = "information") -> None:
         self.notify(printable(text), severity=severity, timeout=8)
+
+    def _start_notifier(self) -> None:
+        from launchpad.shell.notify import start_notifier
+
+        try:
+            self.notifier = start_notifier(self.session, self.probes, notice=self._notice_from_thread)
+        except Exception as error:  # notifications are a side channel: the cockpit runs on without them
+            self._notice_from_thread(f"Notifications not started: {error}", "error")
+
+    def _notice_from_thread(self, text: str, severity: str = "information") -> None:
+        """The notifier's threads report here (a target down, a bad URL): shown on the UI thread."""
+        if threading.get_ident() == self._ui_thread:
+            self.notice(text, severity)
+            return
+        try:
+            self.call_from_thread(self.notice, text, severity)
+        except RuntimeError:  # the app has stopped
+            pass
 
     @property
     def cockpit(self) -> Screen:
@@ -326,7 +348,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
 
     # ------------------------------------------------------------------ journal
 
-    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute")  # shown in the probe panels and the banner, not as toasts
+    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute", "notify")  # shown in the probe panels and the banner, not as toasts
     HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
 
     @while_running
