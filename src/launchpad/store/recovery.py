@@ -253,15 +253,23 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
                 return entries, []
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         pass
-    candidates: list[Entry] = []
+    candidates: list[tuple[int, int, Entry]] = []
     bad: list[BadPiece] = []
     for offset, end in split_blocks(chunk, 0):
         try:
-            candidates.append(parse_block(chunk[offset:end]))
+            candidates.append((offset, end, parse_block(chunk[offset:end])))
         except (ValueError, JournalError) as error:
             bad.append(BadPiece(offset, end - offset, _line_at(chunk, offset + 1), str(error)))
-    # Out-of-order entries are passed over alone (a writer sets them aside under the lock); entries at or
-    # below after_seq are ones this reader already has (it re-reads from garbage it stopped at).
-    kept = keep_in_order([entry.seq for entry in candidates])
-    entries = [entry for index, entry in enumerate(candidates) if index in kept and entry.seq > after_seq]
+    # Out-of-order entries are bad pieces of their own (a writer sets them aside under the lock); entries at
+    # or below after_seq that are in order are ones this reader already has (it re-reads from garbage).
+    kept = keep_in_order([entry.seq for _, _, entry in candidates])
+    entries = []
+    for index, (offset, end, entry) in enumerate(candidates):
+        if index in kept:
+            if entry.seq > after_seq:
+                entries.append(entry)
+        else:
+            bad.append(BadPiece(offset, end - offset, _line_at(chunk, offset + 1),
+                                f"seq {entry.seq} is out of order; set aside alone"))
+    bad.sort(key=lambda piece: piece.offset)
     return entries, bad

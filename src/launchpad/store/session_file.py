@@ -341,8 +341,8 @@ class SessionFile:
             begin = newer[0] if newer else -1
         else:
             complete = [seq for position, seq in seqs if position < last_end]
-            if complete:
-                self._last_seq = complete[-1]
+            if complete:  # the highest, not the last: a block edited to go backwards must not make us reuse seqs
+                self._last_seq = max(complete)
         if begin < 0:
             if last_end >= 0:
                 begin = last_end + len(END)
