@@ -367,3 +367,18 @@ def test_parse_appended_names_an_out_of_order_block_and_keeps_the_rest():
     assert [entry.seq for entry in entries] == [6, 7, 8]
     assert [(piece.offset, piece.reason) for piece in bad] == [
         (len(blocks[0]), "seq 99999 is out of order; set aside alone")]
+
+
+def test_resuming_with_an_unopenable_session_lock_says_watch_only_and_still_loads(stand_in_plan, session_path):
+    create_session(stand_in_plan, session_path, T0, "alice").close()
+    _entries(session_path, 3)
+    Path(f"{session_path}.lock").mkdir()
+    handle, report = open_session(session_path)
+    try:
+        assert len(handle.entries) == 3
+        assert report.messages() == [f"cannot open the lock file {session_path}.lock: Is a directory: "
+                                     "this cockpit can watch the session but not record in it"]
+        with pytest.raises(OSError, match="cannot open the lock file"):
+            handle.append("note", "", {"text": "not recorded"})
+    finally:
+        handle.close()

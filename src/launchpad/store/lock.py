@@ -42,12 +42,16 @@ class FileLock:
         self._fd: int | None = None  # opened on first use: a handle that never writes leaves no sidecar behind
         self._closed = False
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
+    def open(self) -> None:
+        """Open (create) the lock file now rather than on the first write; LockUnavailable if it cannot be."""
         if self._closed:
             raise ValueError(f"lock {self.path} is closed")
         if self._fd is None:
             self._fd = open_lock_file(self.path)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        self.open()
         fcntl.flock(self._fd, fcntl.LOCK_EX)
         try:
             yield

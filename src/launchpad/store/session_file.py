@@ -30,7 +30,7 @@ from launchpad.core.problems import LoadError, Problem
 from launchpad.core.safe_read import UnreadableFile, open_regular, read_fd, session_limit
 from launchpad.store.actor import resolve_actor
 from launchpad.store.atomic import atomic_create, atomic_replace, remove_stale_temps
-from launchpad.store.lock import FileLock, sidecar
+from launchpad.store.lock import FileLock, LockUnavailable, sidecar
 from launchpad.store.recovery import (
     END,
     HEADER_END_B,
@@ -74,13 +74,14 @@ class LoadReport:
     torn: list[TornPiece] = field(default_factory=list)
     repaired: bool = False  # the file was cut back / rewritten to drop the torn bytes
     fast: bool = True  # loaded by the one-parse path
+    notes: list[str] = field(default_factory=list)  # other things the person resuming should know
 
     @property
     def clean(self) -> bool:
         return not self.torn
 
     def messages(self) -> list[str]:
-        return [piece.format(self.path) for piece in self.torn]
+        return [piece.format(self.path) for piece in self.torn] + self.notes
 
 
 def now_utc() -> datetime:
@@ -496,6 +497,11 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
         raise
     handle = SessionFile(path, parsed.header, fd, actor=actor)
     report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
+    try:
+        handle._lock.open()  # now, so a cockpit that could never record says so when it opens, not later
+    except LockUnavailable as error:
+        report.notes.append(f"{error}: this cockpit can watch the session but not record in it")
+        repair = False  # setting bytes aside needs the lock
     handle._offset = parsed.good_end
     handle._last_seq = parsed.entries[-1].seq if parsed.entries else 0
     if parsed.bad and repair:
