@@ -7,6 +7,7 @@ cockpit does not pay for the CLI tools.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
 import os
 import signal
@@ -20,6 +21,7 @@ PIPE_CLOSED = 141  # 128 + SIGPIPE, what `yes | head` reports for `yes`
 # name -> (module, add-arguments function, run function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "validate": ("launchpad.cli.validate", "add_arguments", "run", "check plans and checklists"),
+    "init": ("launchpad.cli.init_cmd", "add_arguments", "run", "write a plan for a Markdown checklist, beside it"),
     "probe": ("launchpad.cli.probe_cmd", "add_arguments", "run", "run a plan's health probes and rollback triggers"),
     "open": ("launchpad.cli.cockpit", "add_open_arguments", "run_open", "resume a session file in the cockpit"),
     "mark": ("launchpad.cli.session_cmds", "add_mark_arguments", "run_mark", "tick (or --undo) an item in a session"),
@@ -67,6 +69,22 @@ def _run_command(name: str, argv: list[str]) -> int:
     return getattr(module, run_name)(args)
 
 
+def _mistyped_command(argv: list[str]) -> int | None:
+    """`launchpad stauts`: a first word that is no file is a mistyped command, not a missing plan (exit 2)."""
+    if not argv or argv[0].startswith("-") or os.path.exists(argv[0]):
+        return None
+    word = argv[0]
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean `launchpad {close[0]}`?"
+    elif "/" not in word and os.sep not in word and "." not in word:  # a bare word: no plan file was meant
+        hint = "`launchpad --help` lists the commands; a plan is opened with `launchpad PATH`"
+    else:
+        return None  # a path: the cockpit says it is not found
+    print(f"launchpad: `{word}` is neither a command nor a file\n    hint: {hint}", file=sys.stderr)
+    return 2
+
+
 def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] in COMMANDS:
         return _run_command(argv[0], argv[1:])
@@ -76,6 +94,9 @@ def _dispatch(argv: list[str]) -> int:
     if argv and argv[0] == "--version":
         print(f"launchpad {__version__}")
         return 0
+    mistyped = _mistyped_command(argv)
+    if mistyped is not None:
+        return mistyped
     from launchpad.cli import cockpit
 
     parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())

@@ -62,13 +62,14 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=float, default=60.0, metavar="N",
                         help="playback speed, 1 to 3600 times real time (default 60)")
     parser.add_argument("--from", dest="start", metavar="T-OFFSET|ISO",
-                        help="where the playhead starts, e.g. T-30m or 2026-11-22T17:30Z (default: the first entry)")
+                        help="where the playhead starts: a T-offset in plan time (holds included), e.g. T-30m, or a wall "
+                             "time, e.g. 2026-11-22T17:30Z (default: the first entry)")
     parser.add_argument("--play", action="store_true", help="start playing at once (default: paused)")
 
 
 def run_replay(args: argparse.Namespace) -> int:
     from launchpad.core.offsets import OffsetError
-    from launchpad.core.replay import parse_moment
+    from launchpad.core.replay import offset_moment, parse_moment
 
     if not 1 <= args.speed <= 3600:
         return _fail("replay", f"speed {args.speed:g} is out of range", "use --speed between 1 and 3600", code=2)
@@ -79,7 +80,8 @@ def run_replay(args: argparse.Namespace) -> int:
     start = None
     if args.start:
         try:
-            start = parse_moment(args.start, header.t0)
+            start = parse_moment(args.start, header.t0,
+                                 lambda offset: offset_moment(header, entries, offset, getattr(plan, "holds", ())))
         except OffsetError as error:
             return _fail("replay", str(error), "e.g. --from T-30m, --from T+0:30 or --from 2026-11-22T17:30Z", code=2)
     from launchpad.cli.cockpit import no_terminal
@@ -128,8 +130,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("plan", metavar="PLAN", help="the plan to simulate a launch of")
-    parser.add_argument("-o", "--output", required=True, metavar="SESSION", help="the session file to write (must not exist)")
+    parser.add_argument("plan", nargs="?", metavar="PLAN", help="the plan to simulate a launch of (default: the bundled plan)")
+    parser.add_argument("-o", "--output", metavar="SESSION",
+                        help="the session file to write (must not exist; default: a new one in the sessions folder)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed writes the same session (default 1)")
     parser.add_argument("--hours", type=float, default=None, metavar="H",
                         help="how long the session runs from T-24h15m (default 29.5: the whole plan)")
@@ -148,14 +151,21 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not 0 < hours <= 24 * 365:
         return _fail("simulate", f"--hours {hours:g} is out of range", "give a positive number of hours", code=2)
     try:
-        t0 = parse_instant(args.t0) if args.t0 else DEFAULT_T0
+        t0 = parse_instant(args.t0, require_zone=True) if args.t0 else DEFAULT_T0
     except OffsetError as error:
         return _fail("simulate", str(error), code=2)
-    plan, problems = load_plan(args.plan)
+    from launchpad.bundled import bundled_plan
+    from launchpad.cli.cockpit import sessions_dir
+
+    plan_path = args.plan or bundled_plan()
+    if plan_path is None:
+        return _fail("simulate", "the bundled plan is not installed", "name a plan: launchpad simulate PLAN -o FILE")
+    plan, problems = load_plan(plan_path)
     if plan is None or problems:
         _problems("simulate", problems)
-        return _fail("simulate", f"cannot simulate {args.plan}: fix the problems above")
-    output = Path(args.output)
+        return _fail("simulate", f"cannot simulate {plan_path}: fix the problems above")
+    output = Path(args.output) if args.output else \
+        sessions_dir() / f"{Path(plan.path).stem}-simulated-seed{args.seed}.session.toml"
     if output.exists():
         return _fail("simulate", f"{output} already exists", "choose another name; simulate never overwrites a file")
     plan_ref = relative_plan_path(plan.path, output) if args.relative_plan else os.path.abspath(plan.path)

@@ -14,7 +14,8 @@ CHECKABLE = {".toml", ".md", ".markdown", ".txt"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan (.toml) or checklist (Markdown) files, or folders of them")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="plan (.toml) or checklist (Markdown) files, or folders of them (default: the bundled plan)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
@@ -46,6 +47,12 @@ def check_file(path: str) -> dict:
     if plan is not None and kind == "plan":
         report["probes"] = len(plan.probes)
         report["triggers"] = len(plan.triggers)
+    report["warnings"] = []
+    if plan is not None and not plan.tasks and not problems:
+        report["warnings"].append(
+            f"{'a checklist' if kind == 'checklist' else 'a plan'} without tasks: no GitHub task items "
+            "(`- [ ] ...`) were found, so there is nothing to tick" + ("" if kind == "checklist" else
+            "; list checklists in [launch] checklists = [...]"))
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):
@@ -63,11 +70,22 @@ def _describe(report: dict) -> str:
     if "probes" in report:
         counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
+    if report["warnings"] and not report["errors"]:
+        verdict = "ok, but " + "; ".join(f"warning: {warning}" for warning in report["warnings"])
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 
 
 def run(args: argparse.Namespace) -> int:
-    reports = [check_file(path) for path in _expand(args.paths)]
+    paths = args.paths
+    if not paths:
+        from launchpad.bundled import bundled_plan
+
+        found = bundled_plan()
+        if found is None:
+            print("launchpad validate: the bundled plan is not installed; name a plan or checklist", file=sys.stderr)
+            return 2
+        paths = [str(found)]
+    reports = [check_file(path) for path in _expand(paths)]
     if not reports:
         print("launchpad validate: no plan or checklist files found in the paths given", file=sys.stderr)
         return 2
