@@ -191,7 +191,29 @@ def run_open(args: argparse.Namespace) -> int:
     return _run_app(session, demo=not args.no_demo)
 
 
+def _crash_safe(app_class):
+    """`app_class` whose unexpected exceptions end the app with a crash log instead of Textual's full-screen
+    traceback (every frame's locals, secrets included) and a return code the caller must remember to read."""
+
+    class CrashSafeCockpit(app_class):
+        crash_log: str | None = None
+        crash: BaseException | None = None
+
+        def _handle_exception(self, error: Exception) -> None:
+            from launchpad.cli.crash import write_crash_log
+
+            if self.crash is None:
+                self.crash = error
+                self.crash_log = write_crash_log(error)
+            super()._handle_exception(error)  # sets return_code 1 and shuts the app down, terminal restored
+            self._exit_renderables.clear()  # the traceback is in the log; the screen gets one line
+
+    CrashSafeCockpit.__name__ = app_class.__name__
+    return CrashSafeCockpit
+
+
 def _run_app(session, *, demo: bool) -> int:
+    from launchpad.cli.crash import report_crash
     from launchpad.tui.app import LaunchpadApp
 
     probes = None
@@ -199,12 +221,21 @@ def _run_app(session, *, demo: bool) -> int:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo)
-    app = LaunchpadApp(session, probes=probes)
+    app = _crash_safe(LaunchpadApp)(session, probes=probes)
+    intact = f"; the session file is intact: {invoked_as()} open {shlex.quote(str(session.path))}"
     try:
         app.run()
+    except Exception as error:  # noqa: BLE001 - raised outside Textual's own handling (e.g. on start-up)
+        if app.crash is not None:  # a failure while shutting down after the first one: the first is the cause
+            return report_crash(app.crash, "the cockpit", log=app.crash_log, after=intact)
+        return report_crash(error, "the cockpit", after=intact)
     finally:
         session.close()
         if probes is not None:
             probes.close()
+    if app.crash is not None:
+        return report_crash(app.crash, "the cockpit", log=app.crash_log, after=intact)
+    if app.return_code:
+        return app.return_code
     print(f"Session saved in {session.path}\nResume it with: {invoked_as()} open {shlex.quote(str(session.path))}")
     return 0

@@ -10,9 +10,13 @@ import argparse
 import difflib
 import importlib
 import os
+import signal
 import sys
 
 from launchpad import __version__
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a Ctrl-C'd command
+PIPE_CLOSED = 141  # 128 + SIGPIPE, what `yes | head` reports for `yes`
 
 # name -> (module, add-arguments function, run function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
@@ -82,27 +86,59 @@ def _mistyped_command(argv: list[str]) -> int | None:
     return 2
 
 
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        return _run_command(argv[0], argv[1:])
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(_overview())
+        return 0
+    if argv and argv[0] == "--version":
+        print(f"launchpad {__version__}")
+        return 0
+    mistyped = _mistyped_command(argv)
+    if mistyped is not None:
+        return mistyped
+    from launchpad.cli import cockpit
+
+    parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
+    cockpit.add_cockpit_arguments(parser)
+    return cockpit.run_cockpit(parser.parse_args(argv))
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (`| head`): send what is still buffered nowhere, so neither this
+    function's caller nor the interpreter's last flush at exit raises BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Every command ends here, once: a closed pipe ends quietly (141, as if killed by SIGPIPE), Ctrl-C
+    with one line (130), and an unexpected exception with one line and a crash log, never a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return _run_command(argv[0], argv[1:])
-        if argv and argv[0] in ("-h", "--help", "help"):
-            print(_overview())
-            return 0
-        if argv and argv[0] == "--version":
-            print(f"launchpad {__version__}")
-            return 0
-        mistyped = _mistyped_command(argv)
-        if mistyped is not None:
-            return mistyped
-        from launchpad.cli import cockpit
-
-        parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
-        cockpit.add_cockpit_arguments(parser)
-        return cockpit.run_cockpit(parser.parse_args(argv))
+        try:
+            return _dispatch(argv)
+        finally:  # here, not at interpreter exit (also after --help's SystemExit), where it can be caught
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return PIPE_CLOSED
     except KeyboardInterrupt:
-        return 130
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the goodbye
+        try:
+            print("launchpad: interrupted", file=sys.stderr)
+        except OSError:
+            pass
+        return INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - the last line of defence: a log file instead of a traceback
+        from launchpad.cli.crash import report_crash
+
+        return report_crash(error, argv[0] if argv and argv[0] in COMMANDS else "launchpad")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,9 @@ from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
 from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
+from launchpad.core.safe_read import UnreadableFile, read_regular, resolved
 from launchpad.core.table_reader import TableReader
+from launchpad.core.toml_depth import loads_bounded
 from launchpad.core.tomlpos import scan
 
 TOML_SUFFIXES = {".toml"}
@@ -176,8 +178,10 @@ def section_or_problem(out, key_path: tuple, name: str, checklists, what: str = 
 
 
 def _sha256(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    try:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except UnreadableFile:  # swapped since read_text read it; the plan's problems already say so, or will
+        return ""
 
 
 # --------------------------------------------------------------------------- TOML plans
@@ -191,7 +195,7 @@ _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan | None, list[Problem]]:
     try:
-        doc = tomllib.loads(text)
+        doc = loads_bounded(text)
     except tomllib.TOMLDecodeError as error:
         found = _TOML_ERROR_LINE.search(str(error))
         message = _TOML_ERROR_LINE.sub("", str(error)).replace("()", "").strip(" ,")
@@ -217,7 +221,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
                 'write checklists = ["../checklists/launch.md"]')
         listed = []
     for relative in listed:
-        target = (base / relative).resolve()
+        target = resolved(base / relative)
         checklist, problems = load_checklist(str(target))
         if checklist is None:
             for problem in problems:
@@ -442,7 +446,7 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
 
 def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None) -> tuple[Plan | None, list[Problem]]:
     """Load a TOML plan or a Markdown checklist as a plan. Never raises on bad input."""
-    path = str(Path(path).resolve()) if Path(path).exists() else str(path)
+    path = resolved(path) if os.path.lexists(path) else str(path)
     env = os.environ if env is None else env
     text, problems = read_text(path)
     if text is None:
