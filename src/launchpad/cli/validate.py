@@ -46,7 +46,8 @@ def check_file(path: str) -> dict:
     }
     if plan is not None and kind == "plan":
         report["probes"] = len(plan.probes)
-        report["triggers"] = len(plan.triggers)
+        report["triggers"] = len(plan.triggers) + len(plan.metric_triggers)
+        report["metrics"] = len(plan.metrics)
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):
@@ -62,7 +63,7 @@ def plan_path(plan, fallback: str) -> str:
 def _describe(report: dict) -> str:
     counts = [f"{report['tasks']} tasks", f"{report['sections']} sections", f"{report['events']} events", f"{report['roles']} roles"]
     if "probes" in report:
-        counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
+        counts += [f"{report['probes']} probes", f"{report['metrics']} metrics", f"{report['triggers']} triggers"]
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 

@@ -23,6 +23,7 @@ from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tabl
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
+from launchpad.core.metric_config import METRIC_TABLE_KEYS, parse_metric_tables
 from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
 from launchpad.core.table_reader import TableReader
@@ -64,6 +65,8 @@ class Plan:
     probes: tuple = ()
     triggers: tuple = ()
     demo: object | None = None
+    metrics: tuple = ()  # MetricSpec (core/metric_config)
+    metric_triggers: tuple = ()  # MetricTriggerSpec
     rollback_section: tuple[str, ...] | None = None
     problems: tuple[Problem, ...] = ()
     holds: tuple = ()  # core.count.PlannedHold, by T-offset
@@ -178,7 +181,7 @@ def _sha256(path: str) -> str:
 
 # --------------------------------------------------------------------------- TOML plans
 
-_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
+_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS | METRIC_TABLE_KEYS
 _KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
 _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration"}
@@ -296,6 +299,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     holds, poll = parse_control_tables(doc, out, checklists, roles, section_or_problem)
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
+    metrics, metric_triggers, metric_problems = parse_metric_tables(doc, out.positions, path, env)
+    out.problems.extend(metric_problems)
 
     tasks, task_index, task_problems = _index_tasks(path, checklists)
     out.problems.extend(task_problems)
@@ -313,6 +318,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         probes=tuple(probes),
         triggers=tuple(triggers),
         demo=demo,
+        metrics=tuple(metrics),
+        metric_triggers=tuple(metric_triggers),
         rollback_section=rollback,
         problems=tuple(out.problems),
         holds=tuple(holds),
