@@ -13,6 +13,7 @@ max_series; the series above the cap are left out with a note.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
@@ -34,13 +35,16 @@ class _MetricEvaluator(TriggerEvaluator):
     def fmt(self, value: float | None) -> str:
         return format_value(value, self.unit)
 
+    why = ""  # why the last value is missing, set by MetricTriggers
+
     def observe_value(self, at: datetime, value: float | None) -> None:
         self._seen = True
         self._last = value
 
     def _unknown(self) -> _Measure:
-        why = "no query yet" if not self._seen else "could not measure"
-        return _Measure(None, None, f"{self._label()}{why} (insufficient data)")
+        if not self._seen:
+            return _Measure(None, None, f"{self._label()}no query yet (insufficient data)")
+        return _Measure(None, None, f"{self._label()}could not measure: {self.why} (insufficient data)")
 
 
 class ThresholdEvaluator(_MetricEvaluator):
@@ -183,9 +187,15 @@ class MetricTriggers:
                 key = (spec.name, series_target(self.metric.name, labels))
                 if key not in self.evaluators:
                     self.evaluators[key] = EVALUATORS[spec.kind](spec, key[1], self.t0, self.metric.unit)
+        why = sample.error or "this series is not in the answer (stale or gone)"
+        if not self.evaluators:  # no series measured yet: the placeholders say why
+            return {key: replace(state, message=f"{self.metric.name}: could not measure: {why} (insufficient data)")
+                    for key, state in self.initial_states().items()}
         states: dict[tuple[str, str], TriggerState] = {}
         for key, evaluator in self.evaluators.items():
             labels = key[1][len(self.metric.name):]
-            evaluator.observe_value(sample.at, shown.get(labels))
+            value = shown.get(labels)
+            evaluator.why = "the value is NaN" if labels in shown else why
+            evaluator.observe_value(sample.at, value)
             states[key] = evaluator.evaluate(now)
         return states
