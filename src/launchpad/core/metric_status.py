@@ -137,3 +137,15 @@ def unmeasured_for(status: MetricStatus, now: datetime) -> float:
     if status.unmeasured_since is None:
         return 0.0
     return max(0.0, (now - status.unmeasured_since).total_seconds())
+
+
+@dataclass(frozen=True)
+class MetricView:
+    """Everything a metric panel draws: the spec (query, unit, threshold), the status, the triggers on it
+    and the series-cap note. `followed` is set in a cockpit that does not query (another one leads)."""
+
+    spec: Any
+    status: MetricStatus
+    triggers: tuple = ()  # TriggerState of each (trigger, series) on this metric
+    note: str = ""
+    followed: bool = False

@@ -207,7 +207,7 @@ class MetricEngine(GridEngine):
 
     async def _fetch(self, spec: MetricSpec) -> tuple[int, bytes]:
         client = self._client_for(spec.source)
-        params = {"query": spec.query, "timeout": f"{spec.timeout:g}s"}
+        params = {"query": spec.query, "timeout": f"{max(1, round(spec.timeout * 1000))}ms"}  # Prometheus wants a Go duration
         url = f"{spec.source.address}/api/v1/query"
         async with client.stream("GET", url, params=params, headers=self._headers[id(spec.source)],
                                  timeout=spec.timeout) as response:

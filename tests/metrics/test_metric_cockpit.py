@@ -1,0 +1,72 @@
+"""Metrics in the cockpit runtime: only the probe leader queries Prometheus; its metric trigger reaches the
+banner and the journal, and a second cockpit on the same session sees it without querying."""
+
+from __future__ import annotations
+
+import asyncio
+
+from launchpad.shell.metrics import FOLLOWED_NOTE, metric_key
+from launchpad.shell.probes import ProbeRuntime, trigger_target
+from launchpad.shell.session import LiveSession
+from tests.functional.conftest import start_session
+from tests.functional.test_cockpit_probes import Sink
+from tests.metrics.test_real_prometheus import ERROR_RATIO
+
+
+def metric_plan(tmp_path, address: str):
+    plan = tmp_path / "plan.toml"
+    plan.write_text(f"""
+[launch]
+name = "Metric cockpit"
+
+[[metric]]
+name = "error-ratio"
+label = "Error ratio"
+prometheus = "{address}"
+query = '{ERROR_RATIO}'
+unit = "ratio"
+interval = "500ms"
+timeout = "500ms"
+
+[[trigger]]
+name = "Error rate > 5%"
+kind = "error_rate"
+metric = "error-ratio"
+above = "5%"
+""", encoding="utf-8")
+    return plan
+
+
+async def test_leader_queries_fires_and_journals_follower_only_shows(tmp_path, demo, prometheus):
+    first = start_session(metric_plan(tmp_path, prometheus.url), tmp_path / "s.toml")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    leader, follower = ProbeRuntime(first, start_demo=False, env={}), ProbeRuntime(second, start_demo=False, env={})
+    lead_sink, follow_sink = Sink(), Sink()
+    demo.set_mode("failing")
+    try:
+        leader.start(lead_sink)
+        follower.start(follow_sink)
+        assert leader.leader and not follower.leader
+        assert follower.metrics.engine is None  # the follower never queries
+        view = follow_sink.probes[metric_key("error-ratio")]
+        assert view.followed and view.status.last_error == FOLLOWED_NOTE
+        for _ in range(300):
+            if any(state.firing for state in lead_sink.triggers):
+                break
+            await asyncio.sleep(0.1)
+        assert any(state.firing for state in lead_sink.triggers), (lead_sink.triggers[-3:], lead_sink.notices, lead_sink.probes)
+        firing = next(state for state in lead_sink.triggers if state.firing)
+        assert (firing.trigger, firing.probe) == ("Error rate > 5%", "error-ratio")
+        view = lead_sink.probes[metric_key("error-ratio")]
+        assert view.status.state == "MEASURED" and view.status.value > 0.05
+        assert any(state.firing for state in view.triggers)
+        second.poll()
+        follower.tick()
+        assert second.state.trigger_states[trigger_target("Error rate > 5%", "error-ratio")]["state"] == "firing"
+        assert any(state.firing and state.trigger == "Error rate > 5%" for state in follow_sink.triggers)
+    finally:
+        demo.set_mode("healthy")
+        await leader.stop()
+        await follower.stop()
+        first.close()
+        second.close()
