@@ -70,3 +70,35 @@ async def test_leader_queries_fires_and_journals_follower_only_shows(tmp_path, d
         await follower.stop()
         first.close()
         second.close()
+
+
+async def test_cockpit_metric_panel_banner_and_query_shown_literally(tmp_path, demo, prometheus):
+    from launchpad.tui.widgets.metric_panel import MetricPanel
+    from launchpad.tui.widgets.trigger_banner import TriggerBanner
+    from tests.functional.conftest import make_app
+    from tests.functional.test_cockpit_probes import wait_until
+
+    session = start_session(metric_plan(tmp_path, prometheus.url), tmp_path / "s.toml")
+    runtime = ProbeRuntime(session, start_demo=False, env={})
+    app = make_app(session, probes=runtime)
+    demo.set_mode("failing")
+    try:
+        async with app.run_test(size=(160, 50)) as pilot:
+            await pilot.press("4")  # the probes pane, where the metric panels sit
+            panel = app.query_one(MetricPanel)
+            await wait_until(pilot, lambda: panel.view.status.state == "MEASURED", 30)
+            assert "Error ratio" in panel.header_text().plain and "%" in panel.figures_text().plain
+            assert "threshold 5%" in panel.figures_text().plain
+            banner = app.query_one(TriggerBanner)
+            await wait_until(pilot, lambda: banner.display, 30)
+            assert "Error rate > 5%" in banner.banner_text().plain
+            assert "FIRING" in panel.header_text().plain and "firing: Error rate > 5%" in panel.triggers_text().plain
+            app.query_one("#probes").focus()
+            await pilot.press("e")
+            shown = panel.query_text()
+            assert panel.query_shown and ERROR_RATIO in shown.plain  # `{code=~"5.."}` and `[5s]` as written
+            assert shown.spans == [span for span in shown.spans if span.style == "dim"]  # no markup from the query
+            assert '"resultType":"vector"' in shown.plain.replace(" ", "")
+    finally:
+        demo.set_mode("healthy")
+        session.close()

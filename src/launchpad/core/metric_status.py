@@ -16,6 +16,7 @@ from typing import Any
 from launchpad.core.triggers import millis, percent
 
 HISTORY = 60  # values kept for the sparkline
+METRIC_KEY_PREFIX = "metric:"  # metric panels share the probe panels' sink and redraw batching under this prefix
 UNMEASURED_KINDS = ("connect", "timeout", "http", "query", "empty", "nan", "answer")
 
 
@@ -149,3 +150,4 @@ class MetricView:
     triggers: tuple = ()  # TriggerState of each (trigger, series) on this metric
     note: str = ""
     followed: bool = False
+    thresholds: tuple[float, ...] = ()  # the `above` of the value triggers on it, marked beside the sparkline

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 
 from launchpad.core.literal import one_line
-from launchpad.core.metric_status import MetricSample, MetricStatus, MetricView
+from launchpad.core.metric_status import METRIC_KEY_PREFIX, MetricSample, MetricStatus, MetricView
 from launchpad.core.redact import scrub
 
-METRIC_KEY_PREFIX = "metric:"
+VALUE_KINDS = ("threshold", "error_rate", "response_time")  # triggers whose `above` is a value of the metric
 FOLLOWED_NOTE = "queried by the cockpit that leads the probes; its trigger states show in the banner"
 
 
@@ -29,6 +29,9 @@ class MetricRuntime:
         self.engine = None
         self._task: asyncio.Task | None = None
         self._followed = False
+        self.thresholds = {name: tuple(sorted({trigger.above for trigger in runtime.plan.metric_triggers
+                                               if trigger.metric == name and trigger.kind in VALUE_KINDS}))
+                           for name in self.specs}
 
     def lead(self) -> None:
         """Start querying; called by ProbeRuntime when this cockpit takes the probe leadership."""
@@ -47,7 +50,8 @@ class MetricRuntime:
         self._followed = True
         for name, spec in self.specs.items():
             status = MetricStatus(name, last_error=FOLLOWED_NOTE)
-            self.runtime._sink.show_probe(metric_key(name), MetricView(spec, status, followed=True))
+            self.runtime._sink.show_probe(metric_key(name), MetricView(spec, status, followed=True,
+                                                                       thresholds=self.thresholds[name]))
 
     async def _run(self) -> None:
         try:
@@ -60,7 +64,8 @@ class MetricRuntime:
     def view(self, name: str) -> MetricView:
         states = tuple(state for key, state in self.engine.trigger_states().items()
                        if key[1] == name or key[1].startswith(name + "{"))
-        return MetricView(self.specs[name], self.engine.status(name), states, self.engine.note(name))
+        return MetricView(self.specs[name], self.engine.status(name), states, self.engine.note(name),
+                          thresholds=self.thresholds[name])
 
     def _on_sample(self, sample: MetricSample) -> None:
         self.runtime._sink.show_probe(metric_key(sample.metric), self.view(sample.metric))
