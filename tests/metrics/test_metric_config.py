@@ -132,3 +132,16 @@ def test_plan_carries_metrics_and_validate_counts_them(tmp_path, capsys):
     plan_file.write_text('[launch]\nname = "x"\n\n[[metric]]\nname = "m"\nquery = "up"\n', encoding="utf-8")
     assert main(["validate", str(plan_file)]) == 1
     assert f"{plan_file}:4: metric m has no source" in capsys.readouterr().out
+
+
+def test_readme_metric_example_is_a_valid_plan(tmp_path):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Triggers on your metrics", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    plan_file = tmp_path / "plan.toml"
+    plan_file.write_text('[launch]\nname = "x"\n\n' + example, encoding="utf-8")
+    plan, problems = load_plan(plan_file, env={"PROM_TOKEN": "t"})
+    assert problems == [], [problem.format() for problem in problems]
+    assert [trigger.kind for trigger in plan.metric_triggers] == ["error_rate", "consecutive_failures"]
