@@ -8,13 +8,42 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
 
 from launchpad.core.probe_config import DemoSpec
 from launchpad.engine.demo_service import DemoService
-from tests.metrics.prom_server import BINARY_HINT, LocalPrometheus, prometheus_binary
+from launchpad.core.plan import load_plan
+from launchpad.shell.session import LiveSession
+
+from .prom_server import BINARY_HINT, LocalPrometheus, prometheus_binary
+
+T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
+NOW = T0 - timedelta(hours=2)
+
+
+def start_session(plan_path, session_path, actor: str = "alice") -> LiveSession:
+    plan, problems = load_plan(plan_path, env={})
+    assert plan is not None and not problems, problems
+    return LiveSession.start(plan, session_path, t0=T0, actor=actor, clock=lambda: NOW)
+
+
+class Sink:
+    """What a cockpit screen receives from the probe runtime, recorded."""
+
+    def __init__(self):
+        self.probes, self.triggers, self.notices = {}, [], []
+
+    def show_probe(self, name, status):
+        self.probes[name] = status
+
+    def show_trigger(self, state):
+        self.triggers.append(state)
+
+    def notice(self, text, severity="information"):
+        self.notices.append((severity, text))
 
 
 class Traffic:

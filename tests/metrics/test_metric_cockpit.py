@@ -8,9 +8,8 @@ import asyncio
 from launchpad.shell.metrics import FOLLOWED_NOTE, metric_key
 from launchpad.shell.probes import ProbeRuntime, trigger_target
 from launchpad.shell.session import LiveSession
-from tests.functional.conftest import start_session
-from tests.functional.test_cockpit_probes import Sink
-from tests.metrics.test_real_prometheus import ERROR_RATIO
+from .conftest import NOW, Sink, start_session
+from .test_real_prometheus import ERROR_RATIO
 
 
 def metric_plan(tmp_path, address: str):
@@ -75,12 +74,18 @@ async def test_leader_queries_fires_and_journals_follower_only_shows(tmp_path, d
 async def test_cockpit_metric_panel_banner_and_query_shown_literally(tmp_path, demo, prometheus):
     from launchpad.tui.widgets.metric_panel import MetricPanel
     from launchpad.tui.widgets.trigger_banner import TriggerBanner
-    from tests.functional.conftest import make_app
-    from tests.functional.test_cockpit_probes import wait_until
+    from launchpad.tui.app import LaunchpadApp
+
+    async def wait_until(pilot, predicate, seconds: float) -> None:
+        for _ in range(int(seconds / 0.05)):
+            if predicate():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("condition never became true")
 
     session = start_session(metric_plan(tmp_path, prometheus.url), tmp_path / "s.toml")
     runtime = ProbeRuntime(session, start_demo=False, env={})
-    app = make_app(session, probes=runtime)
+    app = LaunchpadApp(session, clock=lambda: NOW, probes=runtime)
     demo.set_mode("failing")
     try:
         async with app.run_test(size=(160, 50)) as pilot:

@@ -76,6 +76,7 @@ class MetricEngine(GridEngine):
         for group in self._triggers.values():
             self._trigger_states.update(group.initial_states())
         self._warned: set[str] = set()
+        self._placeholders = {name for _, name in self._trigger_states}  # metrics whose triggers saw no series yet
         self._semaphore = asyncio.Semaphore(max(1, max_concurrency))
         self._max_concurrency = max(1, max_concurrency)
         self._clock = clock
@@ -130,9 +131,10 @@ class MetricEngine(GridEngine):
         except Exception:
             log.exception("triggers on metric %s: evaluation failed", spec.name)
             return
-        if states:
-            for key in [key for key in self._trigger_states if key[1] == spec.name and key not in states]:
-                del self._trigger_states[key]  # the "no data yet" placeholder, now per series
+        if spec.name in self._placeholders and any(target != spec.name for _, target in states):
+            self._placeholders.discard(spec.name)  # the "no data yet" placeholders give way to the series
+            for trigger in self._triggers[spec.name].specs:
+                self._trigger_states.pop((trigger.name, spec.name), None)
         for key, state in states.items():
             previous = self._trigger_states.get(key)
             self._trigger_states[key] = state
