@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+from functools import lru_cache
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,13 @@ from launchpad.engine.metric_engine import MAX_ANSWER_BYTES, MetricEngine
 
 SECRET = "s3cr3t-prom-token-0123456789"
 RELEASE = threading.Event()
+
+
+@lru_cache(maxsize=1)
+def huge_answer() -> bytes:
+    """A valid vector just over the answer limit (built once: building it is slow on a loaded machine)."""
+    result = [{"metric": {"i": str(i), "pad": "x" * 100}, "value": [1, "1"]} for i in range(MAX_ANSWER_BYTES // 100)]
+    return json.dumps({"status": "success", "data": {"resultType": "vector", "result": result}}).encode()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -38,8 +46,7 @@ class Handler(BaseHTTPRequestHandler):
             self._send(400, json.dumps({"status": "error", "errorType": "bad_data",
                                         "error": f"denied [bold red]{auth}[/] \x1b[31m"}).encode())
         elif query == "huge":
-            result = [{"metric": {"i": str(i), "pad": "x" * 100}, "value": [1, "1"]} for i in range(MAX_ANSWER_BYTES // 100)]
-            self._send(200, json.dumps({"status": "success", "data": {"resultType": "vector", "result": result}}).encode())
+            self._send(200, huge_answer())
         elif query == "hang":
             RELEASE.wait(10)
             self._send(200, b"{}")
@@ -62,9 +69,9 @@ def server():
     httpd.server_close()
 
 
-async def query(server: str, text: str, timeout: float = 2.0):
+async def query(server: str, text: str, timeout: float = 10.0):
     source = SourceSpec("prod", server, headers=(("Authorization", "Bearer ${PROM_TOKEN}"),))
-    spec = MetricSpec("m", text, source, interval=5, timeout=timeout)
+    spec = MetricSpec("m", text, source, interval=max(5.0, timeout), timeout=timeout)
     engine = MetricEngine([spec], [], env={"PROM_TOKEN": SECRET}, t0=datetime.now(timezone.utc))
     try:
         return await engine.query(spec)
@@ -80,7 +87,8 @@ async def test_echoed_secret_is_redacted_in_message_and_raw_answer(server):
 
 
 async def test_huge_answer_hang_and_html_are_could_not_measure(server):
-    huge = await query(server, "huge")
+    huge_answer()  # built before the query's deadline starts
+    huge = await query(server, "huge", timeout=60.0)  # a generous deadline: the figure tested is the size limit
     assert huge.error_kind == "answer" and "limit" in huge.error and len(huge.raw) <= 2000
     hang = await query(server, "hang", timeout=0.3)
     assert hang.error_kind == "timeout" and hang.error == "no answer within 300ms"

@@ -47,16 +47,16 @@ timeout = "1s"
 name = "per-code"
 prometheus = "{address}"
 query = 'sum by (code) (rate(demo_requests_total[5s]))'
-interval = "1s"
-timeout = "1s"
+interval = "10s"
+timeout = "10s"
 max_series = 1
 
 [[metric]]
 name = "typo"
 prometheus = "{address}"
 query = 'sum(rate(demo_requests_total[5s])'
-interval = "1s"
-timeout = "1s"
+interval = "10s"
+timeout = "10s"
 
 [[trigger]]
 name = "Error rate > 5%"
@@ -124,7 +124,8 @@ async def test_healthy_then_failing_fires_then_prometheus_gone_is_could_not_meas
     demo.set_mode("failing")
     task = asyncio.ensure_future(engine.run())
     try:
-        await until(lambda: fired, "the Error rate > 5% trigger firing")
+        await until(lambda: fired and engine.status("p95-latency").state == "MEASURED",
+                    "the Error rate > 5% trigger firing, and p95 measured")
         state = fired[0]
         assert state.trigger == "Error rate > 5%" and state.probe == "error-ratio"
         assert state.value > 0.05 and " > 5%" in state.message

@@ -26,8 +26,9 @@ TRIGGER_STYLE = {"firing": "bold #d70000", "pending": "bold #d7af00", "insuffici
 RAW_SHOWN = 600  # characters of the raw answer in the panel
 
 
-class MetricPanel(Widget):
-    """Constructed with the metric's spec; `show(view)` redraws it, `toggle_query()` shows the PromQL."""
+class MetricPanel(Widget, can_focus=True):
+    """Constructed with the metric's spec; `show(view)` redraws it, `toggle_query()` shows the PromQL.
+    Focusable, so the probes pane's key `e` works as soon as the pane is shown (key 4)."""
 
     def __init__(self, spec, *, id: str | None = None):
         super().__init__(id=id)
