@@ -65,3 +65,17 @@ def session(plan_copy: Path, tmp_path: Path) -> LiveSession:
 
 def make_app(session: LiveSession, **kwargs) -> LaunchpadApp:
     return LaunchpadApp(session, clock=lambda: NOW, **kwargs)
+
+
+def clocks_shown(app) -> str:
+    """What the clocks read: the header, plus the count bar below it where the screen is wide enough for it
+    (there the header leaves the clocks to the bar)."""
+    from launchpad.tui.widgets.count_clock import CountClock
+    from launchpad.tui.widgets.header_bar import LaunchHeader
+
+    screen = app.screen_stack[0]
+    text = screen.query_one(LaunchHeader).render().plain
+    bar = screen.query_one(CountClock)
+    if bar.display:
+        text += " " + bar.query_one("#count-info").render().plain + " T" + bar.query_one("#t-digits").value
+    return text

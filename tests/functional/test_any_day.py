@@ -14,10 +14,9 @@ import time_machine
 
 from launchpad.cli.session_cmds import status_report
 from launchpad.store.session_file import load_session
-from launchpad.tui.widgets.header_bar import LaunchHeader
 from launchpad.tui.widgets.timeline_pane import TimelinePane
 
-from .conftest import NOW, T0, make_app
+from .conftest import NOW, T0, clocks_shown, make_app
 
 SHIFTS = {"a year before": -timedelta(days=400), "a year after": timedelta(days=400)}
 
@@ -30,8 +29,8 @@ def wall(request):
 
 async def test_the_cockpit_shows_the_injected_moment(session):
     async with make_app(session).run_test(size=(200, 60)) as pilot:
-        header = pilot.app.query_one(LaunchHeader).render().plain
-        assert "T-01:59:12" in header and "16:00:48 UTC" in header
+        shown = clocks_shown(pilot.app)
+        assert "T-01:59:12" in shown and "16:00:48 UTC" in shown
         table = pilot.app.query_one(TimelinePane).table
         (hold,) = pilot.app.plan.holds
         assert table.get_cell(f"hold:{hold.id}", "state").plain == "planned"

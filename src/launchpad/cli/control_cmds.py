@@ -163,7 +163,7 @@ def run_scrub(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
     try:
-        t0 = parse_instant(args.t0)
+        t0 = parse_instant(args.t0, require_zone=True)
     except Exception as error:  # parse_instant says what it could not read
         return _error("scrub", f"bad --t0 `{args.t0}`: {error}; nothing written",
                       "    hint: write an ISO-8601 time with its zone, e.g. 2026-11-23T18:00Z")

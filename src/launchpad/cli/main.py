@@ -7,7 +7,9 @@ cockpit does not pay for the CLI tools.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
 
 from launchpad import __version__
@@ -63,6 +65,22 @@ def _run_command(name: str, argv: list[str]) -> int:
     return getattr(module, run_name)(args)
 
 
+def _mistyped_command(argv: list[str]) -> int | None:
+    """`launchpad stauts`: a first word that is no file is a mistyped command, not a missing plan (exit 2)."""
+    if not argv or argv[0].startswith("-") or os.path.exists(argv[0]):
+        return None
+    word = argv[0]
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean `launchpad {close[0]}`?"
+    elif "/" not in word and os.sep not in word and "." not in word:  # a bare word: no plan file was meant
+        hint = "`launchpad --help` lists the commands; a plan is opened with `launchpad PATH`"
+    else:
+        return None  # a path: the cockpit says it is not found
+    print(f"launchpad: `{word}` is neither a command nor a file\n    hint: {hint}", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -74,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] == "--version":
             print(f"launchpad {__version__}")
             return 0
+        mistyped = _mistyped_command(argv)
+        if mistyped is not None:
+            return mistyped
         from launchpad.cli import cockpit
 
         parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())

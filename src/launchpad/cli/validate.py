@@ -48,6 +48,12 @@ def check_file(path: str) -> dict:
         report["probes"] = len(plan.probes)
         report["triggers"] = len(plan.triggers) + len(plan.metric_triggers)
         report["metrics"] = len(plan.metrics)
+    report["warnings"] = []
+    if plan is not None and not plan.tasks and not problems:
+        report["warnings"].append(
+            f"{'a checklist' if kind == 'checklist' else 'a plan'} without tasks: no GitHub task items "
+            "(`- [ ] ...`) were found, so there is nothing to tick" + ("" if kind == "checklist" else
+            "; list checklists in [launch] checklists = [...]"))
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):
@@ -65,6 +71,8 @@ def _describe(report: dict) -> str:
     if "probes" in report:
         counts += [f"{report['probes']} probes", f"{report['metrics']} metrics", f"{report['triggers']} triggers"]
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
+    if report["warnings"] and not report["errors"]:
+        verdict = "ok, but " + "; ".join(f"warning: {warning}" for warning in report["warnings"])
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 
 

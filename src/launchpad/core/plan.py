@@ -20,6 +20,7 @@ from typing import Iterable, Mapping
 
 from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
 from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
+from launchpad.core.item_owners import in_signoff, looks_like_role, settle_owners
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
@@ -50,6 +51,7 @@ class Event:
     section: tuple[str, ...] | None = None  # the checklist section this step works through
     duration: int = 0
     line: int | None = None
+    late_after: int | None = None  # grace before the step counts as late; None: core.timeline's default
 
 
 @dataclass(frozen=True)
@@ -182,9 +184,9 @@ def _sha256(path: str) -> str:
 # --------------------------------------------------------------------------- TOML plans
 
 _KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS | METRIC_TABLE_KEYS
-_KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description"}
+_KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description", "late_grace"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
-_KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration"}
+_KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration", "late_after"}
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
@@ -245,6 +247,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
             roles.append(Role(role_id, title, out.string(table, "person", where, "[[role]]"),
                               out.string(table, "contact", where, "[[role]]"), out.positions.line(*where)))
 
+    late_grace = _duration_or_problem(out, launch, "late_grace", ("launch",))
     events: list[Event] = []
     for index, table in enumerate(out.table_array(doc, "event")):
         where = ("event", index)
@@ -281,14 +284,12 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         section_text = out.string(table, "section", where, "[[event]]")
         if section_text:
             section = section_or_problem(out, (*where, "section"), section_text, checklists)
-        duration = 0
-        if "duration" in table:
-            try:
-                duration = parse_duration(table["duration"])
-            except OffsetError as error:
-                out.add((*where, "duration"), str(error), "write it like \"30m\" or \"1h30m\"")
+        duration = _duration_or_problem(out, table, "duration", where) or 0
+        late_after = _duration_or_problem(out, table, "late_after", where)
+        if late_after is None:
+            late_after = late_grace
         if at is not None and title:
-            events.append(Event(event_id, at, title, owner, section, duration, out.positions.line(*where)))
+            events.append(Event(event_id, at, title, owner, section, duration, out.positions.line(*where), late_after))
 
     rollback = None
     rollback_text = out.string(launch, "rollback_section", ("launch",), "[launch]")
@@ -302,6 +303,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     metrics, metric_triggers, metric_problems = parse_metric_tables(doc, out.positions, path, env)
     out.problems.extend(metric_problems)
 
+    checklists = list(settle_owners(checklists, roles))
     tasks, task_index, task_problems = _index_tasks(path, checklists)
     out.problems.extend(task_problems)
     events.sort(key=lambda event: event.at)
@@ -328,6 +330,17 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         _owner_index=_owner_index(tasks, roles_tuple, events_tuple),
     )
     return plan, out.problems
+
+
+def _duration_or_problem(out, table: Mapping, key: str, where: tuple) -> int | None:
+    """`key` of a table read as a duration ("30m"); None when absent or wrong (a problem is added)."""
+    if key not in table:
+        return None
+    try:
+        return parse_duration(table[key])
+    except OffsetError as error:
+        out.add((*where, key), str(error), "write it like \"30m\" or \"1h30m\"")
+        return None
 
 
 # --------------------------------------------------------------------------- Markdown opened as a plan
@@ -399,10 +412,12 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
             event_id += "-2"
         events.append(Event(event_id, at, action.strip(), owner, None, 0, line))
 
-    # Owners named on items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well.
+    # Owners named on sign-off items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well;
+    # a bold label anywhere else is part of the item's text (see core.item_owners).
     for task in checklist.tasks:
-        if task.owner and match_role(task.owner, roles) is None:
+        if task.owner and in_signoff(task) and looks_like_role(task.owner) and match_role(task.owner, roles) is None:
             roles.append(Role(slugify(task.owner), task.owner, "", "", task.line))
+    (checklist,) = settle_owners([checklist], roles)
 
     tasks, task_index, task_problems = _index_tasks(path, [checklist])
     problems.extend(task_problems)

@@ -8,6 +8,7 @@ and fsyncs the journal entry before the screen shows it as done.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -81,10 +82,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     BINDINGS = [
         *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
         Binding("n", "note", "Note"),
-        Binding("h", "handoff", "Hand over"),
-        Binding("w", "save", "Save copy", show=False),
-        Binding("t", "toggle_theme", "Theme"),
-        Binding("a", "acknowledge", "Ack trigger"),
+        Binding("h", "handoff", "Hand over", show=False),  # rare; in ? Keys and the palette
+        Binding("w", "save", "Compact file", show=False),
+        Binding("t", "toggle_theme", "Theme", show=False),
+        Binding("question_mark", "toggle_keys", "Keys"),
+        Binding("a", "acknowledge", "Ack trigger", show=False),  # the trigger banner says "a" while one fires
         Binding("q", "quit", "Quit"),
         *CONTROL_BINDINGS,
     ]
@@ -105,6 +107,14 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self._journal = ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchpad-journal")
         self._polling: Future | None = None
         self._ui_thread = threading.get_ident()
+        # Themes before the first stylesheet parse: set in on_mount they made Textual parse all CSS twice.
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DARK.name
+        # No garbage collection while the screen is built (it ran several full passes over the young widget
+        # tree); after the first frame everything built so far is frozen out of later full collections, which
+        # otherwise grew to 100-200 ms pauses every few seconds over a long launch.
+        gc.disable()
 
     # ------------------------------------------------------------------ layout
 
@@ -138,9 +148,6 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         logger = logging.getLogger("launchpad")
         logger.addHandler(self._log_handler)
         logger.propagate = False
-        for theme in THEMES:
-            self.register_theme(theme)
-        self.theme = DARK.name
         self.title = self.plan.name
         self.sub_title = str(self.session.path)
         self.refresh_all()
@@ -154,6 +161,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         hint = init_hint(self.plan)  # a bare checklist: offer to write its plan
         if hint:
             self.notify(printable(hint), title="launchpad init", timeout=15)
+        self.call_after_refresh(self._after_first_frame)
         self.set_interval(1.0, self.tick)
         self.set_interval(self.poll_interval, self.poll_session)
         self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
@@ -166,7 +174,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self._flush_probes)
 
+    def _after_first_frame(self) -> None:
+        gc.freeze()
+        gc.enable()
+
     async def on_unmount(self) -> None:
+        gc.unfreeze()  # whatever happens next in this process (another app, a test) collects as usual
+        gc.enable()
         await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
         if self.probes is not None:
             await self.probes.stop()
@@ -246,7 +260,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
         self.cockpit.query_one(LaunchHeader).show(
-            name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
+            name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name,  # a demo says so
+            t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
@@ -444,9 +459,26 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if error is not None:
                 self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
             else:
-                self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
+                where = printable(str(future.result() or self.session.path))
+                self.notify(f"Compacted the session file ({where}): rewritten in place, atomically")
 
         self._on_journal_thread(self.session.save, done=saved)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's Screenshot goes beside the session file, named by the cockpit's clock: Textual's
+        default folder, ~/Downloads, often does not exist on a server. Textual's toast says where it went."""
+        folder = path or str(Path(self.session.path).resolve().parent)
+        name = filename or f"{Path(self.session.path).name.split('.')[0]}-{self.clock():%Y%m%d-%H%M%S}.svg"
+        return super().deliver_screenshot(name, folder, time_format)
+
+    def action_toggle_keys(self) -> None:
+        """Every key of the focused pane and the cockpit, with what it does (Textual's help panel): the Footer
+        shows the common ones, this shows all."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
@@ -514,7 +546,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                             lambda: self.cockpit.query_one(ChecklistPane).action_open_link())
         yield SystemCommand("Note", "Add a note to the highlighted item, or to the launch (n)", self.action_note)
         yield SystemCommand("Hand over", "Hand the launch to another lead (h)", self.action_handoff)
-        yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)
+        yield SystemCommand("Compact session file", "Rewrite the session file in place, atomically (w)", self.action_save)
         yield SystemCommand("Toggle light/dark", "Switch between the dark and the projector theme (t)", self.action_toggle_theme)
         yield SystemCommand("Clear checklist filters", "Show every item again", lambda: self.action_filter_owner(None))
         pane = self.cockpit.query_one(ChecklistPane)
