@@ -111,3 +111,17 @@ def test_a_client_that_hangs_up_prints_nothing(capfd):
         service._server.RequestHandlerClass.finish = original
         service.stop()
     assert capfd.readouterr().err == ""
+
+
+def test_metrics_export_request_counts_and_latency_histogram(demo):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    httpx.get(f"{demo.url}/api/orders")
+    demo.set_mode("down")
+    httpx.get(f"{demo.url}/health")
+    demo.set_mode("healthy")
+    families = {family.name: family for family in text_string_to_metric_families(httpx.get(f"{demo.url}/metrics").text)}
+    counts = {(s.labels["path"], s.labels["code"]): s.value for s in families["demo_requests"].samples if s.name == "demo_requests_total"}
+    assert counts == {("/api/orders", "200"): 1.0, ("/health", "503"): 1.0}  # /metrics itself is not counted
+    buckets = [s for s in families["demo_request_duration_seconds"].samples if s.name.endswith("_count")]
+    assert {s.labels["path"]: s.value for s in buckets} == {"/api/orders": 1.0, "/health": 1.0}

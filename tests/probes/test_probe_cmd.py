@@ -97,7 +97,7 @@ def test_plan_error_exits_2_with_lines_on_stderr(tmp_path, capsys, monkeypatch):
 
 def test_plan_without_probes_exits_2(tmp_path, capsys):
     assert main(["probe", write_plan(tmp_path, ""), "--once"]) == 2
-    assert "no [[probe]] tables" in capsys.readouterr().err
+    assert "no [[probe]] or [[metric]] tables" in capsys.readouterr().err
 
 
 def test_once_and_duration_exclude_each_other(tmp_path, capsys):

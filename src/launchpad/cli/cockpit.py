@@ -217,7 +217,7 @@ def _run_app(session, *, demo: bool) -> int:
     from launchpad.tui.app import LaunchpadApp
 
     probes = None
-    if session.plan.probes:
+    if session.plan.probes or session.plan.metrics:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo)

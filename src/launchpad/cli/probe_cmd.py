@@ -1,4 +1,7 @@
-"""`launchpad probe PLAN [--once | --duration SECONDS] [--json]`: the plan's probes and triggers for scripts and CI.
+"""`launchpad probe PLAN [--once | --duration SECONDS] [--json]`: the plan's probes, metrics and triggers for scripts and CI.
+
+Metrics (`[[metric]]`, PromQL) run beside the probes; a metric that could not be measured is reported as such
+and does not change the exit code by itself (insufficient data is no breach), a firing metric trigger does.
 
 Exit 0 when every probe is healthy and no trigger fired, 1 when any probe is unhealthy or a trigger fired,
 2 on a plan error. Header values never appear in any output: only the engine ever resolves them.
@@ -17,6 +20,7 @@ from typing import TextIO
 
 from launchpad.core.clock import Clock, system_clock
 from launchpad.core.literal import one_line, printable
+from launchpad.core.metric_status import MetricSample, format_value
 from launchpad.core.probe_status import Attempt, ProbeStatus
 from launchpad.core.problems import Problem
 from launchpad.core.triggers import TriggerState, millis
@@ -68,6 +72,17 @@ class Reporter:
             status = attempt.status if attempt.status is not None else "-"
             self._write(f"{attempt.at.astimezone(timezone.utc):%H:%M:%S}  {printable(attempt.probe)}  {state}  {status}  {figure}{detail}")
 
+    def metric(self, sample: MetricSample) -> None:
+        if self.as_json:
+            record = {"metric": sample.metric, "at": _iso(sample.at), "measured": sample.measured,
+                      "series": [{"labels": dict(series.labels), "value": series.value} for series in sample.series],
+                      "error": None if sample.measured else {"kind": sample.error_kind, "message": sample.error}}
+            self._write(json.dumps(record, ensure_ascii=False))
+        elif self.live:
+            figure = ", ".join(f"{printable(s.shown)} {s.value:g}" if s.value is not None else f"{printable(s.shown)} NaN"
+                               for s in sample.series[:5]) if sample.measured else "could not measure: " + one_line(sample.error or "", 120)
+            self._write(f"{sample.at.astimezone(timezone.utc):%H:%M:%S}  {printable(sample.metric)}  {figure}")
+
     def trigger(self, trigger: str, probe: str, state: TriggerState) -> None:
         if state.firing:
             self.fired.append(state)
@@ -80,7 +95,19 @@ class Reporter:
             self._write(f"{moment:%H:%M:%S}  TRIGGER {printable(trigger)} [{printable(probe)}] {state.state}: {one_line(state.message, 160)}")
 
 
-def _table(statuses: dict[str, ProbeStatus], triggers: dict[tuple[str, str], TriggerState]) -> str:
+def _metric_lines(metrics, statuses: dict) -> list[str]:
+    lines = []
+    for spec in metrics:
+        status = statuses[spec.name]
+        if status.state == "MEASURED":
+            figure = "  ".join(f"{printable(s.shown)} {format_value(s.value, spec.unit)}".strip() for s in status.series[:5])
+        else:
+            figure = "could not measure: " + one_line(status.last_error or "no query", 120)
+        lines.append(f"METRIC {printable(spec.name)}  {figure}")
+    return lines
+
+
+def _table(statuses: dict[str, ProbeStatus], triggers: dict[tuple[str, str], TriggerState], metric_lines=()) -> str:
     header = ("PROBE", "STATE", "STATUS", "LATENCY", "P50", "P95", "ERRORS", "LAST ERROR")
     rows = [header]
     for status in statuses.values():
@@ -97,25 +124,28 @@ def _table(statuses: dict[str, ProbeStatus], triggers: dict[tuple[str, str], Tri
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
+    lines = (lines if statuses else []) + list(metric_lines)
     for state in triggers.values():
         if state.state in ("firing", "pending"):
             lines.append(f"TRIGGER {printable(state.trigger)} [{printable(state.probe)}] {state.state}: {one_line(state.message, 160)}")
     return "\n".join(line.rstrip() for line in lines)
 
 
-async def _drive(engine, once: bool, duration: float | None) -> None:
+async def _drive(engines, once: bool, duration: float | None) -> None:
     if once:
-        await engine.run_once()
+        await asyncio.gather(*(engine.run_once() for engine in engines))
         return
-    task = asyncio.ensure_future(engine.run())
+    tasks = {asyncio.ensure_future(engine.run()) for engine in engines}
     try:
-        await asyncio.wait({task}, timeout=duration)
-        if task.done():
+        done, _ = await asyncio.wait(tasks, timeout=duration, return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
             task.result()  # surface an engine crash instead of hiding it
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
 
 def _fail(problems: list[Problem]) -> int:
@@ -130,8 +160,8 @@ def run(args: argparse.Namespace) -> int:
     plan, problems = load_plan(args.plan)
     if plan is None or problems:
         return _fail(problems or [Problem(args.plan, None, "the plan cannot be loaded")])
-    if not plan.probes:
-        return _fail([Problem(plan.path, None, "the plan has no [[probe]] tables",
+    if not plan.probes and not plan.metrics:
+        return _fail([Problem(plan.path, None, "the plan has no [[probe]] or [[metric]] tables",
                               'add one: [[probe]] with name = "api" and url = "https://api.example.com/health"')])
     if args.duration is not None and not args.duration > 0:
         return _fail([Problem(args.plan, None, f"--duration {args.duration:g} must be more than 0 seconds", "e.g. --duration 60")])
@@ -155,9 +185,17 @@ def run(args: argparse.Namespace) -> int:
         plan.probes, plan.triggers, env=os.environ, t0=clock(), clock=clock,
         on_attempt=reporter.attempt, on_trigger=reporter.trigger,
     )
+    engines = [engine] if plan.probes else []
+    metric_engine = None
+    if plan.metrics:
+        from launchpad.engine.metric_engine import MetricEngine
+
+        metric_engine = MetricEngine(plan.metrics, plan.metric_triggers, env=os.environ, t0=clock(), clock=clock,
+                                     on_sample=reporter.metric, on_trigger=reporter.trigger)
+        engines.append(metric_engine)
     interrupted = False
     try:
-        asyncio.run(_drive(engine, args.once, args.duration))
+        asyncio.run(_drive(engines, args.once, args.duration))
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -168,7 +206,10 @@ def run(args: argparse.Namespace) -> int:
     if reporter.broken:
         sys.stdout = open(os.devnull, "w")  # no "Exception ignored ... BrokenPipeError" at exit
     elif not args.json:
-        print(_table(statuses, engine.trigger_states()))
+        triggers = engine.trigger_states()
+        if metric_engine is not None:
+            triggers.update(metric_engine.trigger_states())
+        print(_table(statuses, triggers, _metric_lines(plan.metrics, metric_engine.statuses()) if metric_engine else ()))
         if interrupted:
             print("interrupted", file=sys.stderr)
     unhealthy = any(status.state != "UP" for status in statuses.values())

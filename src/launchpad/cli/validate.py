@@ -50,7 +50,8 @@ def check_file(path: str) -> dict:
     }
     if plan is not None and kind == "plan":
         report["probes"] = len(plan.probes)
-        report["triggers"] = len(plan.triggers)
+        report["triggers"] = len(plan.triggers) + len(plan.metric_triggers)
+        report["metrics"] = len(plan.metrics)
         report["notify"] = len(plan.notify)
     report["warnings"] = []
     if plan is not None and not plan.tasks and not problems:
@@ -73,7 +74,7 @@ def plan_path(plan, fallback: str) -> str:
 def _describe(report: dict) -> str:
     counts = [f"{report['tasks']} tasks", f"{report['sections']} sections", f"{report['events']} events", f"{report['roles']} roles"]
     if "probes" in report:
-        counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
+        counts += [f"{report['probes']} probes", f"{report['metrics']} metrics", f"{report['triggers']} triggers"]
     if report.get("notify"):
         counts.append(f"{report['notify']} notify target" + ("s" if report["notify"] != 1 else ""))
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")

@@ -25,6 +25,7 @@ from launchpad.core.notify_config import parse_notify_tables
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
+from launchpad.core.metric_config import METRIC_TABLE_KEYS, parse_metric_tables
 from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
 from launchpad.core.safe_read import UnreadableFile, read_regular, resolved
@@ -69,6 +70,8 @@ class Plan:
     probes: tuple = ()
     triggers: tuple = ()
     demo: object | None = None
+    metrics: tuple = ()  # MetricSpec (core/metric_config)
+    metric_triggers: tuple = ()  # MetricTriggerSpec
     rollback_section: tuple[str, ...] | None = None
     problems: tuple[Problem, ...] = ()
     holds: tuple = ()  # core.count.PlannedHold, by T-offset
@@ -186,7 +189,7 @@ def _sha256(path: str) -> str:
 
 # --------------------------------------------------------------------------- TOML plans
 
-_KNOWN_TOP = {"launch", "role", "event", "notify"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
+_KNOWN_TOP = {"launch", "role", "event", "notify"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS | METRIC_TABLE_KEYS
 _KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description", "late_grace"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
 _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration", "late_after"}
@@ -304,6 +307,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
     notify = parse_notify_tables(doc, out, env)
+    metrics, metric_triggers, metric_problems = parse_metric_tables(doc, out.positions, path, env)
+    out.problems.extend(metric_problems)
 
     checklists = list(settle_owners(checklists, roles))
     tasks, task_index, task_problems = _index_tasks(path, checklists)
@@ -322,6 +327,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         probes=tuple(probes),
         triggers=tuple(triggers),
         demo=demo,
+        metrics=tuple(metrics),
+        metric_triggers=tuple(metric_triggers),
         rollback_section=rollback,
         problems=tuple(out.problems),
         holds=tuple(holds),

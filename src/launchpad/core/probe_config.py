@@ -428,6 +428,9 @@ def _read_triggers(reader: _Reader, doc: dict, probe_names: list[str]) -> list[T
             reader.problem(where, "each trigger must be a table", "write `[[trigger]]` followed by its keys")
             continue
         name = reader.unique_name(table, where, "trigger", index, names, "Error rate > 5%")
+        if "metric" in table:  # a trigger on a metric: core/metric_config reads it
+            names.add(name)
+            continue
         names.add(name)
         owner = f"trigger {name}"
         kind = table.get("kind")

@@ -3,6 +3,9 @@
 It runs a ThreadingHTTPServer in a background thread so its (deliberately slow) handlers never touch the
 cockpit's event loop. The mode can be changed in-process (`set_mode`) or over HTTP
 (`POST /_demo/mode` with body `slow`), so any cockpit, or curl, can degrade it to show a trigger firing.
+It exports its request counts (`demo_requests_total{path,code}`) and latency histogram
+(`demo_request_duration_seconds`) at `/metrics` with prometheus-client, so a local Prometheus can scrape it
+and the plan's metric triggers run real PromQL on what its users got. Each service has its own registry.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from launchpad.core.probe_config import DemoSpec
 
@@ -57,7 +62,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # stderr would scribble over the cockpit
         pass
 
+    _started: float | None = None  # set for the requests the /metrics figures count
+
     def _reply(self, status: int, payload) -> None:
+        if self._started is not None:
+            self.server.service.record(self.path.split("?", 1)[0], status, time.perf_counter() - self._started)
+            self._started = None
         body = json.dumps(payload).encode() if not isinstance(payload, bytes) else payload
         self.send_response(status)
         self.send_header("Content-Type", "application/json" if not isinstance(payload, bytes) else "text/plain")
@@ -76,9 +86,19 @@ class _Handler(BaseHTTPRequestHandler):
         if path == "/_demo/mode":
             self._reply(200, {"service": SERVICE_NAME, "mode": service.mode})
             return
+        if path == "/metrics":
+            body = generate_latest(service.registry)
+            self.send_response(200)
+            self.send_header("Content-Type", CONTENT_TYPE_LATEST)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+            return
         if path not in ("/health", "/api/orders", "/checkout", "/"):
             self._reply(404, {"error": "not found", "path": path[:100]})
             return
+        self._started = time.perf_counter()
         mode = service.mode
         service.pause(mode)
         if mode == "down":
@@ -121,6 +141,15 @@ class DemoService:
         self._thread: threading.Thread | None = None
         self._port = self.spec.port
         self.reused = False
+        self.registry = CollectorRegistry(auto_describe=True)
+        self._requests = Counter("demo_requests", "Requests answered by the demo service", ["path", "code"],
+                                 registry=self.registry)
+        self._latency = Histogram("demo_request_duration_seconds", "Time to answer a request", ["path"],
+                                  registry=self.registry)
+
+    def record(self, path: str, status: int, seconds: float) -> None:
+        self._requests.labels(path=path, code=str(status)).inc()
+        self._latency.labels(path=path).observe(seconds)
 
     @property
     def url(self) -> str:

@@ -35,6 +35,7 @@ from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
 from launchpad.core.clock import Clock, system_clock
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
+from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms
 
 log = logging.getLogger("launchpad.engine")
 
@@ -43,7 +44,6 @@ EXCERPT_RAW_BYTES = EXCERPT_CHARS * 8  # kept before redaction; the excerpt is c
 MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on the parser and memory
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
-FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without delaying small plans
 
 
 
@@ -93,7 +93,9 @@ def _certificate_expires_in(response: httpx.Response, now: datetime) -> float | 
     return ssl.cert_time_to_seconds(certificate["notAfter"]) - now.timestamp()
 
 
-class ProbeEngine:
+class ProbeEngine(GridEngine):
+    what = "probe"
+
     def __init__(
         self,
         probes: Iterable[ProbeSpec],
@@ -108,6 +110,7 @@ class ProbeEngine:
         client: httpx.AsyncClient | None = None,
     ):
         self._probes = list(probes)
+        self._specs = self._probes
         # The only place header secrets are materialised; they live in memory, never in a log.
         self._headers = {spec.name: _with_accept_encoding(resolve_headers(spec, env)) for spec in self._probes}
         # One redactor per probe, knowing its secrets (env values in its headers, credential headers, URL
@@ -147,61 +150,11 @@ class ProbeEngine:
     def probes(self) -> list[ProbeSpec]:
         return list(self._probes)
 
-    async def run(self) -> None:
-        """Probe every probe on its schedule until cancelled; cancellation closes the clients."""
-        self._running = True
-        try:
-            if not self._probes:
-                await asyncio.Event().wait()
-            spacing = min(FIRST_START_SPACING, min(spec.interval for spec in self._probes) / len(self._probes))
-            async with asyncio.TaskGroup() as group:
-                for index, spec in enumerate(self._probes):
-                    group.create_task(self._probe_loop(spec, index * spacing), name=f"probe {spec.name}")
-        finally:
-            self._running = False
-            await self.aclose()
-
-    async def run_once(self) -> list[Attempt]:
-        """One attempt per probe, all at once within the concurrency bound (for `--once`)."""
-        try:
-            return list(await asyncio.gather(*(self._attempt_and_record(spec, None) for spec in self._probes)))
-        finally:
-            if not self._running:
-                await self.aclose()
-
-    async def aclose(self) -> None:
-        clients, self._clients = self._clients, {}
-        for verify, client in clients.items():
-            if client is not self._given_client:
-                try:
-                    await client.aclose()
-                except Exception:  # closing must not mask the reason we are closing
-                    log.exception("closing the HTTP client failed")
-
     # -- scheduling -----------------------------------------------------------------------------
 
-    async def _probe_loop(self, spec: ProbeSpec, offset: float) -> None:
-        loop = asyncio.get_running_loop()
-        scheduled = loop.time() + offset
-        while True:
-            delay = scheduled - loop.time()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            try:
-                await self._attempt_and_record(spec, scheduled)
-            except Exception:  # never lose the loop to one bad attempt
-                log.exception("probe %s: attempt failed unexpectedly", spec.name)
-            scheduled += spec.interval
-            now = loop.time()
-            if now > scheduled:  # overran: skip the missed slots, keep the grid
-                missed = int((now - scheduled) // spec.interval) + 1
-                scheduled += missed * spec.interval
-
-    async def _attempt_and_record(self, spec: ProbeSpec, scheduled: float | None) -> Attempt:
+    async def _one(self, spec: ProbeSpec, scheduled: float | None) -> Attempt:
         async with self._semaphore:
-            delay_ms = None
-            if scheduled is not None:
-                delay_ms = max(0.0, (asyncio.get_running_loop().time() - scheduled) * 1000.0)
+            delay_ms = start_delay_ms(scheduled)
             attempt = await self.attempt(spec, start_delay_ms=delay_ms)
         self._record(attempt)
         return attempt
@@ -225,14 +178,7 @@ class ProbeEngine:
             if previous is None or previous.state != state.state:
                 self._call(self._on_trigger, key[0], key[1], state)
 
-    @staticmethod
-    def _call(callback: Callable | None, *args) -> None:
-        if callback is None:
-            return
-        try:
-            callback(*args)
-        except Exception:  # a broken callback must not stop the probes
-            log.exception("probe engine callback failed")
+    _call = staticmethod(call_safely)
 
     # -- one attempt ----------------------------------------------------------------------------
 

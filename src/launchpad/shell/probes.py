@@ -21,6 +21,7 @@ from launchpad.core.redact import scrub
 from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
+from launchpad.shell.metrics import MetricRuntime
 from launchpad.store.leader import ProbeLeadership
 
 LEADERSHIP_RETRY_SECONDS = 2.0
@@ -68,6 +69,7 @@ class ProbeRuntime:
         self._shown_followed: dict[str, Any] = {}
         self.leader = False
         self._told = ""  # the leadership problem last shown (a lock file we cannot open: watch only)
+        self.metrics = MetricRuntime(self) if self.plan.metrics else None  # PromQL, run by the leader only
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -97,6 +99,8 @@ class ProbeRuntime:
                 self._told = self.leadership.problem  # once, not every tick
                 self._sink.notice(self.leadership.problem, "warning")
             self._follow()
+            if self.metrics is not None:
+                self.metrics.follow()
 
     def _become_leader(self) -> None:
         from launchpad.engine.probe_engine import ProbeEngine  # httpx is imported only by the cockpit that probes
@@ -106,6 +110,8 @@ class ProbeRuntime:
                                   clock=self.session.clock,
                                   on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         self._task = asyncio.get_running_loop().create_task(self._run_engine(), name="probe engine")
+        if self.metrics is not None:
+            self.metrics.lead()
 
     async def _run_engine(self) -> None:
         try:
@@ -130,6 +136,8 @@ class ProbeRuntime:
                 self._sink.show_trigger(trigger_from_journal(payload))
 
     async def stop(self) -> None:
+        if self.metrics is not None:
+            await self.metrics.stop()
         if self._task is not None:
             self._task.cancel()
             try:

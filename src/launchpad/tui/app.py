@@ -135,7 +135,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         yield Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs")
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane -active")
-            yield ProbesPane(self.plan.probes, id="probes", classes="pane")
+            yield ProbesPane(self.plan.probes, self.plan.metrics, id="probes", classes="pane")
             yield ChecklistPane(id="checklist", classes="pane")
             yield RollbackPane(id="rollback", classes="pane")
             yield OwnersPane(id="owners", classes="pane")

@@ -1,8 +1,13 @@
-"""The column of probe panels, one per `[[probe]]` in the plan."""
+"""The column of probe panels, one per `[[probe]]` in the plan, then one metric panel per `[[metric]]`.
+
+Metric views arrive through the same `show(name, ...)` under `metric:NAME` (core.metric_status.METRIC_KEY_PREFIX),
+so they share the probes' batched, on-screen-only redraws. Key `e` shows each metric's PromQL and last answer.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -12,15 +17,38 @@ PANEL_LIMIT = 16  # more probes than this are shown as one table row each, not o
 
 class ProbesPane(VerticalScroll):
     BORDER_TITLE = "Probes"
+    BINDINGS = [Binding("e", "toggle_queries", "PromQL")]
 
-    def __init__(self, probes, **kwargs) -> None:
+    def __init__(self, probes, metrics=(), **kwargs) -> None:
         super().__init__(**kwargs)
         self.specs = tuple(probes)
+        self.metrics = tuple(metrics)
         self._panels: dict[str, object] = {}
         self._stale: dict[str, object] = {}  # probe name -> latest status not drawn yet (panel off screen)
         self._table = None  # a ProbeTable instead of panels when the plan has many probes
+        self.specs_by_name = {spec.name for spec in self.specs}
 
     def compose(self):
+        yield from self._compose_probes()
+        if self.metrics:
+            from launchpad.core.metric_status import METRIC_KEY_PREFIX
+            from launchpad.tui.widgets.metric_panel import MetricPanel
+
+            for position, spec in enumerate(self.metrics):
+                panel = MetricPanel(spec, id=f"metric-{position}")
+                self._panels[METRIC_KEY_PREFIX + spec.name] = panel
+                yield panel
+
+    def action_toggle_queries(self) -> None:
+        """Show or hide the PromQL and the last raw answer of every metric panel."""
+        from launchpad.tui.widgets.metric_panel import MetricPanel
+
+        for panel in self.query(MetricPanel):
+            panel.toggle_query()
+
+    def _compose_probes(self):
+        if not self.specs and self.metrics:
+            return
         if not self.specs:
             yield Static(Text("No health probes in this plan. Add [[probe]] tables (name, url, interval) to "
                               "watch the services going live, and [[trigger]] tables for the rollback "
@@ -42,7 +70,7 @@ class ProbesPane(VerticalScroll):
     def show(self, name: str, status) -> None:
         """Redraw a panel only while it is on screen; the others keep their latest status for later.
         With hundreds of probes this keeps the cockpit's frame time independent of the probe count."""
-        if self._table is not None:
+        if self._table is not None and name in self.specs_by_name:
             self._table.show(status)  # the table draws only its visible rows itself
             return
         panel = self._panels.get(name)

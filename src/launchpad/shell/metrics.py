@@ -1,0 +1,89 @@
+"""The cockpit's metrics: the PromQL engine run by the cockpit that leads the probes, and only by it.
+
+It plugs into ProbeRuntime (shell/probes.py) rather than holding a leadership of its own, so one cockpit
+queries Prometheus and the others see the trigger states it journals (through ProbeRuntime's trigger
+journal, the same entries as probe triggers). Panels get a MetricView through the runtime's sink under the
+key `metric_key(name)`, so they batch with the probe panels' redraws.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from launchpad.core.literal import one_line
+from launchpad.core.metric_status import METRIC_KEY_PREFIX, MetricSample, MetricStatus, MetricView
+from launchpad.core.redact import scrub
+
+VALUE_KINDS = ("threshold", "error_rate", "response_time")  # triggers whose `above` is a value of the metric
+FOLLOWED_NOTE = "queried by the cockpit that leads the probes; its trigger states show in the banner"
+
+
+def metric_key(name: str) -> str:
+    return METRIC_KEY_PREFIX + name
+
+
+class MetricRuntime:
+    def __init__(self, runtime):
+        self.runtime = runtime  # the ProbeRuntime: session, plan, env, sink, trigger journal
+        self.specs = {spec.name: spec for spec in runtime.plan.metrics}
+        self.engine = None
+        self._task: asyncio.Task | None = None
+        self._followed = False
+        self.thresholds = {name: tuple(sorted({trigger.above for trigger in runtime.plan.metric_triggers
+                                               if trigger.metric == name and trigger.kind in VALUE_KINDS}))
+                           for name in self.specs}
+
+    def lead(self) -> None:
+        """Start querying; called by ProbeRuntime when this cockpit takes the probe leadership."""
+        from launchpad.engine.metric_engine import MetricEngine  # httpx only where the queries run
+
+        runtime = self.runtime
+        self.engine = MetricEngine(runtime.plan.metrics, runtime.plan.metric_triggers, env=runtime.env,
+                                   t0=runtime.session.t0, clock=runtime.session.clock, on_sample=self._on_sample,
+                                   on_trigger=self._on_trigger, on_warning=self._on_warning)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="metric engine")
+
+    def follow(self) -> None:
+        """Another cockpit queries: say so on each panel, once."""
+        if self._followed or self.runtime._sink is None:
+            return
+        self._followed = True
+        for name, spec in self.specs.items():
+            status = MetricStatus(name, last_error=FOLLOWED_NOTE)
+            self.runtime._sink.show_probe(metric_key(name), MetricView(spec, status, followed=True,
+                                                                       thresholds=self.thresholds[name]))
+
+    async def _run(self) -> None:
+        try:
+            await self.engine.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            self.runtime._sink.notice(f"Metric engine stopped: {one_line(scrub(str(error)))}", "error")
+
+    def view(self, name: str) -> MetricView:
+        states = tuple(state for key, state in self.engine.trigger_states().items()
+                       if key[1] == name or key[1].startswith(name + "{"))
+        return MetricView(self.specs[name], self.engine.status(name), states, self.engine.note(name),
+                          thresholds=self.thresholds[name])
+
+    def _on_sample(self, sample: MetricSample) -> None:
+        self.runtime._sink.show_probe(metric_key(sample.metric), self.view(sample.metric))
+
+    def _on_trigger(self, trigger: str, target: str, state) -> None:
+        self.runtime._on_trigger(trigger, target, state)
+        name = next((name for name in self.specs if target == name or target.startswith(name + "{")), None)
+        if name is not None:
+            self.runtime._sink.show_probe(metric_key(name), self.view(name))
+
+    def _on_warning(self, metric: str, text: str, raised: bool) -> None:
+        self.runtime._sink.notice(text, "warning" if raised else "information")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):
+                pass
+            self._task = None
