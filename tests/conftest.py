@@ -29,6 +29,18 @@ def bundled_plan() -> Path:
     return BUNDLED_PLAN
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_home(tmp_path_factory):
+    """The suite's caches (the plan ID cache of `launchpad mark`) go to a temporary directory, never ~/.cache."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 # ----------------------------------------------------------------------------- the wall clock, moved far away
 
 WALL_SHIFT = timedelta(days=400)

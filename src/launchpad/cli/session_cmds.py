@@ -57,11 +57,19 @@ def _add_actor(parser: argparse.ArgumentParser) -> None:
                         help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
 
 
-def _plan_or_problem(header, session_path: str | None = None) -> tuple[Any, list[Problem]]:
+def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False) -> tuple[Any, list[Problem]]:
+    """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, so a script ticking
+    one item of a 100,000-item plan does not parse the whole plan each time)."""
     from launchpad.core.plan_ref import resolve_plan_path
 
+    path = resolve_plan_path(header.plan, session_path)  # relative: beside the session
     try:
-        plan, problems = _load_plan(resolve_plan_path(header.plan, session_path))  # relative: beside the session
+        if ids_only:
+            from launchpad.shell.plan_ids import load_plan_ids
+
+            plan, problems = load_plan_ids(path, _load_plan)
+        else:
+            plan, problems = _load_plan(path)
     except ImportError as error:  # a broken install should read as a message, not a traceback
         return None, [Problem(header.plan, None, f"cannot load plans: {error}")]
     return plan, list(problems)
@@ -115,11 +123,11 @@ def run_mark(args: argparse.Namespace) -> int:
     except LoadError as error:
         return _problems("mark", error)
     with session:
-        plan, problems = _plan_or_problem(session.header, session.path)
+        plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
                           *[problem.format() for problem in problems])
-        refused = unknown_id("mark", "item", args.item_id, [task.id for task in plan.tasks], plan.path)
+        refused = unknown_id("mark", "item", args.item_id, list(plan.task_ids), plan.path)
         if refused is not None:
             return refused
         _plan_changed_warning("mark", session.header, plan)
@@ -155,11 +163,11 @@ def run_note(args: argparse.Namespace) -> int:
         return _problems("note", error)
     with session:
         if args.item:
-            plan, problems = _plan_or_problem(session.header, session.path)
+            plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
             if plan is None:
                 return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
                               *[problem.format() for problem in problems])
-            known = [task.id for task in plan.tasks] + [event.id for event in plan.events]
+            known = list(plan.task_ids + plan.event_ids)
             refused = unknown_id("note", "item", args.item, known, plan.path)
             if refused is not None:
                 return refused

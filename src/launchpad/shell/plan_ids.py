@@ -1,0 +1,121 @@
+"""The IDs a plan knows, cached by content hash, so a script that ticks one item does not parse the whole plan.
+
+`launchpad mark SESSION ITEM` runs once per pipeline step and needs only the plan's item and event IDs (and its
+path and sha256, for the "plan changed" warning). On a 100,000-item plan, parsing every checklist for that took
+about 20 s. The IDs of a plan that loaded without problems are kept in one JSON file per plan under
+$XDG_CACHE_HOME/launchpad/plan-ids/ (JSON, not pickle: reading a cache file must never run code), and used
+only while the sha256 of the plan file, of every checklist it read and of the parser's own source are what
+they were. Any doubt (no cache, a changed or missing file, an unreadable cache) means a full parse; a cache
+that cannot be written is silently skipped: it only saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from launchpad import __version__
+
+FORMAT = 1
+# The modules whose code decides what a plan's IDs are: a change to any of them (a dev checkout, an upgrade)
+# changes the key, so a cache written by other code is never trusted.
+_PARSER_MODULES = ("plan.py", "checklist.py", "checklist_ids.py", "checklist_markdown.py", "checklist_text.py")
+
+
+@dataclass(frozen=True)
+class PlanIds:
+    """What `mark` and `note` check an ID against."""
+
+    path: str
+    sha256: str  # of the plan file, as Plan.sha256
+    task_ids: tuple[str, ...]
+    event_ids: tuple[str, ...]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "launchpad" / "plan-ids"
+
+
+def _sha256_file(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _parser_key() -> str:
+    digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
+    core = Path(__file__).resolve().parents[1] / "core"
+    for name in _PARSER_MODULES:
+        try:
+            digest.update((core / name).read_bytes())
+        except OSError:
+            digest.update(b"missing " + name.encode())
+    return digest.hexdigest()
+
+
+def _cache_file(plan_path: str) -> Path:
+    return cache_dir() / (hashlib.sha256(os.path.abspath(plan_path).encode()).hexdigest()[:32] + ".json")
+
+
+def cached_ids(plan_path: str) -> PlanIds | None:
+    """The IDs cached for `plan_path` if every file they came from is unchanged, else None."""
+    try:
+        doc = json.loads(_cache_file(plan_path).read_text(encoding="utf-8"))
+        if doc.get("parser") != _parser_key() or doc.get("path") != os.path.abspath(plan_path):
+            return None
+        inputs = doc["inputs"]
+        if not inputs or any(_sha256_file(path) != sha for path, sha in inputs):
+            return None
+        return PlanIds(doc["plan_path"], doc["sha256"], tuple(doc["task_ids"]), tuple(doc["event_ids"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def ids_of(plan) -> PlanIds:
+    return PlanIds(plan.path, plan.sha256, tuple(task.id for task in plan.tasks), tuple(event.id for event in plan.events))
+
+
+def save_ids(plan_path: str, plan) -> PlanIds:
+    """The IDs of a freshly parsed, problem-free `plan` (loaded from `plan_path`), written to the cache."""
+    ids = ids_of(plan)
+    files = dict.fromkeys([plan.path] + [checklist.path for checklist in plan.checklists])
+    inputs = [(path, _sha256_file(path)) for path in files]
+    if plan.problems or any(sha is None for _, sha in inputs) or inputs[0][1] != plan.sha256:
+        return ids  # a file changed while it was parsed, or one is missing: do not cache what may be stale
+    doc = {"format": FORMAT, "parser": _parser_key(), "path": os.path.abspath(plan_path), "plan_path": ids.path,
+           "sha256": ids.sha256, "inputs": inputs, "task_ids": ids.task_ids, "event_ids": ids.event_ids}
+    target = _cache_file(plan_path)
+    temporary = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as out:
+            temporary = out.name
+            json.dump(doc, out)
+        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
+    except OSError:
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+    return ids
+
+
+def load_plan_ids(plan_path: str, load_plan) -> tuple[PlanIds | None, list]:
+    """(IDs, problems): from the cache when it is valid, else from `load_plan(plan_path)` (then cached)."""
+    ids = cached_ids(plan_path)
+    if ids is not None:
+        return ids, []
+    plan, problems = load_plan(plan_path)
+    if plan is None:
+        return None, list(problems)
+    if problems:
+        return ids_of(plan), list(problems)
+    return save_ids(plan_path, plan), []
