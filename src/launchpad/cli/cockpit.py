@@ -7,7 +7,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from launchpad.core.offsets import OffsetError, parse_instant
+from launchpad.core.offsets import OffsetError, parse_t0
 from launchpad.core.plan import load_plan
 
 
@@ -77,7 +77,7 @@ def run_cockpit(args: argparse.Namespace) -> int:
     t0 = None
     if args.t0:
         try:
-            t0 = parse_instant(args.t0)
+            t0 = parse_t0(args.t0, now)  # within 400 days of now: the clock holds launches, not eras
         except OffsetError as error:
             return _fail(str(error), code=2)
     from launchpad.shell.session import LiveSession, SessionOpenError

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
+from datetime import datetime, timedelta
 
+# The clock holds launches, not eras: every T-offset, duration, recycle target and T-0 stays within 400 days of
+# T-0 (or of now). Far enough for any plan, and far inside what datetime arithmetic can hold, so a value typed
+# or hand-edited as `T-99999999h`, `9999-12-31`, `nan` or `1e300` is refused at the door instead of raising
+# OverflowError in every cockpit that later reads it.
+MAX_DAYS = 400
+MAX_SECONDS = MAX_DAYS * 86400
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _UNITS = re.compile(r"(\d+)([dhms])")
 _CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
@@ -41,6 +49,42 @@ def _parse_magnitude(body: str, original: str, what: str) -> int:
     return total
 
 
+def in_range(seconds: object) -> bool:
+    """True for a real, finite number of seconds within MAX_DAYS of T-0 (bool is not a number here)."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return False
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        return False
+    return -MAX_SECONDS <= seconds <= MAX_SECONDS
+
+
+def near(moment: object, reference: datetime) -> bool:
+    """True when `moment` is an aware datetime within MAX_DAYS of `reference`."""
+    if not isinstance(moment, datetime) or moment.tzinfo is None:
+        return False
+    try:
+        return abs((moment - reference).total_seconds()) <= MAX_SECONDS
+    except (OverflowError, TypeError):
+        return False
+
+
+def clamp_near(moment: datetime, reference: datetime) -> datetime:
+    """`moment` moved to within MAX_DAYS of `reference`: a hand-edited entry time in year 9999 sorts last in a
+    replay instead of overflowing the arithmetic around it."""
+    if near(moment, reference):
+        return moment
+    span = timedelta(seconds=MAX_SECONDS)
+    return reference + span if moment > reference else reference - span
+
+
+def _bounded(seconds: int, original: object, what: str) -> int:
+    if not in_range(seconds):
+        how = "longer than" if what == "duration" else "more than"
+        raise OffsetError(f"bad {what} `{original}`: {how} {MAX_DAYS} days{'' if what == 'duration' else ' from T-0'} "
+                          "(launchpad counts launches, not eras)")
+    return seconds
+
+
 def parse_offset(text: str) -> int:
     """Seconds relative to T-0 (negative before it). Raises OffsetError with a readable message."""
     original = text
@@ -55,22 +99,26 @@ def parse_offset(text: str) -> int:
     sign = rest[0]
     if sign not in "+-":
         raise OffsetError(f"bad T-offset `{original}`: `T` must be followed by `-` or `+`")
-    return (-1 if sign == "-" else 1) * _parse_magnitude(rest[1:], original, "T-offset")
+    return _bounded((-1 if sign == "-" else 1) * _parse_magnitude(rest[1:], original, "T-offset"), original, "T-offset")
 
 
 def parse_duration(text: str) -> int:
     """Seconds in a duration such as `10s`, `5m`, `1h30m` or `0:30`."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
+        if isinstance(text, float) and not math.isfinite(text):
+            raise OffsetError(f"bad duration `{text}`: it must be a finite number of seconds, or a string such as \"5m\"")
         if text < 0:
             raise OffsetError(f"bad duration `{text}`: it cannot be negative")
-        return int(text)
+        return _bounded(int(text), text, "duration")
     if not isinstance(text, str):
         raise OffsetError(f"a duration must be a string such as \"5m\", not {type(text).__name__}")
-    return _parse_magnitude(text, text, "duration")
+    return _bounded(_parse_magnitude(text, text, "duration"), text, "duration")
 
 
 def format_offset(seconds: float) -> str:
     """Compact plan notation: -5400 -> `T-1h30m`, 0 -> `T-0`, 14400 -> `T+4h`."""
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        return "T?"
     seconds = int(round(seconds))
     if seconds == 0:
         return "T-0"
@@ -93,6 +141,8 @@ def format_clock(seconds: float) -> str:
     Before T-0 the clock counts down whole seconds still to go (ceil), so it reads T-00:00:01
     right up to the instant of T-0, then T+00:00:00.
     """
+    if isinstance(seconds, float) and not math.isfinite(seconds):
+        return "T?"
     if seconds < 0:
         whole = -int(seconds) if seconds == int(seconds) else -int(seconds) + 1
         sign = "-"
@@ -112,7 +162,7 @@ def parse_instant(text: str, local_tz=None):
 
     A time without a zone is read in `local_tz` (the machine's zone when None), as a person typing it means.
     """
-    from datetime import datetime, timezone
+    from datetime import timezone
 
     cleaned = text.strip()
     if cleaned.endswith(("Z", "z")):
@@ -123,6 +173,17 @@ def parse_instant(text: str, local_tz=None):
         raise OffsetError(
             f"bad time `{text}`: write an ISO-8601 time such as 2026-11-22T18:00Z or \"2026-11-22 18:00+01:00\""
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
-    return moment.astimezone(timezone.utc)
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
+        return moment.astimezone(timezone.utc)
+    except (OverflowError, ValueError, OSError):  # 0001-01-01 in a zone east of UTC falls before year 1
+        raise OffsetError(f"bad time `{text}`: it is outside the range a clock can hold") from None
+
+
+def parse_t0(text: str, reference: datetime, local_tz=None) -> datetime:
+    """A T-0 (`--t0`, a scrub's new T-0): an ISO-8601 instant within MAX_DAYS of `reference` (now)."""
+    moment = parse_instant(text, local_tz)
+    if not near(moment, reference):
+        raise OffsetError(f"bad T-0 `{text}`: more than {MAX_DAYS} days from now ({reference:%Y-%m-%d})")
+    return moment

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
+from launchpad.core.offsets import clamp_near
 from launchpad.core.count import COUNT_KINDS, CountState, apply_count, fold_count, start_count
 from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
 
@@ -52,7 +53,7 @@ class CountClock:
         for entry in entries:
             if entry.kind in COUNT_KINDS:
                 state = apply_count(state, entry)
-                self._times.append(stamp(entry.at))
+                self._times.append(stamp(clamp_near(entry.at, header.t0)))
                 self._states.append(state)
 
     def state(self, moment: datetime) -> CountState:
@@ -105,7 +106,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
     """The key moments to jump between, in time order."""
     entries = list(entries)
     found: list[Marker] = [Marker(header.t0, "t0", "T-0 (planned)")]
-    end = max([header.created_at] + [entry.at for entry in entries])
+    end = clamp_near(max([header.created_at] + [entry.at for entry in entries]), header.t0)
     count = count_of(header, entries, planned_holds)
     reached = CountClock(header, entries, planned_holds).t0_reached(header.created_at, end)
     if reached is not None and reached != header.t0:
@@ -121,7 +122,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
             now_firing = payload.get("state") == "firing"
             if now_firing and not firing.get(entry.target):
                 value = payload.get("value")
-                figure = f" ({value:g})" if isinstance(value, (int, float)) else ""
+                figure = f" ({value:g})" if isinstance(value, float) or isinstance(value, int) and abs(value) < 2**53 else ""
                 found.append(Marker(entry.at, "trigger", f"Trigger firing: {entry.target}{figure}", entry.seq))
             firing[entry.target] = now_firing
         elif kind == "handoff":
@@ -140,12 +141,15 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
 def parse_moment(text: str, t0: datetime) -> datetime:
     """`T-1h30m` / `T+0:30` (from the session's T-0) or an ISO-8601 instant; OffsetError (a ValueError) if
     neither."""
-    from launchpad.core.offsets import parse_instant, parse_offset
+    from launchpad.core.offsets import MAX_DAYS, OffsetError, near, parse_instant, parse_offset
 
     cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():
         return t0 + timedelta(seconds=parse_offset(cleaned))
-    return parse_instant(cleaned)
+    moment = parse_instant(cleaned)
+    if not near(moment, t0):
+        raise OffsetError(f"bad time `{text}`: more than {MAX_DAYS} days from T-0")
+    return moment
 
 
 # --------------------------------------------------------------------------- the index
@@ -163,8 +167,9 @@ class ReplayIndex:
         # first later entry, so a clock that stepped back on one writer never reorders history here.
         times: list[float] = []
         latest = float("-inf")
+        t0 = header.t0
         for entry in self.entries:
-            value = stamp(entry.at)
+            value = stamp(clamp_near(entry.at, t0))  # a time the clock cannot hold sorts at the edge of the range
             latest = value if value > latest else latest
             times.append(latest)
         self.times = times
