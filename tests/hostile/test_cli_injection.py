@@ -67,6 +67,15 @@ def test_every_cli_injection_point_stays_data(name, hostile_session, capsys):
         code, output = cli(capsys, *argv)
         assert code == 0, (argv[0], output)
         assert_inert(output)
+    code, output = cli(capsys, "mark", s, vector)  # an error that quotes outside text
+    assert code == 1
+    assert_inert(output)
+    plan_file = plan.path
+    code, output = cli(capsys, "validate", plan_file)
+    assert code == 0, output
+    assert_inert(output)
+    code, output = cli(capsys, "validate", plan_file, "--json")
+    assert code == 0 and output.isascii()
     code, text = cli(capsys, "status", s)
     assert code == 0
     assert_inert(text, vector)

@@ -84,10 +84,14 @@ async def test_cockpit_and_replay_show_every_vector_literally(name, plan_dir):
                 neighbour.vote(role, "no-go", vector)
                 neighbour.recycle(-3 * 3600, vector)
                 neighbour.handoff(vector)
+                probe = plan.probes[0].name  # the vector itself unless it holds controls (a plan problem then)
+                neighbour.append("probe", probe, {"state": "DOWN", "error": vector, "status": 500})
+                neighbour.append("trigger", "Health check failures > 3 consecutive",
+                                 {"state": "firing", "probe": probe, "message": vector, "value": 4})
             finally:
                 neighbour.close()
             log = app.cockpit.query_one(ActivityPane)
-            await until(pilot, lambda: len(live.state.last_entries) >= 7)
+            await until(pilot, lambda: len(live.state.last_entries) >= 9)
             await pilot.pause(0.1)
             assert app.is_running and app.return_code is None
             assert_toasts_literal(app, vector)
@@ -120,7 +124,7 @@ async def test_cockpit_and_replay_show_every_vector_literally(name, plan_dir):
         await pilot.press("right_curly_bracket")  # a marker: its label is a toast
         await pilot.pause(0.1)
         assert replay.is_running and replay.return_code is None
-        for pane in ("1", "2", "3", "5"):
+        for pane in ("1", "2", "3", "4", "5"):
             await pilot.press(pane)
             await pilot.pause()
             assert_screen_inert(replay, vector)
