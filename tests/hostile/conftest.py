@@ -71,6 +71,7 @@ def hostile_plan(plan_dir: Path, vector: str) -> Path:
     first_title = source.index("title = ", source.index("[[event]]"))
     end = source.index("\n", first_title)
     source = source[:first_title] + f"title = {quoted}" + source[end:]
+    source = source.replace('title = "DevOps Lead"', f"title = {quoted}", 1)  # a role: owner filter, poll, owners
     if not any(ch < " " for ch in vector):  # a probe name with controls is refused by the plan loader (file:line)
         source = source.replace('"api-health"', quoted)  # the probe and the trigger that watches it
     plan.write_text(source, encoding="utf-8")

@@ -7,6 +7,7 @@ hand-edited `to = -inf | nan | -1e300`, `events = 5`, an event `at = "T-99999999
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -65,6 +66,7 @@ def readable_everywhere(path, capsys) -> dict:
     ("scrub", "{s}", "--reason", "x", "--t0", "9999-12-31T23:00:00Z"),
     ("scrub", "{s}", "--reason", "x", "--t0", "0001-01-01"),
     ("scrub", "{s}", "--reason", "x", "--t0", "2000-01-01T00:00Z"),
+    ("scrub", "{s}", "--reason", "x", "--t0", (datetime.now(timezone.utc) + timedelta(days=800)).strftime("%Y-%m-%dT%H:%MZ")),
     ("status", "{s}", "--at", "9999-12-31T23:00:00Z"),
     ("status", "{s}", "--at", "T+99999999h"),
 ])
@@ -72,7 +74,8 @@ def test_cli_arguments_the_clock_cannot_hold_are_argument_errors(session, capsys
     before = session.read_bytes()
     code, out, err = cli(capsys, *(part.format(s=session) for part in argv))
     assert code == 2
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and "400 days" in err + out or "range" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err and not out
+    assert re.search(r"400 days|ten years|range a clock can hold", err), err
     assert session.read_bytes() == before
     readable_everywhere(session, capsys)
 
@@ -136,3 +139,24 @@ def test_plan_values_the_clock_cannot_hold_get_file_and_line(plan_dir, capsys, t
     assert any(problem.line == line and message in problem.message for problem in problems), problems
     code, out, err = cli(capsys, "validate", str(plan_path))
     assert code == 1 and f"{plan_path}:{line}: " in out + err and "Traceback" not in out + err
+
+
+def test_a_launch_planned_years_ahead_still_counts(plan_dir, capsys, monkeypatch):
+    """T-0 three years out (the e2e test's 2030) is a T-0 the clock can hold: holds and recycles fold as usual."""
+    monkeypatch.setenv("LAUNCHPAD_USER", "pipeline")
+    plan, _ = load_plan(plan_dir / "timelines" / "launch-day.toml", env={})
+    path = plan_dir / "far.session.toml"
+    create_session(plan, path, datetime.now(timezone.utc) + timedelta(days=3 * 365), "alice").close()
+    assert cli(capsys, "hold", str(path), "--reason", "weather")[0] == 0
+    document = readable_everywhere(path, capsys)
+    assert document["count"]["holding"] is True and document["count"]["skipped"] == []
+
+
+@pytest.mark.parametrize("t0", ["9999-12-31T23:00:00Z", "0001-01-01T00:00:00Z"])
+def test_a_header_t0_the_clock_cannot_hold_is_a_message_not_a_traceback(session, capsys, t0):
+    text = session.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^t0 = .*$", f"t0 = {t0}", text, count=1)
+    session.write_text(text, encoding="utf-8")
+    for command in ("status", "report"):
+        code, out, err = cli(capsys, command, str(session))
+        assert code == 1 and "ten years" in err and "Traceback" not in err

@@ -160,7 +160,7 @@ def add_scrub_arguments(parser: argparse.ArgumentParser) -> None:
 def run_scrub(args: argparse.Namespace) -> int:
     from datetime import datetime, timezone
 
-    from launchpad.core.offsets import OffsetError, parse_t0
+    from launchpad.core.offsets import MAX_DAYS, OffsetError, parse_t0, session_window, within
 
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
@@ -173,6 +173,9 @@ def run_scrub(args: argparse.Namespace) -> int:
     if session is None:
         return code
     with _closing(session):
+        if not within(t0, session_window(session.now(), session.count().t0)):
+            return bad_argument("scrub", f"bad --t0 `{args.t0}`: more than {MAX_DAYS} days from now and from the "
+                                         "T-0 it replaces; nothing written")
         entries, code = _act("scrub", session, session.scrub, args.reason, t0)
         if entries is None:
             return code

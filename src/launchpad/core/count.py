@@ -253,15 +253,15 @@ def _skip(state: CountState, entry, why: str) -> CountState:
 
 def apply_count(state: CountState, entry) -> CountState:
     """One journal entry on the count (entries of other kinds return the state unchanged)."""
-    from launchpad.core.offsets import MAX_DAYS, near
+    from launchpad.core.offsets import MAX_DAYS, session_window, within
 
     kind = entry.kind
     if kind not in COUNT_KINDS:
         return state
     wall = entry.at
-    first_t0 = state.attempts[0].t0 if state.attempts else state.anchor_wall
-    if not near(wall, first_t0):
-        return _skip(state, entry, f"written more than {MAX_DAYS} days from T-0")
+    first = state.attempts[0] if state.attempts else Attempt(1, state.anchor_wall, state.anchor_wall)
+    if not within(wall, session_window(first.t0, first.started)):
+        return _skip(state, entry, f"written more than {MAX_DAYS} days from the session (its start and T-0)")
     payload = entry.payload if isinstance(entry.payload, Mapping) else {}
     state = _advance(state, wall)
     now_t = _t_at(state, wall)
@@ -297,8 +297,9 @@ def apply_count(state: CountState, entry) -> CountState:
                        recycles=state.recycles + (recycle,))
     # scrub
     t0 = _moment(payload.get("t0"))
-    if t0 is None or not near(t0, first_t0):
-        return _skip(state, entry, f"new T-0 {str(payload.get('t0'))[:40]!r} is not a time within {MAX_DAYS} days of T-0")
+    if t0 is None or not within(t0, session_window(wall, state.t0)):
+        return _skip(state, entry, f"new T-0 {str(payload.get('t0'))[:40]!r} is not a time within {MAX_DAYS} days "
+                                   "of the scrub or of the T-0 it replaces")
     holds = state.holds + ((replace(hold, end=wall),) if hold is not None else ())
     ended = replace(state.attempts[-1], ended=wall, reason=_text(payload, "reason"), reached=now_t)
     anchor_t = (wall - t0).total_seconds()

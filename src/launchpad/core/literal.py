@@ -27,7 +27,7 @@ _INVISIBLE = [*range(0x80, 0xA0), 0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F
 _PICTURES.update({code: f"\u27e8U+{code:04X}\u27e9" for code in _INVISIBLE})
 _TABLE = str.maketrans(_PICTURES)
 
-LONGEST = 2000  # a toast or a prompt title shows at most this much of one outside text
+LONGEST = 500  # a toast or a prompt title shows at most this much (a longer toast outgrows the screen)
 
 
 def printable(text: object, *, keep_newlines: bool = False) -> str:

@@ -6,12 +6,14 @@ import math
 import re
 from datetime import datetime, timedelta
 
-# The clock holds launches, not eras: every T-offset, duration, recycle target and T-0 stays within 400 days of
-# T-0 (or of now). Far enough for any plan, and far inside what datetime arithmetic can hold, so a value typed
-# or hand-edited as `T-99999999h`, `9999-12-31`, `nan` or `1e300` is refused at the door instead of raising
-# OverflowError in every cockpit that later reads it.
+# The clock holds launches, not eras. Every T-offset, duration and recycle target stays within MAX_DAYS of T-0;
+# a T-0 within T0_DAYS of now; and a journal entry's time within MAX_DAYS of its session (created_at .. T-0).
+# Far enough for any plan, far inside what datetime arithmetic holds: `T-99999999h`, `9999-12-31`, `nan` or
+# `1e300`, typed or hand-edited, is refused at the door instead of raising OverflowError in every later reader.
 MAX_DAYS = 400
 MAX_SECONDS = MAX_DAYS * 86400
+T0_DAYS = 3653  # ten years: a launch can be planned far ahead, never in year 9999
+T0_SECONDS = T0_DAYS * 86400
 _UNIT_SECONDS = {"d": 86400, "h": 3600, "m": 60, "s": 1}
 _UNITS = re.compile(r"(\d+)([dhms])")
 _CLOCK = re.compile(r"^(\d+):(\d{1,2})(?::(\d{1,2}))?$")
@@ -58,23 +60,40 @@ def in_range(seconds: object) -> bool:
     return -MAX_SECONDS <= seconds <= MAX_SECONDS
 
 
-def near(moment: object, reference: datetime) -> bool:
-    """True when `moment` is an aware datetime within MAX_DAYS of `reference`."""
+def near(moment: object, reference: datetime, seconds: float = MAX_SECONDS) -> bool:
+    """True when `moment` is an aware datetime within `seconds` (MAX_DAYS) of `reference`."""
     if not isinstance(moment, datetime) or moment.tzinfo is None:
         return False
     try:
-        return abs((moment - reference).total_seconds()) <= MAX_SECONDS
+        return abs((moment - reference).total_seconds()) <= seconds
     except (OverflowError, TypeError):
         return False
 
 
-def clamp_near(moment: datetime, reference: datetime) -> datetime:
-    """`moment` moved to within MAX_DAYS of `reference`: a hand-edited entry time in year 9999 sorts last in a
-    replay instead of overflowing the arithmetic around it."""
-    if near(moment, reference):
-        return moment
+def session_window(*anchors: datetime) -> tuple[datetime, datetime]:
+    """The span a session's times may fall in: MAX_DAYS before the earliest of its anchors (created_at, T-0,
+    now) to MAX_DAYS after the latest."""
     span = timedelta(seconds=MAX_SECONDS)
-    return reference + span if moment > reference else reference - span
+    low, high = min(anchors), max(anchors)
+    try:
+        low = low - span
+    except OverflowError:
+        low = datetime.min.replace(tzinfo=low.tzinfo)
+    try:
+        high = high + span
+    except OverflowError:
+        high = datetime.max.replace(tzinfo=high.tzinfo)
+    return low, high
+
+
+def within(moment: object, window: tuple[datetime, datetime]) -> bool:
+    return isinstance(moment, datetime) and moment.tzinfo is not None and window[0] <= moment <= window[1]
+
+
+def clamp_into(moment: datetime, window: tuple[datetime, datetime]) -> datetime:
+    """`moment` moved into `window`: a hand-edited entry time in year 9999 sorts last in a replay instead of
+    overflowing the arithmetic around it."""
+    return min(max(moment, window[0]), window[1])
 
 
 def _bounded(seconds: int, original: object, what: str) -> int:
@@ -182,8 +201,8 @@ def parse_instant(text: str, local_tz=None):
 
 
 def parse_t0(text: str, reference: datetime, local_tz=None) -> datetime:
-    """A T-0 (`--t0`, a scrub's new T-0): an ISO-8601 instant within MAX_DAYS of `reference` (now)."""
+    """A T-0 (`--t0`, a scrub's new T-0): an ISO-8601 instant within T0_DAYS (ten years) of `reference` (now)."""
     moment = parse_instant(text, local_tz)
-    if not near(moment, reference):
-        raise OffsetError(f"bad T-0 `{text}`: more than {MAX_DAYS} days from now ({reference:%Y-%m-%d})")
+    if not near(moment, reference, T0_SECONDS):
+        raise OffsetError(f"bad T-0 `{text}`: more than ten years from now ({reference:%Y-%m-%d})")
     return moment

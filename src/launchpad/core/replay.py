@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from launchpad.core.offsets import clamp_near
+from launchpad.core.offsets import clamp_into, session_window
 from launchpad.core.count import COUNT_KINDS, CountState, apply_count, fold_count, start_count
 from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
 
@@ -48,12 +48,13 @@ class CountClock:
 
     def __init__(self, header: Header, entries: Iterable[Entry], planned_holds: Iterable = ()):
         state = start_count(header.t0, header.created_at, planned_holds, header.first_lead)
+        window = session_window(header.t0, header.created_at)
         self._times: list[float] = [float("-inf")]
         self._states: list[CountState] = [state]
         for entry in entries:
             if entry.kind in COUNT_KINDS:
                 state = apply_count(state, entry)
-                self._times.append(stamp(clamp_near(entry.at, header.t0)))
+                self._times.append(stamp(clamp_into(entry.at, window)))
                 self._states.append(state)
 
     def state(self, moment: datetime) -> CountState:
@@ -106,7 +107,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
     """The key moments to jump between, in time order."""
     entries = list(entries)
     found: list[Marker] = [Marker(header.t0, "t0", "T-0 (planned)")]
-    end = clamp_near(max([header.created_at] + [entry.at for entry in entries]), header.t0)
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]), session_window(header.t0, header.created_at))
     count = count_of(header, entries, planned_holds)
     reached = CountClock(header, entries, planned_holds).t0_reached(header.created_at, end)
     if reached is not None and reached != header.t0:
@@ -141,14 +142,14 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
 def parse_moment(text: str, t0: datetime) -> datetime:
     """`T-1h30m` / `T+0:30` (from the session's T-0) or an ISO-8601 instant; OffsetError (a ValueError) if
     neither."""
-    from launchpad.core.offsets import MAX_DAYS, OffsetError, near, parse_instant, parse_offset
+    from launchpad.core.offsets import T0_SECONDS, OffsetError, near, parse_instant, parse_offset
 
     cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():
         return t0 + timedelta(seconds=parse_offset(cleaned))
     moment = parse_instant(cleaned)
-    if not near(moment, t0):
-        raise OffsetError(f"bad time `{text}`: more than {MAX_DAYS} days from T-0")
+    if not near(moment, t0, T0_SECONDS):
+        raise OffsetError(f"bad time `{text}`: more than ten years from T-0")
     return moment
 
 
@@ -167,9 +168,9 @@ class ReplayIndex:
         # first later entry, so a clock that stepped back on one writer never reorders history here.
         times: list[float] = []
         latest = float("-inf")
-        t0 = header.t0
+        window = session_window(header.t0, header.created_at)
         for entry in self.entries:
-            value = stamp(clamp_near(entry.at, t0))  # a time the clock cannot hold sorts at the edge of the range
+            value = stamp(clamp_into(entry.at, window))  # a time the clock cannot hold sorts at the edge of the range
             latest = value if value > latest else latest
             times.append(latest)
         self.times = times

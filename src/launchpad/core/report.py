@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from launchpad.core.activity import describe_entry
 from launchpad.core.journal import Entry, Header, SessionState, fold
 from launchpad.core.literal import markdown_literal
-from launchpad.core.offsets import clamp_near, format_clock
+from launchpad.core.offsets import clamp_into, format_clock, session_window
 from launchpad.core.probe_history import KIND as PROBE_MINUTE
 from launchpad.core.probe_history import ProbeMinute, from_payload
 from launchpad.core.replay import CountClock, count_of, is_rollback
@@ -109,7 +109,8 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     entries = list(entries)
     state: SessionState = fold(header, entries)
-    end = clamp_near(max([header.created_at] + [entry.at for entry in entries]), header.t0)  # 9999-12-31: the edge
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]),  # 9999-12-31: the edge
+                     session_window(header.t0, header.created_at))
     planned_holds = getattr(plan, "holds", ()) if plan is not None else ()
     count = count_of(header, entries, planned_holds)
     counted = count.at(end)

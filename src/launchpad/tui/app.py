@@ -145,8 +145,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DARK.name
-        self.title = self.plan.name
-        self.sub_title = str(self.session.path)
+        self.title = printable(self.plan.name)  # a terminal's window title: no escape sequence may ride along
+        self.sub_title = printable(str(self.session.path))
         self.refresh_all()
         self.session.subscribe(self.record)
         for entry in self.session.state.last_entries:
