@@ -204,5 +204,5 @@ def parse_t0(text: str, reference: datetime, local_tz=None) -> datetime:
     """A T-0 (`--t0`, a scrub's new T-0): an ISO-8601 instant within T0_DAYS (ten years) of `reference` (now)."""
     moment = parse_instant(text, local_tz)
     if not near(moment, reference, T0_SECONDS):
-        raise OffsetError(f"bad T-0 `{text}`: more than ten years from now ({reference:%Y-%m-%d})")
+        raise OffsetError(f"bad T-0 `{text}`: more than ten years from {reference:%Y-%m-%d}")
     return moment
