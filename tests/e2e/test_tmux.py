@@ -86,7 +86,7 @@ def test_cockpit_in_tmux_ticks_an_item_and_quits(tmux, tmp_path):
     assert "Final security scan" in screen and "Checklist" in screen
 
     tmux.keys("2")  # the checklist
-    tmux.wait_for("Tick item")  # its keys are in the footer once it has focus
+    tmux.wait_for("space Tick")  # its keys are in the footer once it has focus
     tmux.keys("/")
     tmux.wait_for("search items")
     tmux.keys(*"deploy backend")

@@ -13,7 +13,7 @@ from launchpad.tui.widgets.checklist_pane import ChecklistPane
 from launchpad.tui.widgets.header_bar import LaunchHeader
 from launchpad.tui.widgets.timeline_pane import TimelinePane
 
-from .conftest import make_app, start_session
+from .conftest import clocks_shown, make_app, start_session
 
 
 def task_line(pane: ChecklistPane, item_id: str) -> str:
@@ -28,8 +28,11 @@ async def test_header_shows_name_countdown_and_clock(session):
     async with make_app(session).run_test(size=(200, 60)) as pilot:
         header = pilot.app.query_one(LaunchHeader).render().plain
         assert "VÖR Platform go-live" in header
-        assert "T-01:59:12" in header
-        assert "16:00:48 UTC" in header
+        assert "T-01:59:12" not in header  # the count bar right below carries both clocks
+        assert "T-01:59:12" in clocks_shown(pilot.app) and "16:00:48 UTC" in clocks_shown(pilot.app)
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        header = pilot.app.query_one(LaunchHeader).render().plain  # narrow: no count bar, the header has them
+        assert "T-01:59:12" in header and "16:00:48 UTC" in header
 
 
 async def test_space_ticks_the_item_and_journals_it(session):
@@ -267,3 +270,70 @@ async def test_every_seed_opens_in_the_cockpit_as_it_is(tmp_path, seeds, index):
             assert pilot.app.screen.has_class("-narrow")
     finally:
         live.close()
+
+
+async def test_a_lock_held_by_another_process_never_freezes_the_keys(session):
+    """Another process (a long handoff compaction, a stuck script) holds the session lock: the tick waits for
+    it on the journal thread while the cockpit keeps answering keys, then lands once the lock is free."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
+                               "print('held', flush=True)\nsys.stdin.read()\n", f"{session.path}.lock"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        async with make_app(session).run_test(size=(200, 60)) as pilot:
+            await pilot.press("2")
+            pane = pilot.app.query_one(ChecklistPane)
+            pane.tree.move_cursor(pane._task_nodes["deploy-backend"])
+            await pilot.press("space")
+            line_before = pane.tree.cursor_line
+            await pilot.press("down", "down")  # answered while the write still waits for the lock
+            assert pane.tree.cursor_line == line_before + 2
+            assert journal(session) == []
+            holder.stdin.close()
+            holder.wait(10)
+            await pilot.pause()
+            assert [(e["kind"], e["target"]) for e in journal(session)] == [("check", "deploy-backend")]
+            assert task_line(pane, "deploy-backend").startswith("[x] Deploy backend")
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_quit_hold_poll_and_keys_are_in_the_footer_on_every_pane(session, size):
+    """At 80x24 the Footer once cut after "t Them": q, H and p never showed. Every pane keeps them in sight,
+    and `?` lists every key."""
+    from textual.widgets._footer import FooterKey
+
+    async with make_app(session).run_test(size=size) as pilot:
+        for pane in "123456":
+            await pilot.press(pane)
+            await pilot.pause()
+            footer_keys = [key for key in pilot.app.screen.query(FooterKey)
+                           if key.region.width and key.region.right <= size[0]]
+            shown = {key.key for key in footer_keys}
+            assert {"q", "H", "p", "question_mark"} <= shown, (pane, shown)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert pilot.app.screen.query("HelpPanel")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 36), (160, 45), (200, 60)])
+async def test_every_timeline_and_owner_column_fits_its_pane(session, size):
+    """At 120x36 the State column was cut to `▲ LA` and When was off the edge; the owners' Contact was never
+    seen at any size. Every column now fits; the step title and the contact are cut with an ellipsis."""
+    from launchpad.tui.widgets.owners_pane import OwnersPane
+
+    async with make_app(session).run_test(size=size) as pilot:
+        for key, pane_type in (("1", TimelinePane), ("3", OwnersPane)):
+            await pilot.press(key)
+            await pilot.pause()
+            table = pilot.app.query_one(pane_type).query_one("DataTable")
+            used = sum(column.get_render_width(table) for column in table.columns.values())
+            assert used <= table.size.width, (pane_type.__name__, used, table.size.width)
+            titles = [table.get_cell_at((row, 1)).plain for row in range(table.row_count)]
+            assert all(len(title) <= table.columns[list(table.columns)[1]].get_render_width(table) for title in titles)

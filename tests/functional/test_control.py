@@ -17,7 +17,7 @@ from launchpad.tui.widgets.owners_pane import OwnersPane
 from launchpad.tui.widgets.poll_pane import PollPane
 from launchpad.tui.widgets.rollback_pane import RollbackPane
 
-from .conftest import NOW, T0
+from .conftest import NOW, T0, clocks_shown
 
 
 class Clock:
@@ -39,9 +39,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def live(plan_copy, tmp_path, clock, monkeypatch):
-    # the session is created at NOW, so planned holds ahead of it are armed whatever the real date is
-    monkeypatch.setattr("launchpad.store.session_file.now_utc", lambda: NOW)
+def live(plan_copy, tmp_path, clock):
+    # the session is created at NOW by its clock, so planned holds ahead of it are armed whatever the real date is
     plan, problems = load_plan(plan_copy, env={})
     assert plan is not None and not problems
     session = LiveSession.start(plan, tmp_path / "launch.session.toml", t0=T0, actor="alice", clock=clock)
@@ -79,12 +78,12 @@ async def test_hold_freezes_the_t_clock_and_resume_picks_it_up(live, clock):
         await pilot.press("H")
         await answer(pilot, "DB replication lag")
         assert [(e.kind, dict(e.payload)["reason"]) for e in _entries(live)] == [("hold", "DB replication lag")]
-        header = app.query_one(LaunchHeader).render().plain
-        assert "T-01:59:12  HOLD " in header
+        assert " HOLD " in app.query_one(LaunchHeader).render().plain
+        assert "T-01:59:12" in clocks_shown(app)
         clock.advance(minutes=7)
         app.tick()
         await pilot.pause()
-        assert "T-01:59:12" in app.query_one(LaunchHeader).render().plain  # frozen
+        assert "T-01:59:12" in clocks_shown(app)  # frozen
         assert app.query_one(CountClock).has_class("-holding")
         assert "HOLDING  00:07:00 DB replication lag" in app.query_one("#count-info").render().plain
         await pilot.press("C")
@@ -92,7 +91,7 @@ async def test_hold_freezes_the_t_clock_and_resume_picks_it_up(live, clock):
         clock.advance(minutes=1)
         app.tick()
         await pilot.pause()
-        assert "T-01:58:12" in app.query_one(LaunchHeader).render().plain
+        assert "T-01:58:12" in clocks_shown(app)
         assert not app.query_one(CountClock).has_class("-holding")
         assert "T-0 expected 18:17 UTC" in app.query_one("#count-info").render().plain  # 7m held + the 10m planned hold
         assert [e.kind for e in _entries(live)] == ["hold", "resume"]

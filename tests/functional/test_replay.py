@@ -13,8 +13,9 @@ from launchpad.core.plan import load_plan
 from launchpad.core.simulate import session_text, simulate
 from launchpad.tui.replay import PlayheadBar, ReplayApp, load_replay
 from launchpad.tui.widgets.checklist_pane import ChecklistPane
-from launchpad.tui.widgets.header_bar import LaunchHeader
 from launchpad.tui.widgets.probes_pane import ProbesPane
+
+from .conftest import clocks_shown
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +36,7 @@ def digest(path: Path) -> tuple[str, int]:
 
 
 def header_text(app) -> str:
-    return app.cockpit.query_one(LaunchHeader).render().plain
+    return clocks_shown(app)
 
 
 async def test_replay_seeks_both_ways_and_never_writes(simulated):

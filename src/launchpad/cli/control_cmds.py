@@ -158,14 +158,13 @@ def add_scrub_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_scrub(args: argparse.Namespace) -> int:
-    from datetime import datetime, timezone
-
+    from launchpad.core.clock import system_clock
     from launchpad.core.offsets import MAX_DAYS, OffsetError, parse_t0, session_window, within
 
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
     try:
-        t0 = parse_t0(args.t0, datetime.now(timezone.utc))
+        t0 = parse_t0(args.t0, system_clock())
     except OffsetError as error:  # says what it could not read
         return bad_argument("scrub", f"bad --t0: {error}; write an ISO-8601 time with its zone, e.g. "
                                      "2026-11-23T18:00Z; nothing written")

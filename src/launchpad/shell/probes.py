@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from launchpad.core.literal import one_line
 from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
 from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.redact import scrub
 from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
@@ -84,8 +85,9 @@ class ProbeRuntime:
         self.tick()
 
     def tick(self) -> None:
-        """Every couple of seconds: take the lead when it is free; otherwise show the leader's journal."""
-        if self.leader:
+        """Every couple of seconds: take the lead when it is free; otherwise show the leader's journal.
+        Nothing before `start`: on a loaded machine the retry interval can fire before the first frame."""
+        if self.leader or self._sink is None:
             return
         if self.leadership.try_acquire():
             self._become_leader()
@@ -97,6 +99,7 @@ class ProbeRuntime:
 
         self.leader = True
         self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
+                                  clock=self.session.clock,
                                   on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         self._task = asyncio.get_running_loop().create_task(self._run_engine(), name="probe engine")
 
@@ -107,7 +110,7 @@ class ProbeRuntime:
             raise
         except Exception as error:  # the engine is meant never to stop; if it does, say so and keep the cockpit
             if self._sink is not None:
-                self._sink.notice(f"Probe engine stopped: {one_line(str(error))}", "error")
+                self._sink.notice(f"Probe engine stopped: {one_line(scrub(str(error)))}", "error")
 
     def _follow(self) -> None:
         state = self.session.state

@@ -98,10 +98,8 @@ class ControlCockpit:
         self._poll_point(t_clock)
         if result is not None:
             self._propose_hold(result, control.poll.open)
-        try:
-            self.session.resume_planned_if_ready()
-        except Exception:  # another cockpit resumed it first: the entry read back says so
-            pass
+        # Another cockpit may resume it first: the entry read back says so, so a refusal is quiet.
+        self._write(self.session.resume_planned_if_ready, quiet=True)
 
     def _poll_point(self, t_clock: float) -> None:
         """The count reaching the plan's poll point rings once and says so."""

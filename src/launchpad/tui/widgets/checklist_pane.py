@@ -43,7 +43,7 @@ class ChecklistTree(Tree):
     """A Tree whose space key ticks the highlighted item instead of folding it."""
 
     BINDINGS = [
-        Binding("space", "toggle_item", "Tick item"),
+        Binding("space", "toggle_item", "Tick"),
         Binding("enter", "toggle_node", "Fold", show=False),
     ]
 
@@ -66,8 +66,8 @@ class ChecklistTree(Tree):
 class ChecklistPane(Vertical):
     BORDER_TITLE = "Checklist"
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("o", "cycle_owner", "Owner filter"),
+        Binding("slash", "search", "Find"),
+        Binding("o", "cycle_owner", "Owner"),
         Binding("c", "clear_filters", "Clear filters", show=False),
         Binding("l", "open_link", "Open link", show=False),
     ]

@@ -1,4 +1,4 @@
-"""The two clocks where there is room: the T-clock in large digits (Textual's Digits), the wall clock, and
+"""The two clocks where there is room: the T-clock in large digits (BigClock: Textual's digit glyphs), the wall clock, and
 what the count is doing (counting, holding and why, which attempt, rollback). Hidden on narrow screens,
 where the one-line launch header carries both clocks."""
 
@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import Horizontal
-from textual.widgets import Digits, Static
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
+from launchpad.tui.widgets.big_clock import BigClock
+from launchpad.tui.widgets.text_line import TextLine
 
 
 def _elapsed(seconds: float) -> str:
@@ -24,8 +25,8 @@ class CountClock(Horizontal):
         self._info: tuple = ()
 
     def compose(self):
-        yield Digits("", id="t-digits")
-        yield Static(id="count-info")
+        yield BigClock("", id="t-digits")
+        yield TextLine(id="count-info")  # fixed height (3): a new second repaints these cells, no layout
 
     def show(self, *, t_clock: float, wall: str, hold, hold_seconds: float, attempt: int, expected_t0: str,
              next_hold, rollback, colors: dict[str, str]) -> None:
@@ -34,7 +35,7 @@ class CountClock(Horizontal):
         digits = format_clock(t_clock)[1:]  # Digits draws -, +, 0-9 and : (no T)
         if digits != self._digits:
             self._digits = digits
-            self.query_one(Digits).update(digits)
+            self.query_one(BigClock).update(digits)
         self.set_class(hold is not None, "-holding")
         self.set_class(t_clock >= 0 and hold is None, "-positive")
         info = Text(no_wrap=True, overflow="ellipsis")
@@ -61,4 +62,4 @@ class CountClock(Horizontal):
         key = (info.plain, tuple(info.spans))
         if key != self._info:
             self._info = key
-            self.query_one("#count-info", Static).update(info)
+            self.query_one("#count-info", TextLine).set(info)

@@ -11,9 +11,14 @@ from textual.widgets import DataTable, Static
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
 from launchpad.core.timeline import DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
+from launchpad.tui.widgets.fit import ellipsize, flexible_width, set_columns
+from launchpad.tui.widgets.quiet_table import QuietTable
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 NOW_KEY = "__now__"
+COLUMNS = (("T", "at"), ("Step", "title"), ("Owner", "owner"), ("State", "state"), ("When", "when"))
+FIXED = {"at": 7, "owner": 12, "state": 11, "when": 10}  # the step's title takes what is left (tui/widgets/fit.py)
+STEP_KEYS = Binding.Group("Step start/done/skip", compact=True)
 
 
 class TimelinePane(Vertical):
@@ -21,9 +26,10 @@ class TimelinePane(Vertical):
 
     BORDER_TITLE = "Timeline"
     BINDINGS = [
-        Binding("s", "set_state('in_progress')", "Start step"),
-        Binding("d", "set_state('done')", "Step done"),
-        Binding("x", "set_state('skipped')", "Skip step"),
+        # One group in the Footer ("s d x Step start/done/skip"): at 80 columns three labels pushed Quit off it.
+        Binding("s", "set_state('in_progress')", "Start step", group=STEP_KEYS),
+        Binding("d", "set_state('done')", "Step done", group=STEP_KEYS),
+        Binding("x", "set_state('skipped')", "Skip step", group=STEP_KEYS),
         Binding("r", "set_state('pending')", "Reset step", show=False),
     ]
 
@@ -39,25 +45,30 @@ class TimelinePane(Vertical):
         self._owner_names: dict[str, str] = {}
 
     def compose(self):
-        table = DataTable(id="timeline-table", cursor_type="row", zebra_stripes=False)
-        table.add_column("T", key="at", width=8)
-        table.add_column("Step", key="title")
-        table.add_column("Owner", key="owner", width=12)
-        table.add_column("State", key="state", width=11)
-        table.add_column("When", key="when", width=10)
+        table = QuietTable(id="timeline-table", cursor_type="row", zebra_stripes=False)
+        set_columns(table, COLUMNS, FIXED)
         yield table
         empty = Static(id="timeline-empty", classes="empty-note")
         empty.display = False
         yield empty
 
     @property
-    def table(self) -> DataTable:
-        return self.query_one(DataTable)
+    def table(self) -> QuietTable:
+        return self.query_one(QuietTable)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._reshow)  # once the layout has settled: the table's size follows the pane's
+
+    def _reshow(self) -> None:
+        if getattr(self, "_last_shown", None) is not None:
+            self.show(*self._last_shown)
 
     def show(self, rows, now: float, owner_names: dict[str, str], colors: dict[str, str], holds=()) -> None:
         """`rows`: core.timeline rows at T-clock `now`; `holds`: (PlannedHold, "planned" | "holding" | "done")
         pairs, drawn as rows among the steps."""
+        self._last_shown = (rows, now, owner_names, colors, holds)
         table = self.table
+        title_width = flexible_width(self.size.width, table, FIXED.values())
         empty = self.query_one("#timeline-empty", Static)
         if empty.display != (not rows):  # set once: an update every second would re-lay the whole screen
             empty.display = not rows
@@ -76,8 +87,9 @@ class TimelinePane(Vertical):
                 label = "▲ LATE"
             cells[event.id] = (
                 Text(format_offset(event.at), style="bold" if row.state == LATE else ""),
-                Text(printable(event.title), style=style if row.state in (LATE, DONE, SKIPPED) else ""),
-                Text(owner, style="dim" if row.state in (DONE, SKIPPED) else ""),
+                ellipsize(Text(printable(event.title), style=style if row.state in (LATE, DONE, SKIPPED) else ""),
+                          title_width),
+                ellipsize(Text(owner, style="dim" if row.state in (DONE, SKIPPED) else ""), FIXED["owner"]),
                 Text(label, style=style),
                 Text(format_relative(row.due_in) if row.state not in (DONE, SKIPPED) else "", style="dim"),
             )
@@ -90,7 +102,7 @@ class TimelinePane(Vertical):
             label = label if len(label) <= 18 else label[:17] + "…"  # the header names its exit condition
             cells[key] = (
                 Text(format_offset(hold.at), style="dim"),
-                Text(f"‖ {label} ({minutes})", style=style),
+                ellipsize(Text(f"‖ {label} ({minutes})", style=style), title_width),
                 Text("count", style="dim"),
                 Text({"holding": "HOLDING", "done": "held"}.get(state, "planned"), style=style),
                 Text(format_relative(hold.at - now) if state == "planned" else "", style="dim"),
@@ -99,13 +111,13 @@ class TimelinePane(Vertical):
         order.sort()
         keys = [key for _, _, key in order]
         marker = next((position for position, (at, _, _) in enumerate(order) if at > now), len(order))
-        layout = tuple(keys) + (marker,)
+        layout = tuple(keys) + (marker, title_width)
         now_cells = (Text("▶ now", style=f"bold {colors['accent']}"),
-                     Text(f"{format_clock(now)} ───", style=f"bold {colors['accent']}"),
+                     Text(f"{format_clock(now)[:-3]} ───", style=f"bold {colors['accent']}"),  # to the minute: the clocks carry seconds
                      Text(""), Text(""), Text(""))
         if layout != self._layout:
             cursor_key = self._cursor_key()
-            table.clear()
+            set_columns(table, COLUMNS, {**FIXED, "title": title_width})
             for position, key in enumerate(keys):
                 if position == marker:
                     table.add_row(*now_cells, key=NOW_KEY)
@@ -124,10 +136,7 @@ class TimelinePane(Vertical):
 
     def _set_cell(self, row: str, column: str, value: Text) -> None:
         """Touch a cell only when what it shows changed: the table is redrawn every second."""
-        table = self.table
-        current = table.get_cell(row, column)
-        if current.plain != value.plain or current.style != value.style:
-            table.update_cell(row, column, value)
+        self.table.set_cell(row, column, value)
 
     def _cursor_key(self) -> str | None:
         return highlighted_key(self.table)
