@@ -80,7 +80,8 @@ def test_cockpit_in_tmux_ticks_an_item_and_quits(tmux, tmp_path):
     session_file = tmp_path / "e2e.session.toml"
     tmux.start(f"LAUNCHPAD_USER=e2e-lead {LAUNCHPAD} {ROOT / 'timelines' / 'launch-day.toml'} "
                f"--t0 2030-01-01T12:00Z --session {session_file} --no-demo")
-    screen = tmux.wait_for("VÖR Platform go-live")
+    tmux.wait_for("VÖR Platform go-live")
+    screen = tmux.wait_for("Final security scan")  # the panes fill in right after the first frame
     assert tmux.run("display", "-p", "-t", "e2e", "#{window_width}x#{window_height}").strip() == "120x36"
     assert "T-" in screen and "lead e2e-lead" in screen
     assert "Final security scan" in screen and "Checklist" in screen
@@ -110,8 +111,9 @@ def test_narrow_tmux_pane_folds_into_tabs(tmp_path):
     narrow = Tmux(tmp_path, 80, 24)
     try:
         narrow.start(f"{LAUNCHPAD} {ROOT / 'timelines' / 'launch-day.toml'} --session {tmp_path / 's.toml'} --no-demo")
-        screen = narrow.wait_for("1 Timeline")
-        assert "2 Checklist" in screen and "Deploy backend" in screen
+        narrow.wait_for("1 Timeline")
+        screen = narrow.wait_for("Deploy backend")  # the panes fill in right after the first frame
+        assert "2 Checklist" in screen
         narrow.keys("3")
         screen = narrow.wait_for("Dana Ortiz")
         narrow.keys("q")

@@ -193,3 +193,24 @@ async def test_many_probes_show_as_one_table_line_each():
         line = table.render_line(2).text  # header, svc-00, svc-01
         assert "DOWN" in line and "svc-01" in line and "33.3%" in line
         assert "[bold red]boom[/]" in line and "\x1b" not in line
+
+
+async def test_an_unopenable_probes_lock_leaves_the_cockpit_watching_and_says_why(tmp_path):
+    """Issue 10: an unwritable S.probes.lock raised PermissionError out of the cockpit (exit 0)."""
+    port = free_port()
+    session = start_session(fast_plan(tmp_path, port), tmp_path / "s.toml")
+    Path(f"{session.path}.probes.lock").mkdir()  # cannot be opened for writing, even by root
+    runtime = ProbeRuntime(session, start_demo=False, env={})
+    app = make_app(session, probes=runtime)
+    try:
+        async with app.run_test(size=(200, 50), notifications=True) as pilot:
+            await wait_until(pilot, lambda: any("only watches the probes" in str(note.message)
+                                                for note in app._notifications))
+            assert not runtime.leader and runtime.engine is None
+            notes = [note for note in app._notifications if "probes.lock" in str(note.message)]
+            assert len(notes) == 1 and notes[0].severity == "warning"
+            await pilot.press("question_mark")  # the cockpit still answers keys
+            assert app.is_running
+    finally:
+        runtime.close()
+        session.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -137,3 +138,23 @@ async def test_idle_skip_jumps_to_the_next_activity(simulated):
         await pilot.press("i")  # then a quarter of an hour went by before the first step began
         assert session.moment == moment_of(activity[1])
         assert session.state == fold(simulation.header, simulation.entries, upto=session.moment)
+
+
+async def test_t_offsets_mean_plan_time_in_g_and_status_at(simulated, capsys):
+    """After the simulated hold, `g T+0:30` and `status --at T+0:30` both land where the T-clock read T+00:30:00."""
+    from launchpad.cli.main import main
+
+    path, plan, simulation = simulated
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=60)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.pause()
+        assert app.jump_to("T+0:30")  # what `g` does with the prompt's text
+        await pilot.pause()
+        assert "T+00:30:00" in header_text(app)
+        assert session.moment > simulation.header.t0 + timedelta(minutes=30)  # the holds pushed it later
+        landed = session.moment
+    assert main(["status", str(path), "--at", "T+0:30", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["count"]["t_clock_text"] == "T+00:30:00"
+    assert report["at"] == landed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{landed.microsecond // 1000:03d}Z"

@@ -64,7 +64,7 @@ def readable_everywhere(path, capsys) -> dict:
     ("recycle", "{s}", "T-99999999h", "--reason", "x"),
     ("recycle", "{s}", "T-401d", "--reason", "x"),
     ("scrub", "{s}", "--reason", "x", "--t0", "9999-12-31T23:00:00Z"),
-    ("scrub", "{s}", "--reason", "x", "--t0", "0001-01-01"),
+    ("scrub", "{s}", "--reason", "x", "--t0", "0001-01-01T00:00+01:00"),  # before year 1 in UTC
     ("scrub", "{s}", "--reason", "x", "--t0", "2000-01-01T00:00Z"),
     ("scrub", "{s}", "--reason", "x", "--t0", (datetime.now(timezone.utc) + timedelta(days=800)).strftime("%Y-%m-%dT%H:%MZ")),
     ("status", "{s}", "--at", "9999-12-31T23:00:00Z"),

@@ -126,7 +126,7 @@ def test_status_json_shape_and_progress(plan_copy, session, capsys):
     assert first.id not in open_ids and second.id in open_ids
     assert all({"path", "done", "total"} <= set(section) for section in report["sections"])
     assert all({"role", "done", "total", "open"} <= set(owner) for owner in report["owners"])
-    assert {event["state"] for event in report["events"]} == {"pending"}
+    assert len(report["events"]) == len(plan_copy.events)  # their states: test_status_uses_the_timeline_states
     assert [entry["seq"] for entry in report["last_entries"]] == [1, 2, 3]
     assert run("status", str(session)) == 0
     text = capsys.readouterr().out
@@ -169,3 +169,38 @@ def test_the_installed_command_runs_mark(plan_copy, session):
                              "--as", "ci"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert load_session(session)[1][-1].actor == "ci"
+
+
+def test_status_uses_the_timeline_states_and_the_activity_words(plan_copy, session, capsys):
+    # T0 - 24h is the security scan (2h long: grace 30m); T-12h the dry run (1h: grace 15m).
+    run("mark", str(session), plan_copy.tasks[0].id)
+    run("note", str(session), "all hands in the war room")
+    capsys.readouterr()
+    assert run("status", str(session), "--json", "--at", "T-23h50m") == 0
+    states = {event["id"]: event["state"] for event in json.loads(capsys.readouterr().out)["events"]}
+    assert states["security-scan"] == "due" and states["migration-dry-run"] == "pending"
+    assert run("status", str(session), "--json", "--at", "T-11h") == 0
+    report = json.loads(capsys.readouterr().out)
+    events = {event["id"]: event for event in report["events"]}
+    assert events["security-scan"]["state"] == "late" and events["migration-dry-run"]["state"] == "late"
+    assert events["migration-dry-run"]["overdue_seconds"] == 3600
+    assert run("status", str(session), "--at", "T-11h") == 0
+    text = capsys.readouterr().out
+    assert "late        Database migration dry run" in text
+    assert run("status", str(session)) == 0  # now: the entries are in
+    text = capsys.readouterr().out
+    assert f"pipeline ticked #{plan_copy.tasks[0].id} {plan_copy.tasks[0].text}" in text
+    assert "pipeline noted: all hands in the war room" in text
+    assert "poll #0" not in text  # no poll was ever opened
+
+
+def test_an_unknown_id_suggests_only_close_matches(plan_copy, session, capsys):
+    before = session.read_bytes()
+    assert run("note", str(session), "x", "--item", "nope") == 1
+    err = capsys.readouterr().err
+    assert "unknown item ID `nope`" in err and "did you mean" not in err and "launchpad status SESSION" in err
+    assert run("note", str(session), "x", "--item", "deploy-backnd") == 1
+    assert "did you mean `deploy-backend`?" in capsys.readouterr().err
+    assert run("mark", str(session), "traffic") == 1
+    assert "did you mean `enable-traffic`?" in capsys.readouterr().err
+    assert session.read_bytes() == before

@@ -314,3 +314,14 @@ def test_never_raises_on_any_text(text):
 @given(st.text(alphabet=st.sampled_from(list("-*+>[] xX\t\n\r1.)`~<!-#|=\\*_a")), max_size=300))
 def test_never_raises_on_markdown_punctuation(text):
     parse_checklist(text)
+
+
+def test_inline_html_shows_its_text_as_github_does():
+    markdown = '- [ ] Use <em>semantic</em> <b>tags</b><br>everywhere <img src="x.png"> <!-- note -->\n'
+    assert texts(markdown) == ["Use semantic tags everywhere"]
+
+
+def test_a_lone_tag_after_an_item_ends_the_list_as_on_github():
+    # `<br>` starts an HTML block on GitHub; the block runs to the blank line, swallowing `- [ ] b`.
+    assert texts("- [ ] a\n<br>\n- [ ] b\n") == ["a"]
+    assert texts('- [ ] a\n<img src="https://127.0.0.1/i.png">\n- [ ] b\n\n- [ ] c\n') == ["a", "c"]

@@ -134,6 +134,14 @@ FRAGMENTS = [
     "* [ ] ",
     "* * *",
     "- [ ] ~~struck~~ *em* <b>html</b>",
+    # a line holding only an HTML tag: GitHub ends a list item's text there (type 7 HTML block)
+    "<br>",
+    "  <br>",
+    '<img src="http://127.0.0.1/a.png">',
+    "</details>",
+    "<details>",
+    "<x-y data-a='1'>",
+    "<br> and text",
 ]
 
 
@@ -154,6 +162,11 @@ EDGE_CASES = [
     "[x]: http://127.0.0.1/ref\n    indented code - [ ] x\n2) [x] paren\n",
     "- [x] [x] box that is a link\n\n[x]: http://127.0.0.1/\n",
     "- [ ] foo\n  ---\n",  # setext heading inside a task item
+    "- [ ] a\n<br>\n- [ ] b\n",  # a lone tag ends the list; the HTML block swallows `- [ ] b`
+    '- [ ] a\n<img src="x.png">\n- [ ] b\n',
+    "- [ ] a\n<br>\nmore\n- [ ] b\n\n- [ ] c\n",
+    "- a\n  - [ ] b\n  <br>\n  - [ ] c\n",  # nested: the inner list ends, the outer item goes on
+    "para\n<br>\n- [ ] b\n",  # at the top a lone tag cannot interrupt a paragraph
 ]
 
 

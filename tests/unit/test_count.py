@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.count import PlannedHold, fold_count, reopen_ids, start_count
+from launchpad.core.count import PlannedHold, first_wall_at, fold_count, reopen_ids, start_count
 from launchpad.core.journal import Header, fold, make_entry
 from launchpad.core.plan import load_plan
-from launchpad.core.timeline import LATE, PENDING, timeline
+from launchpad.core.timeline import DUE, LATE, PENDING, timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
@@ -61,7 +61,8 @@ def test_holds_shift_the_timeline_states_exactly():
     just_before = held.t_clock(at(-20) - timedelta(seconds=1))
     just_after = held.t_clock(at(-20))
     assert timeline([Event], just_before, marks)[0].state == PENDING
-    assert timeline([Event], just_after, marks)[0].state == LATE
+    assert timeline([Event], just_after, marks)[0].state == DUE
+    assert timeline([Event], held.t_clock(at(-15)), marks)[0].state == LATE  # after its 5-minute grace
 
 
 def test_a_second_hold_while_holding_changes_nothing_and_a_resume_without_hold_is_ignored():
@@ -155,6 +156,61 @@ def test_the_t_clock_is_wall_time_minus_t0_minus_time_held(steps, tail):
     assert abs(count.t_clock(now) - expected) < 1e-6
     if not count.is_holding(now):
         assert count.wall_time_of(0, now) == now + timedelta(seconds=-count.t_clock(now))
+
+
+# --------------------------------------------------------------------------- the inverse: T-offset -> wall
+
+
+def test_the_wall_moment_of_a_t_offset_counts_plan_time_across_holds():
+    entries = [entry(1, at(-60), "hold", {"reason": "lag"}), entry(2, at(-41), "resume")]
+    start = start_count(T0, START)
+    assert first_wall_at(start, entries, -90 * 60) == at(-90)  # before the hold: as the wall clock
+    assert first_wall_at(start, entries, -3600) == at(-60)  # first shown when the hold began
+    assert first_wall_at(start, entries, 30 * 60) == at(30 + 19)  # 19 minutes held
+    assert first_wall_at(start, entries, -3 * 3600) == at(-180)  # before the session: no holds then
+    held_for_good = entries[:1]
+    assert first_wall_at(start, held_for_good, 0) is None
+
+
+def test_the_wall_moment_of_a_t_offset_with_planned_holds_recycles_and_scrubs():
+    planned = PlannedHold("built-in", -900, 600)
+    start = start_count(T0, START, [planned])
+    assert first_wall_at(start, [], -900) == at(-15)
+    assert first_wall_at(start, [], 0) == at(10)
+    recycled = [entry(1, at(-20), "recycle", {"to": -1800, "reason": "redeploy"})]
+    assert first_wall_at(start, recycled, -1500) == at(-25)  # first shown before the recycle took it back
+    assert first_wall_at(start, recycled, -600) == at(-20 + 20 + 10)  # 20 minutes again, then the planned hold
+    scrubbed = [entry(1, at(-30), "scrub", {"reason": "weather", "t0": "2026-11-22T20:00Z"})]
+    assert first_wall_at(start_count(T0, START), scrubbed, -20 * 60) == at(100)  # T-20m of the new T-0 (20:00)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["hold", "resume", "recycle"]), st.integers(1, 600), st.integers(60, 1200)),
+                max_size=10),
+       st.integers(0, 4000), st.booleans())
+def test_first_wall_at_inverts_the_t_clock(steps, probe, with_planned):
+    """For any moment w of a journal: the T-clock at first_wall_at(its reading) reads the same, and no earlier."""
+    planned = [PlannedHold("p", -7000 + 1800, 300)] if with_planned else []
+    now, entries = START, []
+    for seq, (kind, gap, back) in enumerate(steps, 1):
+        now += timedelta(seconds=gap)
+        payload = {"reason": "r"}
+        if kind == "recycle":
+            payload["to"] = (fold_count(T0, START, entries, planned).t_clock(now)) - back
+        entries.append(entry(seq, now, kind, payload))
+
+    def t_at(moment):  # the clock as it read then: the journal up to that moment
+        return fold_count(T0, START, [e for e in entries if e.at <= moment], planned).t_clock(moment)
+
+    moment = START + timedelta(seconds=probe)
+    reading = t_at(moment)
+    found = first_wall_at(start_count(T0, START, planned), entries, reading)
+    assert found is not None and found <= moment
+    assert abs(t_at(found) - reading) < 1e-3
+    if found > START:  # nothing earlier read the same: a sample of earlier moments, and the millisecond before
+        span = found - START
+        earlier = [START + span * k / 40 for k in range(40)] + [found - timedelta(milliseconds=1)]
+        assert all(abs(t_at(w) - reading) >= 1e-3 for w in earlier)
 
 
 # --------------------------------------------------------------------------- re-opening

@@ -139,3 +139,51 @@ def test_markdown_with_bom_and_crlf(tmp_path):
     path.write_bytes("\ufeff# T\r\n\r\n- [ ] a\r\n- [x] b\r\n".encode("utf-8"))
     plan, problems = load_plan(path)
     assert problems == [] and [t.checked for t in plan.tasks] == [False, True]
+
+
+# thedaviddias/Front-End-Checklist writes `**Label:**` on every item: labels, not owners.
+FRONT_END = """\
+# Front-End Checklist
+## Head
+- [ ] **Doctype:** The Doctype is HTML5 and is at the top of all your HTML pages.
+- [ ] **Charset:** The charset (UTF-8) is declared correctly.
+- [ ] **This is a long sentence in bold that somebody wrote as a label for a rule:** text
+- [ ] **Ops:** restart the frontend
+## Sign-off
+- [ ] **QA Engineer**: testing completed
+"""
+
+
+def test_bold_labels_are_owners_only_for_roles_or_sign_off(tmp_path):
+    plan, problems = load_plan(write(tmp_path, "front.md", FRONT_END))
+    assert problems == []
+    assert [role.title for role in plan.roles] == ["QA Engineer"]
+    texts = [task.text for task in plan.tasks]
+    assert texts[0] == "Doctype: The Doctype is HTML5 and is at the top of all your HTML pages."
+    assert texts[1] == "Charset: The charset (UTF-8) is declared correctly."
+    assert [task.owner for task in plan.tasks] == [None, None, None, None, "QA Engineer"]
+    assert [task.text for task in plan.checklists[0].tasks] == texts  # the checklist pane shows the same
+
+    # In a TOML plan a label names an owner when it names one of the plan's roles.
+    write(tmp_path, "list.md", FRONT_END)
+    plan, problems = load_plan(write(tmp_path, "plan.toml", PLAN_OK.replace('section = "Deploy"', 'section = "Head"')))
+    assert problems == []
+    owned = {task.text: plan.owner_of(task) for task in plan.tasks}
+    assert owned["restart the frontend"] == "ops"
+    assert owned["Charset: The charset (UTF-8) is declared correctly."] == "ops"  # the step's owner
+    assert plan.owner_of(plan.tasks[-1]) == "qa-engineer"
+    assert [role.id for role in plan.roles] == ["ops"]
+
+
+def test_late_grace_per_plan_and_per_event(tmp_path):
+    text = PLAN_OK.replace('name = "Test launch"', 'name = "Test launch"\nlate_grace = "10m"') + """
+[[event]]
+at = "T-0"
+title = "Enable traffic"
+late_after = "2m"
+"""
+    plan, problems = problems_of(tmp_path, text)
+    assert problems == []
+    assert [(event.title, event.late_after) for event in plan.events] == [("Deploy", 600), ("Enable traffic", 120)]
+    plan, problems = problems_of(tmp_path, text.replace('"2m"', '"soon"'))
+    assert [(problem.line, problem.message) for problem in problems] == [(19, "bad duration `soon`")]

@@ -1,6 +1,8 @@
 from dataclasses import dataclass
 
-from launchpad.core.timeline import DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, format_relative, next_event, now_index, timeline
+from launchpad.core.timeline import (
+    DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, default_grace, format_relative, next_event, now_index, timeline,
+)
 
 
 @dataclass(frozen=True)
@@ -10,6 +12,7 @@ class Ev:
     duration: int = 0
     title: str = ""
     owner: str = ""
+    late_after: int | None = None
 
 
 EVENTS = [Ev("scan", -86400, 7200), Ev("deploy", -7200, 2700), Ev("traffic", 0, 900), Ev("report", 14400)]
@@ -21,9 +24,14 @@ def test_states_follow_the_clock_and_the_marks():
     assert rows[1].overdue_by == 900  # its deadline was T-2h + 45m = T-1h15m
 
 
-def test_unstarted_step_is_late_once_its_time_comes():
-    rows = timeline(EVENTS, 1, {"scan": DONE, "deploy": DONE})
-    assert rows[2].state == LATE and rows[2].overdue_by == 1
+def test_unstarted_step_is_due_when_its_time_comes_and_late_after_the_grace():
+    marks = {"scan": DONE, "deploy": DONE}
+    assert timeline(EVENTS, 1, marks)[2].state == DUE  # no bell the second T-0 passes
+    grace = default_grace(900)  # 15 minutes: a quarter would be under the 5-minute floor
+    assert grace == 300
+    assert timeline(EVENTS, grace - 1, marks)[2].state == DUE
+    rows = timeline(EVENTS, grace, marks)
+    assert rows[2].state == LATE and rows[2].overdue_by == grace
     rows = timeline(EVENTS, -1, {"scan": SKIPPED, "deploy": DONE})
     assert [row.state for row in rows] == [SKIPPED, DONE, PENDING, PENDING]
 
@@ -38,4 +46,15 @@ def test_now_marker_and_next_step():
 def test_relative_times():
     assert format_relative(3900) == "in 1h05m"
     assert format_relative(-720) == "12m ago"
+    assert format_relative(50 * 3600) == "in 2d02h" and format_relative(-27034 * 3600) == "1126d ago"
     assert format_relative(30) == "now"
+
+
+def test_grace_is_a_share_of_the_duration_between_5_and_30_minutes_or_set_by_the_plan():
+    assert [default_grace(d) for d in (0, 2400, 4 * 3600)] == [300, 600, 1800]
+    step = Ev("enable", 0, 3600, late_after=60)
+    assert timeline([step], 59, {})[0].state == DUE
+    assert timeline([step], 60, {})[0].state == LATE
+    started = timeline([step], 3600 + 59, {"enable": IN_PROGRESS})[0]
+    assert started.state == IN_PROGRESS  # past its hour, still within the grace
+    assert timeline([step], 3600 + 60, {"enable": IN_PROGRESS})[0].state == LATE

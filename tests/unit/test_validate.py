@@ -54,3 +54,25 @@ def test_missing_file_is_a_problem_not_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "file not found" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_checklist_without_tasks_is_a_visible_warning(tmp_path, capsys):
+    empty = tmp_path / "empty.md"
+    empty.write_text("# Launch\n\nSome prose, no task items.\n", encoding="utf-8")
+    assert main(["validate", str(empty)]) == 0
+    out = capsys.readouterr().out
+    assert "0 tasks" in out and "warning: a checklist without tasks" in out
+    assert main(["validate", "--json", str(empty)]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)["files"]
+    assert entry["errors"] == [] and entry["warnings"][0].startswith("a checklist without tasks")
+
+
+def test_a_mistyped_command_is_not_taken_for_a_missing_plan(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["stauts", "s.toml"]) == 2
+    err = capsys.readouterr().err
+    assert "`stauts` is neither a command nor a file" in err and "did you mean `launchpad status`?" in err
+    assert main(["nosuchcommand"]) == 2
+    assert "neither a command nor a file" in capsys.readouterr().err
+    assert main(["missing.md"]) == 1  # a path: the cockpit says the file is not found
+    assert "file not found" in capsys.readouterr().err

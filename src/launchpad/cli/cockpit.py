@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from launchpad.core.clock import system_clock
-from launchpad.core.offsets import OffsetError, parse_t0
+from launchpad.core.offsets import OffsetError, parse_instant, parse_t0
 from launchpad.core.plan import load_plan
 
 
@@ -23,6 +24,8 @@ def add_cockpit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="actor", metavar="NAME",
                         help="who you are in the journal (default: $LAUNCHPAD_USER, else your login name)")
     parser.add_argument("--no-demo", action="store_true", help="do not start the plan's demo service")
+    parser.add_argument("--plan-changed-ok", action="store_true",
+                        help="resume an existing --session with PLAN although it is not the plan the session began with")
 
 
 def add_open_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,6 +33,15 @@ def add_open_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="actor", metavar="NAME",
                         help="who you are in the journal (default: $LAUNCHPAD_USER, else your login name)")
     parser.add_argument("--no-demo", action="store_true", help="do not start the plan's demo service")
+
+
+def invoked_as(argv0: str | None = None) -> str:
+    """The command as the person typed it (`.venv/bin/launchpad`, `launchpad`, `python -m launchpad`), for
+    hints to repeat: `launchpad` alone is often not on PATH in a virtualenv setup."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if not argv0 or Path(argv0).name in ("__main__.py", "-m", "-c"):
+        return f"{shlex.quote(sys.executable)} -m launchpad"
+    return shlex.quote(argv0)
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> int:
@@ -40,7 +52,7 @@ def _fail(message: str, hint: str = "", code: int = 1) -> int:
 
 
 def default_t0(now: datetime) -> datetime:
-    """Two hours ahead, on the next whole minute: the demo is mid-countdown, with steps late and steps to come."""
+    """Two hours ahead, on the next whole minute: the demo is mid-countdown, with steps done and steps to come."""
     ahead = now + timedelta(hours=2)
     return ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
@@ -68,10 +80,47 @@ def no_terminal() -> int | None:
                  "`launchpad probe --once`", code=2)
 
 
+def _iso(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def session_conflict(session_path: str, plan, plan_named: bool, t0: datetime | None,
+                     plan_changed_ok: bool) -> int | None:
+    """An existing --session keeps its own plan and T-0: a different PLAN or --t0 is refused, not ignored.
+
+    A session made for one plan and reopened with another would journal ticks of items it does not have."""
+    from launchpad.core.plan_ref import resolve_plan_path
+    from launchpad.core.problems import LoadError
+    from launchpad.store.session_file import load_session
+
+    try:
+        header, _, _ = load_session(session_path)
+    except LoadError:
+        return None  # opening it reports the problem in full
+    if t0 is not None and t0 != header.t0:
+        return _fail(f"{session_path} has its own T-0 ({_iso(header.t0)}); --t0 {_iso(t0)} cannot change it",
+                     f"drop --t0 to resume it, pass --t0 {_iso(header.t0)}, or start a new session with "
+                     "another --session FILE", code=2)
+    if not plan_named or plan_changed_ok:
+        return None
+    theirs = os.path.realpath(resolve_plan_path(header.plan, session_path))
+    if theirs != os.path.realpath(plan.path):
+        return _fail(f"{session_path} follows the plan {theirs}, not {plan.path}",
+                     f"resume it with `launchpad open {session_path}`, start a new session with another "
+                     "--session FILE, or pass --plan-changed-ok to journal into it with this plan", code=2)
+    if header.plan_sha256 != plan.sha256:
+        return _fail(f"{plan.path} changed since {session_path} began (its checksum differs)",
+                     "pass --plan-changed-ok to resume the session with the plan as it is now, "
+                     "or start a new session with another --session FILE", code=2)
+    return None
+
+
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
     from launchpad.shell.plan_writer import plan_beside
 
+    if args.plan is None and args.session and Path(args.session).exists():
+        return _resume_named_session(args)  # `launchpad --session FILE`: that session, with its own plan
     plan_path = args.plan
     if plan_path is None:
         found = bundled_plan()
@@ -86,31 +135,47 @@ def run_cockpit(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
         return _fail(f"cannot open {plan_path}: fix the problems above", f"`launchpad validate {plan_path}` lists them")
+    t0 = None
+    if args.t0:
+        try:  # a zone is required, and a T-0 within ten years of now: the clock holds launches, not eras
+            t0 = parse_t0(args.t0, system_clock(), require_zone=True)
+        except OffsetError as error:
+            return _fail(str(error), code=2)
+    resuming = bool(args.session) and Path(args.session).exists()
+    if resuming:
+        refused = session_conflict(args.session, plan, True, t0, args.plan_changed_ok)
+        if refused is not None:
+            return refused
     refused = no_terminal()  # after the plan check, so a bad plan is still reported from scripts
     if refused is not None:
         return refused
     clock = system_clock  # the one clock every part of this cockpit reads (core/clock.py)
     now = clock()
-    t0 = None
-    if args.t0:
-        try:
-            t0 = parse_t0(args.t0, now)  # within ten years of now: the clock holds launches, not eras
-        except OffsetError as error:
-            return _fail(str(error), code=2)
     from launchpad.shell.session import LiveSession, SessionOpenError
 
     try:
-        if args.session and Path(args.session).exists():
+        if resuming:
             session = LiveSession.resume(args.session, actor=args.actor, plan=plan, clock=clock)
-            if t0 is not None and t0 != session.t0:
-                print(f"launchpad: note: {args.session} keeps its own T-0 ({session.t0:%Y-%m-%dT%H:%M:%SZ}); --t0 ignored",
-                      file=sys.stderr)
         else:
             path = Path(args.session) if args.session else default_session_path(plan.path, now)
             session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
+            if args.plan is None and not args.session and t0 is None:
+                session.seed_demo()  # the bundled demo opens on a launch in flight (core/demo_history.py)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)
+
+
+def _resume_named_session(args: argparse.Namespace) -> int:
+    if args.t0:
+        try:
+            t0 = parse_instant(args.t0, require_zone=True)
+        except OffsetError as error:
+            return _fail(str(error), code=2)
+        refused = session_conflict(args.session, None, False, t0, True)
+        if refused is not None:
+            return refused
+    return run_open(args)
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -126,7 +191,29 @@ def run_open(args: argparse.Namespace) -> int:
     return _run_app(session, demo=not args.no_demo)
 
 
+def _crash_safe(app_class):
+    """`app_class` whose unexpected exceptions end the app with a crash log instead of Textual's full-screen
+    traceback (every frame's locals, secrets included) and a return code the caller must remember to read."""
+
+    class CrashSafeCockpit(app_class):
+        crash_log: str | None = None
+        crash: BaseException | None = None
+
+        def _handle_exception(self, error: Exception) -> None:
+            from launchpad.cli.crash import write_crash_log
+
+            if self.crash is None:
+                self.crash = error
+                self.crash_log = write_crash_log(error)
+            super()._handle_exception(error)  # sets return_code 1 and shuts the app down, terminal restored
+            self._exit_renderables.clear()  # the traceback is in the log; the screen gets one line
+
+    CrashSafeCockpit.__name__ = app_class.__name__
+    return CrashSafeCockpit
+
+
 def _run_app(session, *, demo: bool) -> int:
+    from launchpad.cli.crash import report_crash
     from launchpad.tui.app import LaunchpadApp
 
     probes = None
@@ -134,12 +221,21 @@ def _run_app(session, *, demo: bool) -> int:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo)
-    app = LaunchpadApp(session, probes=probes)
+    app = _crash_safe(LaunchpadApp)(session, probes=probes)
+    intact = f"; the session file is intact: {invoked_as()} open {shlex.quote(str(session.path))}"
     try:
         app.run()
+    except Exception as error:  # noqa: BLE001 - raised outside Textual's own handling (e.g. on start-up)
+        if app.crash is not None:  # a failure while shutting down after the first one: the first is the cause
+            return report_crash(app.crash, "the cockpit", log=app.crash_log, after=intact)
+        return report_crash(error, "the cockpit", after=intact)
     finally:
         session.close()
         if probes is not None:
             probes.close()
-    print(f"Session saved in {session.path}\nResume it with: launchpad open {session.path}")
+    if app.crash is not None:
+        return report_crash(app.crash, "the cockpit", log=app.crash_log, after=intact)
+    if app.return_code:
+        return app.return_code
+    print(f"Session saved in {session.path}\nResume it with: {invoked_as()} open {shlex.quote(str(session.path))}")
     return 0

@@ -164,7 +164,7 @@ def run_scrub(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
     try:
-        t0 = parse_t0(args.t0, system_clock())
+        t0 = parse_t0(args.t0, system_clock(), require_zone=True)
     except OffsetError as error:  # says what it could not read
         return bad_argument("scrub", f"bad --t0: {error}; write an ISO-8601 time with its zone, e.g. "
                                      "2026-11-23T18:00Z; nothing written")

@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.t0:
         try:
-            parse_instant(args.t0)
+            parse_instant(args.t0, require_zone=True)
         except OffsetError as error:
             return _fail(str(error), "write it like 2026-11-22T18:00Z")
     try:

@@ -7,10 +7,16 @@ cockpit does not pay for the CLI tools.
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
+import signal
 import sys
 
 from launchpad import __version__
+
+INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a Ctrl-C'd command
+PIPE_CLOSED = 141  # 128 + SIGPIPE, what `yes | head` reports for `yes`
 
 # name -> (module, add-arguments function, run function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
@@ -29,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "poll": ("launchpad.cli.control_cmds", "add_poll_arguments", "run_poll", "open, close or show the Go/No-Go poll"),
     "recycle": ("launchpad.cli.control_cmds", "add_recycle_arguments", "run_recycle", "take the count back to an earlier T-offset"),
     "scrub": ("launchpad.cli.control_cmds", "add_scrub_arguments", "run_scrub", "end this attempt with a reason and set a new T-0"),
+    "notify": ("launchpad.cli.notify_cmd", "add_arguments", "run", "test the plan's notification targets, or post to them"),
     "replay": ("launchpad.cli.replay_cmds", "add_replay_arguments", "run_replay", "replay a past launch, read-only"),
     "report": ("launchpad.cli.replay_cmds", "add_report_arguments", "run_report", "write the post-launch report (Markdown)"),
     "simulate": ("launchpad.cli.replay_cmds", "add_simulate_arguments", "run_simulate", "write a synthetic launch session"),
@@ -63,24 +70,75 @@ def _run_command(name: str, argv: list[str]) -> int:
     return getattr(module, run_name)(args)
 
 
+def _mistyped_command(argv: list[str]) -> int | None:
+    """`launchpad stauts`: a first word that is no file is a mistyped command, not a missing plan (exit 2)."""
+    if not argv or argv[0].startswith("-") or os.path.exists(argv[0]):
+        return None
+    word = argv[0]
+    close = difflib.get_close_matches(word, list(COMMANDS), n=1, cutoff=0.6)
+    if close:
+        hint = f"did you mean `launchpad {close[0]}`?"
+    elif "/" not in word and os.sep not in word and "." not in word:  # a bare word: no plan file was meant
+        hint = "`launchpad --help` lists the commands; a plan is opened with `launchpad PATH`"
+    else:
+        return None  # a path: the cockpit says it is not found
+    print(f"launchpad: `{word}` is neither a command nor a file\n    hint: {hint}", file=sys.stderr)
+    return 2
+
+
+def _dispatch(argv: list[str]) -> int:
+    if argv and argv[0] in COMMANDS:
+        return _run_command(argv[0], argv[1:])
+    if argv and argv[0] in ("-h", "--help", "help"):
+        print(_overview())
+        return 0
+    if argv and argv[0] == "--version":
+        print(f"launchpad {__version__}")
+        return 0
+    mistyped = _mistyped_command(argv)
+    if mistyped is not None:
+        return mistyped
+    from launchpad.cli import cockpit
+
+    parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
+    cockpit.add_cockpit_arguments(parser)
+    return cockpit.run_cockpit(parser.parse_args(argv))
+
+
+def _silence_stdout() -> None:
+    """The reader of our output went away (`| head`): send what is still buffered nowhere, so neither this
+    function's caller nor the interpreter's last flush at exit raises BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Every command ends here, once: a closed pipe ends quietly (141, as if killed by SIGPIPE), Ctrl-C
+    with one line (130), and an unexpected exception with one line and a crash log, never a traceback."""
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in COMMANDS:
-            return _run_command(argv[0], argv[1:])
-        if argv and argv[0] in ("-h", "--help", "help"):
-            print(_overview())
-            return 0
-        if argv and argv[0] == "--version":
-            print(f"launchpad {__version__}")
-            return 0
-        from launchpad.cli import cockpit
-
-        parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
-        cockpit.add_cockpit_arguments(parser)
-        return cockpit.run_cockpit(parser.parse_args(argv))
+        try:
+            return _dispatch(argv)
+        finally:  # here, not at interpreter exit (also after --help's SystemExit), where it can be caught
+            sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return PIPE_CLOSED
     except KeyboardInterrupt:
-        return 130
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the goodbye
+        try:
+            print("launchpad: interrupted", file=sys.stderr)
+        except OSError:
+            pass
+        return INTERRUPTED
+    except Exception as error:  # noqa: BLE001 - the last line of defence: a log file instead of a traceback
+        from launchpad.cli.crash import report_crash
+
+        return report_crash(error, argv[0] if argv and argv[0] in COMMANDS else "launchpad")
 
 
 if __name__ == "__main__":

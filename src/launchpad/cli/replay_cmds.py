@@ -62,13 +62,14 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=float, default=60.0, metavar="N",
                         help="playback speed, 1 to 3600 times real time (default 60)")
     parser.add_argument("--from", dest="start", metavar="T-OFFSET|ISO",
-                        help="where the playhead starts, e.g. T-30m or 2026-11-22T17:30Z (default: the first entry)")
+                        help="where the playhead starts: a T-offset in plan time (holds included), e.g. T-30m, or a wall "
+                             "time, e.g. 2026-11-22T17:30Z (default: the first entry)")
     parser.add_argument("--play", action="store_true", help="start playing at once (default: paused)")
 
 
 def run_replay(args: argparse.Namespace) -> int:
     from launchpad.core.offsets import OffsetError
-    from launchpad.core.replay import parse_moment
+    from launchpad.core.replay import offset_moment, parse_moment
 
     if not 1 <= args.speed <= 3600:
         return _fail("replay", f"speed {args.speed:g} is out of range", "use --speed between 1 and 3600", code=2)
@@ -79,7 +80,8 @@ def run_replay(args: argparse.Namespace) -> int:
     start = None
     if args.start:
         try:
-            start = parse_moment(args.start, header.t0)
+            start = parse_moment(args.start, header.t0,
+                                 lambda offset: offset_moment(header, entries, offset, getattr(plan, "holds", ())))
         except OffsetError as error:
             return _fail("replay", str(error), "e.g. --from T-30m, --from T+0:30 or --from 2026-11-22T17:30Z", code=2)
     from launchpad.cli.cockpit import no_terminal
@@ -149,7 +151,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not 0 < hours <= 24 * 365:
         return _fail("simulate", f"--hours {hours:g} is out of range", "give a positive number of hours", code=2)
     try:
-        t0 = parse_t0(args.t0, DEFAULT_T0) if args.t0 else DEFAULT_T0  # a T-0 the clock can hold
+        t0 = parse_t0(args.t0, DEFAULT_T0, require_zone=True) if args.t0 else DEFAULT_T0  # a T-0 the clock can hold
     except OffsetError as error:
         return _fail("simulate", str(error), code=2)
     from launchpad.bundled import bundled_plan

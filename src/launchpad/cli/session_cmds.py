@@ -7,16 +7,18 @@ the session file untouched. The lead's cli/main.py registers these four pairs.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 import unicodedata
 from datetime import datetime
 from typing import Any
 
+from launchpad.core.activity import describe_entry
 from launchpad.core.clock import system_clock
 from launchpad.core.literal import one_line, printable
 from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
-from launchpad.core.problems import LoadError, Problem, did_you_mean
+from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
 
 LAST_SHOWN = 10
@@ -72,11 +74,26 @@ def _plan_or_problem(header, session_path: str | None = None) -> tuple[Any, list
     return plan, list(problems)
 
 
+def close_ids(wanted: str, known: list[str], limit: int = 3) -> list[str]:
+    """IDs a person plausibly meant: a near spelling, else IDs holding the word (`traffic` -> `enable-traffic`).
+
+    Generated IDs are six random-looking characters, so the loose 0.6 ratio of difflib's default finds one
+    "close" to almost any short word (`nope` -> `y2nfpe`): only a ratio of 0.75 counts as a typo here."""
+    unique = list(dict.fromkeys(known))
+    close = difflib.get_close_matches(wanted, unique, n=limit, cutoff=0.75)
+    if close or len(wanted) < 4:
+        return close
+    lowered = wanted.lower()
+    return [candidate for candidate in unique if lowered in candidate.split("-") or candidate.startswith(lowered)][:limit]
+
+
 def unknown_id(command: str, what: str, wanted: str, known: list[str], plan_path: str) -> int | None:
     """Exit code 1 after saying so when `wanted` is none of the plan's IDs (with the closest as a hint)."""
     if wanted in known:
         return None
-    hint = did_you_mean(wanted, known) or "list the IDs with `launchpad status SESSION`"
+    close = close_ids(wanted, known)
+    hint = (f"did you mean {' or '.join(f'`{c}`' for c in close)}?" if close else "") or \
+        "list the IDs with `launchpad status SESSION`"
     return _error(command, f"unknown {what} ID `{wanted}` in plan {plan_path}; nothing written", f"    hint: {hint}")
 
 
@@ -202,7 +219,8 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", help="the session file (.toml)")
     parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
     parser.add_argument("--at", metavar="T-OFFSET|ISO",
-                        help="the state at that instant instead of now, e.g. T+0:30 or 2026-11-22T18:30Z")
+                        help="the state at that instant instead of now: a T-offset in plan time (when the T-clock showed it, "
+                             "holds included), e.g. T+0:30, or a wall time, e.g. 2026-11-22T18:30Z")
 
 
 def _section_name(path: tuple[str, ...] | None) -> str:
@@ -230,7 +248,8 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "notes": [{"target": note.target, "actor": note.actor, "at": format_utc(note.at), "text": note.text}
                   for note in state.notes[-LAST_SHOWN:]],
         "entry_count": state.entry_count,
-        "last_entries": [entry_as_json(entry) for entry in state.last_entries[-LAST_SHOWN:]],
+        "last_entries": [{**entry_as_json(entry), "text": describe_entry(entry, plan)}
+                         for entry in state.last_entries[-LAST_SHOWN:]],
     }
     from launchpad.core.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
@@ -251,8 +270,14 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
                         for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
     report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
                       for task in tasks if task.id not in checked]
-    report["events"] = [{"id": event.id, "at": format_offset(event.at), "title": event.title, "owner": event.owner,
-                         "state": state.event_state(event.id)} for event in plan.events]
+    from launchpad.core.timeline import timeline
+
+    # The same states as the cockpit's timeline (due, late ...), at the count's T-clock, holds included.
+    marks = {event.id: state.event_state(event.id) for event in plan.events}
+    rows = timeline(plan.events, report["count"]["t_clock"], marks)
+    report["events"] = [{"id": row.event.id, "at": format_offset(row.event.at), "title": row.event.title,
+                         "owner": row.event.owner, "state": row.state, "overdue_seconds": round(row.overdue_by)}
+                        for row in rows]
     return report
 
 
@@ -300,12 +325,8 @@ def _print_text(report: dict[str, Any]) -> None:
         for note in report["notes"]:
             out.append(f"  {note['at']} {note['actor']} on {note['target'] or 'the launch'}: {note['text']}")
     out.append(f"last entries ({report['entry_count']} in all):")
-    for entry in report["last_entries"]:
-        detail = entry["payload"].get("note") or entry["payload"].get("text") or ""
-        if entry["kind"] == "handoff":
-            detail = f"{entry['payload'].get('from')} -> {entry['payload'].get('to')}"
-        line = f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['kind']} {entry['target']}".rstrip()
-        out.append(line + (f" — {detail}" if detail else ""))
+    for entry in report["last_entries"]:  # in the words of the cockpit's activity log (core/activity.py)
+        out.append(f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['text']}")
     print(_safe("\n".join(out)))
 
 
@@ -328,17 +349,18 @@ def run_status(args: argparse.Namespace) -> int:
         return _problems("status", error)
     for message in load.messages():
         print(f"launchpad status: warning: {_safe(message)}", file=sys.stderr)
+    plan, problems = _plan_or_problem(header, args.session)
     at = None
     if getattr(args, "at", None):
         from launchpad.core.offsets import OffsetError
-        from launchpad.core.replay import parse_moment
+        from launchpad.core.replay import offset_moment, parse_moment
 
-        try:
-            at = parse_moment(args.at, header.t0)
+        holds = getattr(plan, "holds", ())
+        try:  # a T-offset is plan time: the moment the count showed it, holds included
+            at = parse_moment(args.at, header.t0, lambda offset: offset_moment(header, entries, offset, holds))
         except OffsetError as error:
             return bad_argument("status", f"--at: {error} (e.g. --at T+0:30, --at T-2h or --at 2026-11-22T18:30Z)")
         entries = _upto(entries, at)
-    plan, problems = _plan_or_problem(header, args.session)
     if plan is None:
         print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
         for problem in problems:

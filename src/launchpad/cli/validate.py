@@ -35,6 +35,10 @@ def check_file(path: str) -> dict:
     """One file's report: its kind, counts and problems (problems of included checklists are listed too)."""
     kind = "plan" if Path(path).suffix.lower() in TOML_SUFFIXES else "checklist"
     plan, problems = load_plan(path)
+    if plan is not None and getattr(plan, "notify", ()):  # Apprise's own parser judges each target URL
+        from launchpad.shell.notify import check_urls
+
+        problems = [*problems, *check_urls(plan)]
     report = {
         "path": path,
         "kind": kind,
@@ -48,6 +52,13 @@ def check_file(path: str) -> dict:
     if plan is not None and kind == "plan":
         report["probes"] = len(plan.probes)
         report["triggers"] = len(plan.triggers)
+        report["notify"] = len(plan.notify)
+    report["warnings"] = []
+    if plan is not None and not plan.tasks and not problems:
+        report["warnings"].append(
+            f"{'a checklist' if kind == 'checklist' else 'a plan'} without tasks: no GitHub task items "
+            "(`- [ ] ...`) were found, so there is nothing to tick" + ("" if kind == "checklist" else
+            "; list checklists in [launch] checklists = [...]"))
     for problem in problems:
         error = problem.as_json()
         if problem.path != plan_path(plan, path):
@@ -64,7 +75,11 @@ def _describe(report: dict) -> str:
     counts = [f"{report['tasks']} tasks", f"{report['sections']} sections", f"{report['events']} events", f"{report['roles']} roles"]
     if "probes" in report:
         counts += [f"{report['probes']} probes", f"{report['triggers']} triggers"]
+    if report.get("notify"):
+        counts.append(f"{report['notify']} notify target" + ("s" if report["notify"] != 1 else ""))
     verdict = "ok" if not report["errors"] else f"{len(report['errors'])} problem" + ("s" if len(report["errors"]) != 1 else "")
+    if report["warnings"] and not report["errors"]:
+        verdict = "ok, but " + "; ".join(f"warning: {warning}" for warning in report["warnings"])
     return f"{report['path']}: {report['kind']}, {', '.join(counts)}: {verdict}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from launchpad.core.control import describe_control
+from launchpad.core.notify_events import KIND as NOTIFY, describe_notify
 from launchpad.core.timeline import STATE_LABELS
 
 
@@ -40,6 +41,8 @@ def describe_entry(entry, plan=None) -> str:
     if kind == "trigger":
         return f"trigger {entry.target} is {payload.get('state', '?')}" + (
             f": {payload['message']}" if payload.get("message") else "")
+    if kind == NOTIFY:
+        return describe_notify(entry)
     if kind == "ack":
         return f"acknowledged trigger {entry.target}"
     if kind == "session":

@@ -7,6 +7,7 @@ Each adjustment here is named after the input it fixes; the oracle tests compare
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from markdown_it import MarkdownIt
@@ -131,6 +132,14 @@ def _table_unless_list_or_quote(state: StateBlock, start_line: int, end_line: in
     return table_rule(state, start_line, end_line, silent)
 
 
+# cmark-gfm lets a line holding only an HTML tag (`<br>`, `<img src=...>`: an HTML block of type 7)
+# start an HTML block when it cannot continue the open list item (less indented than the item's
+# text, or without the `>` of an open quote): the list or quote ends there, and the block runs on to the next blank line, swallowing any items in
+# between. markdown-it reads the line as lazy paragraph text and the list goes on. This terminator
+# ends a list item's paragraph at such a line; markdown-it's own html_block rule does the rest.
+_LONE_TAG = importlib.import_module("markdown_it.rules_block.html_block").HTML_SEQUENCES[-1][0]
+
+
 # cmark reads reference definitions off the front of a finished paragraph, so in
 # `[x]: /url` + `10. [ ] ten` the second line stays paragraph text (a list that does not start
 # at 1 cannot interrupt a paragraph). markdown-it consumes the definition first and then starts a
@@ -146,7 +155,7 @@ def _cannot_interrupt_paragraph(state: StateBlock, line: int) -> bool:
     ordered = _ORDERED_START.match(state.src, start, end)
     if ordered is not None and int(ordered.group(1)) != 1:
         return True
-    return _EMPTY_ITEM.match(state.src, start, end) is not None
+    return _EMPTY_ITEM.match(state.src, start, end) is not None or _LONE_TAG.match(state.src[start:end]) is not None
 
 
 def _reference_like_cmark(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
@@ -161,7 +170,22 @@ def _reference_like_cmark(state: StateBlock, start_line: int, end_line: int, sil
     return True
 
 
+def _lone_tag_ends_list_item(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if not silent:
+        return False
+    # A blockquote asks only about lines without `>`: a lone tag there ends the quote as well.
+    lazy = state.parentType == "blockquote" or (
+        state.parentType == "paragraph" and state.sCount[start_line] < state.blkIndent
+    )
+    if not lazy:
+        return False
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    return _LONE_TAG.match(state.src[start : state.eMarks[start_line]]) is not None
+
+
 _MARKDOWN.block.ruler.at("table", _table_unless_list_or_quote, {"alt": ["paragraph", "reference"]})
+_MARKDOWN.block.ruler.before("html_block", "lone_tag_ends_list_item", _lone_tag_ends_list_item,
+                             {"alt": ["paragraph", "blockquote"]})
 _MARKDOWN.block.ruler.at("reference", _reference_like_cmark)
 
 

@@ -1,11 +1,12 @@
 """Plain display text from markdown-it inline tokens: what a reader sees, not the markup.
 
 Inline code, link text and emphasis become their characters, images their alt text, line breaks a
-space. Text is kept literally (`[bold]`, ESC bytes): sanitising for a terminal is the UI's job.
+space; inline HTML tags are dropped for what they enclose, as GitHub shows them. Text is kept literally (`[bold]`, ESC bytes): sanitising for a terminal is the UI's job.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from markdown_it.token import Token
@@ -13,6 +14,7 @@ from markdown_it.token import Token
 from .checklist_ids import ID_COMMENT
 
 _BREAKS = frozenset({"softbreak", "hardbreak"})
+_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 class InlineText:
@@ -57,8 +59,9 @@ def flatten(children: Sequence[Token]) -> InlineText:
                 match = ID_COMMENT.match(content)
                 if match:
                     id_comment = match.group(1)
-            else:
-                parts.append(content)
+            elif _BREAK_TAG.match(content):
+                parts.append(" ")
+            # Any other tag (`<em>`, `<b>`, `<img ...>`) is markup: GitHub shows what it encloses, not it.
         # Emphasis, strong and strikethrough open/close tokens add no characters.
     return InlineText("".join(parts).strip(), links, code, id_comment)
 

@@ -135,7 +135,7 @@ def control_text(report: Mapping[str, Any]) -> list[str]:
         lines.append(f"  skipped entry {skipped}")
     if mode.get("mode") == "rollback":
         lines.append(f"  ROLLBACK since {mode.get('since')} by {mode.get('actor')}: {mode.get('reason') or ''}".rstrip(": "))
-    if poll.get("verdict"):
+    if poll.get("verdict") and (poll.get("open") or poll.get("number")):  # no "poll #0 closed" before any poll
         answered = sum(1 for role in poll.get("roles", []) if role.get("vote"))
         lines.append(f"  poll #{poll.get('number', 0)} {'open' if poll.get('open') else 'closed'}: {poll['verdict']}"
                      f" ({answered}/{len(poll.get('roles', []))} answered)")

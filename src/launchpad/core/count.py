@@ -210,6 +210,55 @@ def _advance(state: CountState, now: datetime) -> CountState:
     return state
 
 
+def _next_change(state: CountState) -> datetime | None:
+    """When the count next changes by itself (a planned hold begins, or a timed one ends); None if never.
+    `state` is advanced to the present, so the change lies ahead of it."""
+    hold = state.holding
+    if hold is not None:
+        planned = state.planned_hold(hold.planned) if hold.planned else None
+        if planned is None or planned.until is not None:
+            return None
+        return hold.start + timedelta(seconds=planned.duration)
+    ahead = [p.at for p in state.planned if p.id not in state.consumed and p.at >= state.anchor_t]
+    if not ahead:
+        return None
+    return state.anchor_wall + timedelta(seconds=min(ahead) - state.anchor_t)
+
+
+def first_wall_at(start: CountState, entries: Iterable, offset: float) -> datetime | None:
+    """The inverse of the T-clock: the first wall moment the count (from `start`, through these journal
+    entries) shows `offset`; None when it never does (held for good at the end of the journal).
+
+    T-offsets typed by people (`status --at T+0:30`, replay's `g`) mean plan time, so they are found here
+    rather than as T-0 + offset on the wall clock, which is off by every hold. Before the session began the
+    count is taken to have run without holds; an offset the count jumped over (a scrub to a later T-0) is
+    reached the moment it jumped."""
+    entries = [entry for entry in entries if entry.kind in COUNT_KINDS]
+    state, wall, index = start, start.anchor_wall, 0
+    first = True
+    for _ in range(4 * (len(entries) + 1) * (len(start.planned) + 1)):
+        state = _advance(state, wall)
+        t_now = _t_at(state, wall)
+        entry_at = entries[index].at if index < len(entries) else None
+        change = _next_change(state)
+        limits = [moment for moment in (entry_at, change) if moment is not None]
+        limit = min(limits) if limits else None
+        if offset < t_now:
+            return wall - timedelta(seconds=t_now - offset) if first else wall
+        if state.holding is None:
+            candidate = wall + timedelta(seconds=offset - t_now)
+            if limit is None or candidate <= limit:
+                return candidate
+        if limit is None:
+            return None
+        if entry_at is not None and entry_at <= limit:
+            state, wall, index = apply_count(state, entries[index]), max(wall, entry_at), index + 1
+        else:
+            wall = limit
+        first = False
+    return None
+
+
 def _text(payload: Mapping[str, Any], key: str) -> str:
     value = payload.get(key, "") if payload else ""
     return value if isinstance(value, str) else str(value)

@@ -176,10 +176,12 @@ def format_clock(seconds: float) -> str:
 HINT = _DURATION_HINT
 
 
-def parse_instant(text: str, local_tz=None):
+def parse_instant(text: str, local_tz=None, *, require_zone: bool = False):
     """An ISO-8601 instant such as `2026-11-22T18:00Z` or `2026-11-22 18:00+01:00`, as an aware UTC datetime.
 
-    A time without a zone is read in `local_tz` (the machine's zone when None), as a person typing it means.
+    A time without a zone is read in `local_tz` (the machine's zone when None), as a person typing it means;
+    with require_zone (a launch's T-0 on the command line) it is refused instead: on a server the machine's
+    zone is UTC, and a T-0 off by the lead's UTC offset is found out only when the steps turn late.
     """
     from datetime import timezone
 
@@ -192,6 +194,9 @@ def parse_instant(text: str, local_tz=None):
         raise OffsetError(
             f"bad time `{text}`: write an ISO-8601 time such as 2026-11-22T18:00Z or \"2026-11-22 18:00+01:00\""
         ) from None
+    if moment.tzinfo is None and require_zone:
+        bare = text.strip()
+        raise OffsetError(f"`{bare}` has no time zone: add one, e.g. {bare}Z for UTC or {bare}+01:00")
     try:
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=local_tz) if local_tz else moment.astimezone()
@@ -200,9 +205,9 @@ def parse_instant(text: str, local_tz=None):
         raise OffsetError(f"bad time `{text}`: it is outside the range a clock can hold") from None
 
 
-def parse_t0(text: str, reference: datetime, local_tz=None) -> datetime:
+def parse_t0(text: str, reference: datetime, local_tz=None, *, require_zone: bool = False) -> datetime:
     """A T-0 (`--t0`, a scrub's new T-0): an ISO-8601 instant within T0_DAYS (ten years) of `reference` (now)."""
-    moment = parse_instant(text, local_tz)
+    moment = parse_instant(text, local_tz, require_zone=require_zone)
     if not near(moment, reference, T0_SECONDS):
         raise OffsetError(f"bad T-0 `{text}`: more than ten years from {reference:%Y-%m-%d}")
     return moment

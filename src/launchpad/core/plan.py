@@ -20,12 +20,16 @@ from typing import Iterable, Mapping
 
 from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
 from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
+from launchpad.core.item_owners import in_signoff, looks_like_role, settle_owners
+from launchpad.core.notify_config import parse_notify_tables
 from launchpad.core.offsets import HINT as OFFSET_HINT
 from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
 from launchpad.core.owners import ALL, LEAD, match_role, slugify
 from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
+from launchpad.core.safe_read import UnreadableFile, read_regular, resolved
 from launchpad.core.table_reader import TableReader
+from launchpad.core.toml_depth import loads_bounded
 from launchpad.core.tomlpos import scan
 
 TOML_SUFFIXES = {".toml"}
@@ -49,6 +53,7 @@ class Event:
     section: tuple[str, ...] | None = None  # the checklist section this step works through
     duration: int = 0
     line: int | None = None
+    late_after: int | None = None  # grace before the step counts as late; None: core.timeline's default
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,7 @@ class Plan:
     problems: tuple[Problem, ...] = ()
     holds: tuple = ()  # core.count.PlannedHold, by T-offset
     poll: object | None = None  # core.poll.PollSpec from [poll]; None: poll the sign-off roles on demand
+    notify: tuple = ()  # core.notify_config.NotifySpec from [[notify]]: where the launch's news goes
     _task_index: dict = field(default_factory=dict, repr=False, compare=False)
     _owner_index: dict = field(default_factory=dict, repr=False, compare=False)
 
@@ -172,22 +178,24 @@ def section_or_problem(out, key_path: tuple, name: str, checklists, what: str = 
 
 
 def _sha256(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.sha256(handle.read()).hexdigest()
+    try:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except UnreadableFile:  # swapped since read_text read it; the plan's problems already say so, or will
+        return ""
 
 
 # --------------------------------------------------------------------------- TOML plans
 
-_KNOWN_TOP = {"launch", "role", "event"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
-_KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description"}
+_KNOWN_TOP = {"launch", "role", "event", "notify"} | PROBE_TABLE_KEYS | CONTROL_TABLE_KEYS
+_KNOWN_LAUNCH = {"name", "checklists", "rollback_section", "description", "late_grace"}
 _KNOWN_ROLE = {"id", "title", "person", "contact"}
-_KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration"}
+_KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration", "late_after"}
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
 def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan | None, list[Problem]]:
     try:
-        doc = tomllib.loads(text)
+        doc = loads_bounded(text)
     except tomllib.TOMLDecodeError as error:
         found = _TOML_ERROR_LINE.search(str(error))
         message = _TOML_ERROR_LINE.sub("", str(error)).replace("()", "").strip(" ,")
@@ -213,7 +221,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
                 'write checklists = ["../checklists/launch.md"]')
         listed = []
     for relative in listed:
-        target = (base / relative).resolve()
+        target = resolved(base / relative)
         checklist, problems = load_checklist(str(target))
         if checklist is None:
             for problem in problems:
@@ -242,6 +250,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
             roles.append(Role(role_id, title, out.string(table, "person", where, "[[role]]"),
                               out.string(table, "contact", where, "[[role]]"), out.positions.line(*where)))
 
+    late_grace = _duration_or_problem(out, launch, "late_grace", ("launch",))
     events: list[Event] = []
     for index, table in enumerate(out.table_array(doc, "event")):
         where = ("event", index)
@@ -278,14 +287,12 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         section_text = out.string(table, "section", where, "[[event]]")
         if section_text:
             section = section_or_problem(out, (*where, "section"), section_text, checklists)
-        duration = 0
-        if "duration" in table:
-            try:
-                duration = parse_duration(table["duration"])
-            except OffsetError as error:
-                out.add((*where, "duration"), str(error), "write it like \"30m\" or \"1h30m\"")
+        duration = _duration_or_problem(out, table, "duration", where) or 0
+        late_after = _duration_or_problem(out, table, "late_after", where)
+        if late_after is None:
+            late_after = late_grace
         if at is not None and title:
-            events.append(Event(event_id, at, title, owner, section, duration, out.positions.line(*where)))
+            events.append(Event(event_id, at, title, owner, section, duration, out.positions.line(*where), late_after))
 
     rollback = None
     rollback_text = out.string(launch, "rollback_section", ("launch",), "[launch]")
@@ -296,7 +303,9 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     holds, poll = parse_control_tables(doc, out, checklists, roles, section_or_problem)
     probes, triggers, demo, probe_problems = parse_probe_tables(doc, out.positions, path, env)
     out.problems.extend(probe_problems)
+    notify = parse_notify_tables(doc, out, env)
 
+    checklists = list(settle_owners(checklists, roles))
     tasks, task_index, task_problems = _index_tasks(path, checklists)
     out.problems.extend(task_problems)
     events.sort(key=lambda event: event.at)
@@ -317,10 +326,22 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
         problems=tuple(out.problems),
         holds=tuple(holds),
         poll=poll,
+        notify=notify,
         _task_index=task_index,
         _owner_index=_owner_index(tasks, roles_tuple, events_tuple),
     )
     return plan, out.problems
+
+
+def _duration_or_problem(out, table: Mapping, key: str, where: tuple) -> int | None:
+    """`key` of a table read as a duration ("30m"); None when absent or wrong (a problem is added)."""
+    if key not in table:
+        return None
+    try:
+        return parse_duration(table[key])
+    except OffsetError as error:
+        out.add((*where, key), str(error), "write it like \"30m\" or \"1h30m\"")
+        return None
 
 
 # --------------------------------------------------------------------------- Markdown opened as a plan
@@ -392,10 +413,12 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
             event_id += "-2"
         events.append(Event(event_id, at, action.strip(), owner, None, 0, line))
 
-    # Owners named on items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well.
+    # Owners named on sign-off items (`**DevOps Engineer**: ...`) are roles of a Markdown plan as well;
+    # a bold label anywhere else is part of the item's text (see core.item_owners).
     for task in checklist.tasks:
-        if task.owner and match_role(task.owner, roles) is None:
+        if task.owner and in_signoff(task) and looks_like_role(task.owner) and match_role(task.owner, roles) is None:
             roles.append(Role(slugify(task.owner), task.owner, "", "", task.line))
+    (checklist,) = settle_owners([checklist], roles)
 
     tasks, task_index, task_problems = _index_tasks(path, [checklist])
     problems.extend(task_problems)
@@ -423,7 +446,7 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
 
 def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None) -> tuple[Plan | None, list[Problem]]:
     """Load a TOML plan or a Markdown checklist as a plan. Never raises on bad input."""
-    path = str(Path(path).resolve()) if Path(path).exists() else str(path)
+    path = resolved(path) if os.path.lexists(path) else str(path)
     env = os.environ if env is None else env
     text, problems = read_text(path)
     if text is None:

@@ -10,6 +10,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Iterable
 
+from launchpad.core.safe_read import PLAN_LIMIT, UnreadableFile, read_regular
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -49,16 +51,14 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def read_text(path: str) -> tuple[str | None, list[Problem]]:
-    """Read a UTF-8 text file (a BOM is allowed); refuse binary and non-UTF-8 files with a clear problem."""
+    """Read a UTF-8 text file (a BOM is allowed); refuse binary, non-UTF-8, oversized and non-regular files
+    (FIFOs, devices, directories, symlink loops) with a clear problem instead of blocking or raising."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        return None, [Problem(path, None, "file not found", "check the path; plan paths are relative to the plan file")]
-    except IsADirectoryError:
-        return None, [Problem(path, None, "is a directory, not a file", "name a .toml plan or a Markdown checklist")]
-    except OSError as error:
-        return None, [Problem(path, None, f"cannot read the file: {error.strerror or error}", "check its permissions")]
+        data = read_regular(path, PLAN_LIMIT, hint="name a .toml plan or a Markdown checklist (a regular file)")
+    except UnreadableFile as error:
+        if error.message == "file not found":
+            return None, [Problem(path, None, "file not found", "check the path; plan paths are relative to the plan file")]
+        return None, [Problem(path, None, error.message, error.hint)]
     if b"\x00" in data[:8192]:
         return None, [Problem(path, None, "binary file (it contains NUL bytes)", "launchpad reads UTF-8 text: a .toml plan or a Markdown checklist")]
     try:

@@ -12,10 +12,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from launchpad.core.offsets import clamp_into, session_window
-from launchpad.core.count import COUNT_KINDS, CountState, apply_count, fold_count, start_count
+from launchpad.core.count import COUNT_KINDS, CountState, apply_count, first_wall_at, fold_count, start_count
 from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
 
 CHECKPOINT_EVERY = 256
@@ -139,14 +139,30 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
     return found
 
 
-def parse_moment(text: str, t0: datetime) -> datetime:
-    """`T-1h30m` / `T+0:30` (from the session's T-0) or an ISO-8601 instant; OffsetError (a ValueError) if
-    neither."""
+def offset_moment(header: Header, entries: Iterable[Entry], offset: float, planned_holds: Iterable = ()) -> datetime:
+    """The wall moment a T-offset means in this journal: when the count (plan time, holds included) first
+    showed it; past the journal's end, when it would, counting on from there."""
+    entries = list(entries)
+    planned_holds = tuple(planned_holds)
+    start = start_count(header.t0, header.created_at, planned_holds, header.first_lead)
+    found = first_wall_at(start, entries, offset)
+    if found is not None:
+        return found
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]), session_window(header.t0, header.created_at))
+    return count_of(header, entries, planned_holds).wall_time_of(offset, end)
+
+
+def parse_moment(text: str, t0: datetime, at_offset: Callable[[float], datetime] | None = None) -> datetime:
+    """`T-1h30m` / `T+0:30` or an ISO-8601 instant; OffsetError (a ValueError) if neither.
+
+    A T-offset means plan time, the T-clock the cockpit shows: `at_offset` (offset_moment over the journal)
+    finds when the count showed it, holds included. Without a journal it is T-0 plus the offset."""
     from launchpad.core.offsets import T0_SECONDS, OffsetError, near, parse_instant, parse_offset
 
     cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():
-        return t0 + timedelta(seconds=parse_offset(cleaned))
+        offset = parse_offset(cleaned)  # within 400 days of T-0 (core.offsets)
+        return at_offset(offset) if at_offset is not None else t0 + timedelta(seconds=offset)
     moment = parse_instant(cleaned)
     if not near(moment, t0, T0_SECONDS):
         raise OffsetError(f"bad time `{text}`: more than ten years from T-0")
@@ -179,9 +195,14 @@ class ReplayIndex:
         first = times[0] if times else stamp(header.created_at)
         self.start = moment_of(min(first, stamp(header.created_at)))
         self.end = moment_of(max(times[-1] if times else first, stamp(self.start)))
-        self.markers = markers_of(header, self.entries, planned_holds)
+        self.planned_holds = tuple(planned_holds)
+        self.markers = markers_of(header, self.entries, self.planned_holds)
         self.trigger_targets = tuple(dict.fromkeys(e.target for e in self.entries if e.kind == "trigger"))
         self._checkpoints = self._build_checkpoints()
+
+    def moment_of_offset(self, offset: float) -> datetime:
+        """Where the playhead goes for a T-offset: the moment the count showed it (see offset_moment)."""
+        return offset_moment(self.header, self.entries, offset, self.planned_holds)
 
     def _build_checkpoints(self) -> list[SessionState]:
         builder = StateBuilder(self.header.first_lead)

@@ -67,6 +67,7 @@ class ProbeRuntime:
         self._minutes = MinuteFolder()  # latency samples, journaled once a minute per probe (compact history)
         self._shown_followed: dict[str, Any] = {}
         self.leader = False
+        self._told = ""  # the leadership problem last shown (a lock file we cannot open: watch only)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -92,6 +93,9 @@ class ProbeRuntime:
         if self.leadership.try_acquire():
             self._become_leader()
         else:
+            if self.leadership.problem and self.leadership.problem != self._told:
+                self._told = self.leadership.problem  # once, not every tick
+                self._sink.notice(self.leadership.problem, "warning")
             self._follow()
 
     def _become_leader(self) -> None:

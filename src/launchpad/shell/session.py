@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from launchpad.core.clock import Clock, system_clock
+from launchpad.core.demo_history import demo_history, is_demo_note
 from launchpad.core.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan import Plan, load_plan
 from launchpad.core.plan_ref import resolve_plan_path
@@ -50,14 +51,30 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         self.actor = file.actor
         self.notices = list(notices or [])
         self._builder = StateBuilder(file.header.first_lead)
+        self._demo = False
         for entry in entries:
             self._builder.apply(entry)
+            self._demo = self._demo or is_demo_note(entry.kind, entry.payload)
         self.state: SessionState = self._builder.snapshot()
         self._checked = checked_ids(plan.tasks, self.state.marks())
         self._listeners: list = []
         # The cockpit writes and polls from its journal thread, the probe runtime may append from the UI
         # loop: one lock keeps the file handle, the fold and the listeners' order single-file.
         self.io_lock = threading.RLock()
+
+    @property
+    def demo(self) -> bool:
+        """A demo session: its journal holds the note core.demo_history writes."""
+        return self._demo
+
+    def seed_demo(self) -> list:
+        """Write the history of a launch in flight (core.demo_history) into this fresh demo session."""
+        now = self.clock()
+        with self.io_lock:
+            for entry in demo_history(self.plan, self.t_clock(now), self.state.lead or self.actor):
+                self.file.append(entry.kind, entry.target, entry.payload, actor=entry.actor)
+            self._demo = True
+            return self._absorb_locked()
 
     def subscribe(self, listener) -> None:
         """`listener(entries)` is called with every batch of entries read back from the file, whoever wrote them."""

@@ -52,3 +52,38 @@ def atomic_create(path: str, data: bytes, mode: int = 0o666) -> None:
     finally:
         os.unlink(temp)
     fsync_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def remove_stale_temps(path: str) -> list[str]:
+    """Delete `.NAME.tmp-PID-*` files beside `path` whose writer (PID) is dead: a kill -9 during a
+    compaction leaves its half-written copy; nothing else ever removes it. A live PID's temp is kept (it
+    may be writing right now). Returns what was removed; a directory that cannot be listed is left alone."""
+    directory, name = os.path.split(os.path.abspath(path))
+    prefix = f".{name}.tmp-"
+    removed = []
+    try:
+        names = os.listdir(directory or ".")
+    except OSError:
+        return removed
+    for candidate in names:
+        if not candidate.startswith(prefix):
+            continue
+        pid_text, _, token = candidate[len(prefix):].partition("-")
+        if not (pid_text.isdigit() and token) or _pid_alive(int(pid_text)):
+            continue
+        try:
+            os.unlink(os.path.join(directory, candidate))
+        except OSError:
+            continue
+        removed.append(candidate)
+    return removed

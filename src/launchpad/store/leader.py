@@ -9,23 +9,30 @@ from __future__ import annotations
 import fcntl
 import os
 
-from launchpad.store.lock import open_lock_file, sidecar
+from launchpad.store.lock import LockUnavailable, open_lock_file, sidecar
 
 
 class ProbeLeadership:
     def __init__(self, session_path: str | os.PathLike):
         self.path = sidecar(os.fspath(session_path), ".probes.lock")
         self._fd: int | None = None
+        self.problem = ""  # why this process cannot lead (lock file unusable): it only watches
 
     @property
     def held(self) -> bool:
         return self._fd is not None
 
     def try_acquire(self) -> bool:
-        """True when this process leads the probes now (also when it already did). Never blocks."""
+        """True when this process leads the probes now (also when it already did). Never blocks, never raises
+        for an unusable lock file: then False, with `problem` saying why (watch only)."""
         if self._fd is not None:
             return True
-        fd = open_lock_file(self.path)
+        try:
+            fd = open_lock_file(self.path)
+        except LockUnavailable as error:
+            self.problem = f"{error}; this cockpit only watches the probes (another cockpit, or none, runs them)"
+            return False
+        self.problem = ""
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -1,4 +1,4 @@
-"""Reading a session file's bytes: the fast path (one tomllib.loads) and the recovery path (block by block).
+"""Reading a session file's bytes: the fast path (one TOML parse) and the recovery path (block by block).
 
 The fast path covers every file launchpad wrote without a crash. Only when it fails does the recovery path
 split the file on entry boundaries, keep every complete entry and name the bytes it could not use ("bad
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from launchpad.core.toml_depth import loads_bounded
 from launchpad.core.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
 
 MARK = ENTRY_MARK.encode()
@@ -80,7 +82,7 @@ def parse_fast(data: bytes | list) -> Parsed | None:
         return None
     del raw_bytes, data
     try:
-        doc = tomllib.loads(text)
+        doc = loads_bounded(text)
         del text
         header = header_from_table(doc)
         raw = doc.pop("entry", [])
@@ -106,7 +108,7 @@ def parse_header(data: bytes) -> tuple[Header, int]:
     if cut >= 0:
         region = region[: cut + len(HEADER_END_B)]
     try:
-        doc = tomllib.loads(region.decode("utf-8"))
+        doc = loads_bounded(region.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise HeaderError(f"the session header is not UTF-8 (offset {error.start})", _line_at(data, error.start))
     except tomllib.TOMLDecodeError as error:
@@ -126,7 +128,7 @@ def parse_block(block: bytes) -> Entry:
     if not block.endswith(END):
         raise ValueError("incomplete entry (no `# end` line): a write torn by a crash")
     try:
-        doc = tomllib.loads(block.decode("utf-8"))
+        doc = loads_bounded(block.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 (byte 0x{block[error.start]:02x})") from None
     except tomllib.TOMLDecodeError as error:
@@ -163,7 +165,7 @@ def parse_recovering(data: bytes) -> Parsed:
     # The common failure is one torn last write: try everything before it in one parse first.
     if len(pieces) >= 2 and data[journal_start:pieces[-1][0]].endswith(END) and data[pieces[0][0]:].startswith(MARK):
         try:
-            doc = tomllib.loads(data[journal_start:pieces[-1][0]].decode("utf-8"))
+            doc = loads_bounded(data[journal_start:pieces[-1][0]].decode("utf-8"))
             raw = doc.get("entry")
             if set(doc) == {"entry"} and isinstance(raw, list) and len(raw) == len(pieces) - 1:
                 entries = _convert(raw)
@@ -175,25 +177,59 @@ def parse_recovering(data: bytes) -> Parsed:
     return _finish(data, header, [], journal_start, pieces, fast=False)
 
 
+def keep_in_order(seqs: list[int]) -> set[int]:
+    """Indexes of the longest run of strictly increasing seqs (earliest on ties), so one edited or doubled
+    seq marks only its own entry as out of order instead of every entry after it."""
+    tails: list[int] = []  # tails[k]: index ending the increasing run of length k+1 with the smallest last seq
+    tail_seqs: list[int] = []
+    previous: list[int] = [-1] * len(seqs)
+    for index, seq in enumerate(seqs):
+        position = bisect_left(tail_seqs, seq)
+        if position < len(tails) and tail_seqs[position] == seq:
+            continue  # the same seq again later on: keep the earlier one
+        previous[index] = tails[position - 1] if position else -1
+        if position == len(tails):
+            tails.append(index)
+            tail_seqs.append(seq)
+        else:
+            tails[position] = index
+            tail_seqs[position] = seq
+    kept: set[int] = set()
+    index = tails[-1] if tails else -1
+    while index >= 0:
+        kept.add(index)
+        index = previous[index]
+    return kept
+
+
 def _finish(data: bytes, header: Header, entries: list[Entry], good_end: int,
             pieces: list[tuple[int, int]], fast: bool) -> Parsed:
     bad: list[BadPiece] = []
-    last_seq = entries[-1].seq if entries else 0
+    parsed: list[tuple[int, int, Entry]] = []
+
+    def set_aside(offset: int, end: int, reason: str) -> None:
+        line_offset = offset + 1 if data[offset:offset + 1] == b"\n" else offset
+        bad.append(BadPiece(offset, end - offset, _line_at(data, line_offset), reason))
+
     for offset, end in pieces:
         block = data[offset:end]
         try:
             if not block.startswith(MARK):
                 raise ValueError("stray bytes that are no [[entry]] block")
-            entry = parse_block(block)
-            if entry.seq <= last_seq:
-                raise ValueError(f"seq {entry.seq} repeats or goes backwards (after {last_seq})")
+            parsed.append((offset, end, parse_block(block)))
         except (ValueError, JournalError) as error:
-            line_offset = offset + 1 if block.startswith(b"\n") else offset
-            bad.append(BadPiece(offset, end - offset, _line_at(data, line_offset), str(error)))
-            continue
-        entries.append(entry)
-        last_seq = entry.seq
-        good_end = end
+            set_aside(offset, end, str(error))
+    floor = entries[-1].seq if entries else 0
+    kept = keep_in_order([entry.seq if entry.seq > floor else -1 for _, _, entry in parsed])
+    last = floor
+    for index, (offset, end, entry) in enumerate(parsed):
+        if index in kept and entry.seq > floor:
+            entries.append(entry)
+            good_end = end
+            last = entry.seq
+        else:
+            set_aside(offset, end, f"seq {entry.seq} is out of order (after seq {last}); set aside alone")
+    bad.sort(key=lambda piece: piece.offset)
     return Parsed(header, entries, good_end, bad, fast)
 
 
@@ -209,7 +245,7 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
     if not chunk.startswith(MARK):
         return [], [BadPiece(0, len(chunk), 1, "appended bytes do not start an [[entry]] block")]
     try:
-        doc = tomllib.loads(chunk.decode("utf-8"))
+        doc = loads_bounded(chunk.decode("utf-8"))
         raw = doc.get("entry")
         if set(doc) == {"entry"} and isinstance(raw, list):
             entries = [entry for entry in _convert(raw) if entry.seq > after_seq]
@@ -217,16 +253,23 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
                 return entries, []
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         pass
-    entries: list[Entry] = []
+    candidates: list[tuple[int, int, Entry]] = []
     bad: list[BadPiece] = []
-    last = after_seq
     for offset, end in split_blocks(chunk, 0):
         try:
-            entry = parse_block(chunk[offset:end])
+            candidates.append((offset, end, parse_block(chunk[offset:end])))
         except (ValueError, JournalError) as error:
             bad.append(BadPiece(offset, end - offset, _line_at(chunk, offset + 1), str(error)))
-            continue
-        if entry.seq > last:
-            entries.append(entry)
-            last = entry.seq
+    # Out-of-order entries are bad pieces of their own (a writer sets them aside under the lock); entries at
+    # or below after_seq that are in order are ones this reader already has (it re-reads from garbage).
+    kept = keep_in_order([entry.seq for _, _, entry in candidates])
+    entries = []
+    for index, (offset, end, entry) in enumerate(candidates):
+        if index in kept:
+            if entry.seq > after_seq:
+                entries.append(entry)
+        else:
+            bad.append(BadPiece(offset, end - offset, _line_at(chunk, offset + 1),
+                                f"seq {entry.seq} is out of order; set aside alone"))
+    bad.sort(key=lambda piece: piece.offset)
     return entries, bad

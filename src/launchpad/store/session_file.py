@@ -28,9 +28,10 @@ from launchpad.core.journal import (
 )
 from launchpad.core.clock import Clock, system_clock
 from launchpad.core.problems import LoadError, Problem
+from launchpad.core.safe_read import UnreadableFile, open_regular, read_fd, session_limit
 from launchpad.store.actor import resolve_actor
-from launchpad.store.atomic import atomic_create, atomic_replace
-from launchpad.store.lock import FileLock, sidecar
+from launchpad.store.atomic import atomic_create, atomic_replace, remove_stale_temps
+from launchpad.store.lock import FileLock, LockUnavailable, sidecar
 from launchpad.store.recovery import (
     END,
     HEADER_END_B,
@@ -74,13 +75,14 @@ class LoadReport:
     torn: list[TornPiece] = field(default_factory=list)
     repaired: bool = False  # the file was cut back / rewritten to drop the torn bytes
     fast: bool = True  # loaded by the one-parse path
+    notes: list[str] = field(default_factory=list)  # other things the person resuming should know
 
     @property
     def clean(self) -> bool:
         return not self.torn
 
     def messages(self) -> list[str]:
-        return [piece.format(self.path) for piece in self.torn]
+        return [piece.format(self.path) for piece in self.torn] + self.notes
 
 
 def _torn_name(path: str, now: datetime) -> str:
@@ -93,21 +95,17 @@ def _torn_name(path: str, now: datetime) -> str:
     return candidate
 
 
-def _read_all(fd: int) -> bytes:
-    size = os.fstat(fd).st_size
-    chunks = []
-    offset = 0
-    while offset < size:
-        chunk = os.pread(fd, min(size - offset, 1 << 24), offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset += len(chunk)
-    return b"".join(chunks)
+def _read_all(fd: int, path: str = "session file") -> bytes:
+    return read_fd(fd, path, session_limit())
+
+
+_SESSION_HINT = "name the session's .toml file (a regular file written by launchpad)"
 
 
 def _open_data(path: str) -> int:
-    return os.open(path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
+    # Through open_regular: a FIFO must not block the open, a device must not be read forever.
+    return open_regular(path, os.O_RDWR | os.O_APPEND, what="session file", hint=_SESSION_HINT,
+                        limit=session_limit())
 
 
 def _ident(stat: os.stat_result) -> tuple[int, int]:
@@ -115,6 +113,14 @@ def _ident(stat: os.stat_result) -> tuple[int, int]:
 
 
 def _load_problem(path: str, error: BaseException, line: int | None = None) -> LoadError:
+    if isinstance(error, UnreadableFile):
+        if error.message == "permission denied":
+            return LoadError([Problem(path, None, "permission denied",
+                                      "check the file's permissions (it must be readable and writable)")])
+        if error.message == "file not found":
+            error = FileNotFoundError(path)
+        else:
+            return LoadError([Problem(path, None, error.message, error.hint)])
     if isinstance(error, FileNotFoundError):
         return LoadError([Problem(path, None, "session file not found", "check the path, or start a session by opening a plan")])
     if isinstance(error, IsADirectoryError):
@@ -335,8 +341,8 @@ class SessionFile:
             begin = newer[0] if newer else -1
         else:
             complete = [seq for position, seq in seqs if position < last_end]
-            if complete:
-                self._last_seq = complete[-1]
+            if complete:  # the highest, not the last: a block edited to go backwards must not make us reuse seqs
+                self._last_seq = max(complete)
         if begin < 0:
             if last_end >= 0:
                 begin = last_end + len(END)
@@ -359,8 +365,8 @@ class SessionFile:
     def _parse_current(self) -> Parsed:
         """The whole current file, under the lock (so nothing is mid-write)."""
         try:
-            return parse_session_bytes(_read_all(self.fd))
-        except HeaderError as error:
+            return parse_session_bytes(_read_all(self.fd, self.path))
+        except (HeaderError, UnreadableFile) as error:
             raise _load_problem(self.path, error) from None
 
     def _set_aside(self, data: bytes, parsed: Parsed) -> list[TornPiece]:
@@ -377,7 +383,7 @@ class SessionFile:
         """Under the lock: set aside the bad bytes and cut them out, so appends never land after garbage."""
         if _ident(os.stat(self.path)) != self._ident:
             self._reopen()
-        data = _read_all(self.fd)
+        data = _read_all(self.fd, self.path)
         try:
             parsed = parse_session_bytes(data)
         except HeaderError as error:
@@ -396,7 +402,7 @@ class SessionFile:
 
     def _compact_locked(self, parsed: Parsed, lead: str | None) -> None:
         if parsed.bad:
-            self._set_aside(_read_all(self.fd), parsed)
+            self._set_aside(_read_all(self.fd, self.path), parsed)
         lead = lead or current_lead(parsed.header, parsed.entries)
         header = with_lead(parsed.header, lead)
         self._write_compacted(header, parsed.entries)
@@ -449,13 +455,15 @@ def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadRepo
     (a torn tail is reported, not repaired: a writer may still be finishing it). Raises LoadError."""
     path = os.path.abspath(os.fspath(path))
     try:
-        with open(path, "rb") as handle:
-            holder = [handle.read()]  # no other reference: parse_fast drops the bytes once decoded
+        fd = open_regular(path, what="session file", hint=_SESSION_HINT, limit=session_limit())
+        try:
+            holder = [_read_all(fd, path)]  # no other reference: parse_fast drops the bytes once decoded
             _check_binary(path, holder[0])
             parsed = parse_fast(holder) if holder[0].endswith(END) else None
             if parsed is None:
-                handle.seek(0)
-                parsed = parse_recovering(handle.read())
+                parsed = parse_recovering(_read_all(fd, path))
+        finally:
+            os.close(fd)
     except OSError as error:
         raise _load_problem(path, error) from None
     except HeaderError as error:
@@ -472,13 +480,15 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
     A torn tail is reported and, with `repair`, set aside under the lock before anything else is written."""
     path = os.path.abspath(os.fspath(path))
     fd = _open_fd(path)
+    if repair:
+        remove_stale_temps(path)  # what a writer killed mid-compaction left behind
     try:
-        holder = [_read_all(fd)]  # no other reference: parse_fast drops the bytes once decoded
+        holder = [_read_all(fd, path)]  # no other reference: parse_fast drops the bytes once decoded
         _check_binary(path, holder[0])
         parsed = parse_fast(holder) if holder[0].endswith(END) else None
         if parsed is None:
-            parsed = parse_recovering(_read_all(fd))
-    except HeaderError as error:
+            parsed = parse_recovering(_read_all(fd, path))
+    except (HeaderError, UnreadableFile) as error:
         os.close(fd)
         raise _load_problem(path, error) from None
     except BaseException:
@@ -486,6 +496,11 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
         raise
     handle = SessionFile(path, parsed.header, fd, actor=actor, clock=clock)
     report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
+    try:
+        handle._lock.open()  # now, so a cockpit that could never record says so when it opens, not later
+    except LockUnavailable as error:
+        report.notes.append(f"{error}: this cockpit can watch the session but not record in it")
+        repair = False  # setting bytes aside needs the lock
     handle._offset = parsed.good_end
     handle._last_seq = parsed.entries[-1].seq if parsed.entries else 0
     if parsed.bad and repair:
@@ -508,6 +523,7 @@ def open_for_append(path: str | os.PathLike, *, actor: str | None = None,
     """A light handle for scripts (`launchpad mark`): reads the header and the tail, not the whole journal."""
     path = os.path.abspath(os.fspath(path))
     fd = _open_fd(path)
+    remove_stale_temps(path)
     try:
         head = os.pread(fd, _TAIL_WINDOW, 0)
         _check_binary(path, head)

@@ -85,7 +85,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
         Binding("n", "note", "Note"),
         Binding("h", "handoff", "Hand over", show=False),  # rare; in ? Keys and the palette
-        Binding("w", "save", "Save copy", show=False),
+        Binding("w", "save", "Compact file", show=False),
         Binding("t", "toggle_theme", "Theme", show=False),
         Binding("question_mark", "toggle_keys", "Keys"),
         Binding("a", "acknowledge", "Ack trigger", show=False),  # the trigger banner says "a" while one fires
@@ -184,6 +184,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.call_after_refresh(self.probes.start, self)
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self._flush_probes)
+        self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
+        self._journal.submit(self._start_notifier)
 
     def _after_first_frame(self) -> None:
         gc.freeze()
@@ -193,6 +195,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         gc.unfreeze()  # whatever happens next in this process (another app, a test) collects as usual
         gc.enable()
         await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
+        if getattr(self, "notifier", None) is not None:
+            self.notifier.stop()
         if self.probes is not None:
             await self.probes.stop()
         self._journal.shutdown(wait=False)
@@ -225,6 +229,24 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     @while_running
     def notice(self, text: str, severity: str = "information") -> None:
         self.notify(printable(text), severity=severity, timeout=8)
+
+    def _start_notifier(self) -> None:
+        from launchpad.shell.notify import start_notifier
+
+        try:
+            self.notifier = start_notifier(self.session, self.probes, notice=self._notice_from_thread)
+        except Exception as error:  # notifications are a side channel: the cockpit runs on without them
+            self._notice_from_thread(f"Notifications not started: {error}", "error")
+
+    def _notice_from_thread(self, text: str, severity: str = "information") -> None:
+        """The notifier's threads report here (a target down, a bad URL): shown on the UI thread."""
+        if threading.get_ident() == self._ui_thread:
+            self.notice(text, severity)
+            return
+        try:
+            self.call_from_thread(self.notice, text, severity)
+        except RuntimeError:  # the app has stopped
+            pass
 
     @property
     def cockpit(self) -> Screen:
@@ -271,7 +293,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
         self.cockpit.query_one(LaunchHeader).show(
-            name=self.plan.name, t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
+            name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name,  # a demo says so
+            t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
             session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
         )
@@ -336,7 +359,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
 
     # ------------------------------------------------------------------ journal
 
-    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute")  # shown in the probe panels and the banner, not as toasts
+    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute", "notify")  # shown in the probe panels and the banner, not as toasts
     HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
 
     @while_running
@@ -469,9 +492,18 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if error is not None:
                 self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
             else:
-                self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
+                where = printable(str(future.result() or self.session.path))
+                self.notify(f"Compacted the session file ({where}): rewritten in place, atomically")
 
         self._on_journal_thread(self.session.save, done=saved)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """The palette's Screenshot goes beside the session file, named by the cockpit's clock: Textual's
+        default folder, ~/Downloads, often does not exist on a server. Textual's toast says where it went."""
+        folder = path or str(Path(self.session.path).resolve().parent)
+        name = filename or f"{Path(self.session.path).name.split('.')[0]}-{self.clock():%Y%m%d-%H%M%S}.svg"
+        return super().deliver_screenshot(name, folder, time_format)
 
     def action_toggle_keys(self) -> None:
         """Every key of the focused pane and the cockpit, with what it does (Textual's help panel): the Footer
@@ -547,7 +579,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                             lambda: self.cockpit.query_one(ChecklistPane).action_open_link())
         yield SystemCommand("Note", "Add a note to the highlighted item, or to the launch (n)", self.action_note)
         yield SystemCommand("Hand over", "Hand the launch to another lead (h)", self.action_handoff)
-        yield SystemCommand("Save compacted copy", "Rewrite the session file atomically (w)", self.action_save)
+        yield SystemCommand("Compact session file", "Rewrite the session file in place, atomically (w)", self.action_save)
         yield SystemCommand("Toggle light/dark", "Switch between the dark and the projector theme (t)", self.action_toggle_theme)
         yield SystemCommand("Clear checklist filters", "Show every item again", lambda: self.action_filter_owner(None))
         pane = self.cockpit.query_one(ChecklistPane)

@@ -426,7 +426,7 @@ class ReplayApp(LaunchpadApp):
 
     def jump_to(self, text: str) -> bool:
         try:
-            moment = parse_moment(text, self.session.t0)
+            moment = parse_moment(text, self.session.t0, self.session.index.moment_of_offset)  # plan time
         except (OffsetError, ValueError) as error:
             self.notify(printable(str(error)), severity="error", timeout=6)
             return False

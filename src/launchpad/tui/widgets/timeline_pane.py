@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
 from launchpad.core.offsets import format_clock, format_offset
-from launchpad.core.timeline import DONE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
+from launchpad.core.timeline import DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
 from launchpad.tui.widgets.fit import ellipsize, flexible_width, set_columns
 from launchpad.tui.widgets.quiet_table import QuietTable
 from launchpad.tui.widgets.table_cursor import highlighted_key
@@ -75,7 +75,7 @@ class TimelinePane(Vertical):
             empty.update(Text("This plan has no timeline. Add [[event]] tables to a TOML plan, or a "
                               "Time | Action | Owner table to a Markdown one.") if not rows else "")
         styles = {LATE: f"bold {colors['error']}", IN_PROGRESS: f"bold {colors['accent']}",
-                  DONE: colors["success"], SKIPPED: "dim", PENDING: ""}
+                  DONE: colors["success"], SKIPPED: "dim", PENDING: "", DUE: f"bold {colors['warning']}"}
         cells = {}
         order = []  # (T-offset, holds before steps at the same offset, key)
         for row in rows:
