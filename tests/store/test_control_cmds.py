@@ -138,7 +138,7 @@ def test_recycle_reopens_and_scrub_starts_a_second_attempt(session, capsys):
     count = status(session, capsys)["count"]
     assert count["attempt"] == 2 and [a["reason"] for a in count["attempts"]] == ["weather", None]
     assert count["t0"] == "2026-11-23T18:00:00.000Z"
-    assert run("scrub", str(session), "--reason", "x", "--t0", "tomorrow") == 1
+    assert run("scrub", str(session), "--reason", "x", "--t0", "tomorrow") == 2  # an argument error
     assert "bad --t0" in capsys.readouterr().err
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from launchpad.core.clock import system_clock
-from launchpad.core.offsets import OffsetError, parse_instant
+from launchpad.core.offsets import OffsetError, parse_instant, parse_t0
 from launchpad.core.plan import load_plan
 
 
@@ -137,8 +137,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
         return _fail(f"cannot open {plan_path}: fix the problems above", f"`launchpad validate {plan_path}` lists them")
     t0 = None
     if args.t0:
-        try:
-            t0 = parse_instant(args.t0, require_zone=True)
+        try:  # a zone is required, and a T-0 within ten years of now: the clock holds launches, not eras
+            t0 = parse_t0(args.t0, system_clock(), require_zone=True)
         except OffsetError as error:
             return _fail(str(error), code=2)
     resuming = bool(args.session) and Path(args.session).exists()

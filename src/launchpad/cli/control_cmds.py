@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from launchpad.cli.session_cmds import _add_actor, _error, _safe, unknown_id, written_line
+from launchpad.cli.session_cmds import _add_actor, _error, _safe, bad_argument, unknown_id, written_line
 from launchpad.core.journal import format_utc
 
 EVENT_STATES = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "pending"}
@@ -135,7 +135,7 @@ def run_recycle(args: argparse.Namespace) -> int:
     try:
         to = parse_offset(args.to)
     except OffsetError as error:
-        return _error("recycle", f"{error}; nothing written", f"    hint: {HINT}")
+        return bad_argument("recycle", f"{error}; {HINT}; nothing written")
     session, code = _open("recycle", args.session, args.actor)
     if session is None:
         return code
@@ -158,19 +158,23 @@ def add_scrub_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_scrub(args: argparse.Namespace) -> int:
-    from launchpad.core.offsets import parse_instant
+    from launchpad.core.clock import system_clock
+    from launchpad.core.offsets import MAX_DAYS, OffsetError, parse_t0, session_window, within
 
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
     try:
-        t0 = parse_instant(args.t0, require_zone=True)
-    except Exception as error:  # parse_instant says what it could not read
-        return _error("scrub", f"bad --t0 `{args.t0}`: {error}; nothing written",
-                      "    hint: write an ISO-8601 time with its zone, e.g. 2026-11-23T18:00Z")
+        t0 = parse_t0(args.t0, system_clock(), require_zone=True)
+    except OffsetError as error:  # says what it could not read
+        return bad_argument("scrub", f"bad --t0: {error}; write an ISO-8601 time with its zone, e.g. "
+                                     "2026-11-23T18:00Z; nothing written")
     session, code = _open("scrub", args.session, args.actor)
     if session is None:
         return code
     with _closing(session):
+        if not within(t0, session_window(session.now(), session.count().t0)):
+            return bad_argument("scrub", f"bad --t0 `{args.t0}`: more than {MAX_DAYS} days from now and from the "
+                                         "T-0 it replaces; nothing written")
         entries, code = _act("scrub", session, session.scrub, args.reason, t0)
         if entries is None:
             return code

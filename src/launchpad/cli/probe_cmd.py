@@ -64,7 +64,7 @@ class Reporter:
             latency = None if attempt.latency_ms is None else round(attempt.latency_ms, 1)
             record = {"probe": attempt.probe, "at": _iso(attempt.at), "ok": attempt.ok, "status": attempt.status,
                       "latency_ms": latency, "error": error}
-            self._write(json.dumps(record, ensure_ascii=False))
+            self._write(json.dumps(record))  # ASCII escapes: no raw control, bidi or C1 character reaches a terminal
         elif self.live:
             figure = millis(attempt.latency_ms) if attempt.latency_ms is not None else "-"
             state = "UP" if attempt.ok else "DOWN"
@@ -90,7 +90,7 @@ class Reporter:
         if self.as_json:
             record = {"trigger": trigger, "probe": probe, "at": _iso(moment), "state": state.state,
                       "value": None if state.value is None else round(state.value, 4), "message": state.message}
-            self._write(json.dumps(record, ensure_ascii=False))
+            self._write(json.dumps(record))  # ASCII escapes: no raw control, bidi or C1 character reaches a terminal
         elif self.live or state.firing:
             self._write(f"{moment:%H:%M:%S}  TRIGGER {printable(trigger)} [{printable(probe)}] {state.state}: {one_line(state.message, 160)}")
 

@@ -142,7 +142,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from launchpad.core.offsets import OffsetError, parse_instant
+    from launchpad.core.offsets import OffsetError, parse_t0
     from launchpad.core.plan import load_plan
     from launchpad.core.plan_ref import relative_plan_path
     from launchpad.core.simulate import DEFAULT_HOURS, DEFAULT_T0, session_text, simulate
@@ -151,7 +151,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if not 0 < hours <= 24 * 365:
         return _fail("simulate", f"--hours {hours:g} is out of range", "give a positive number of hours", code=2)
     try:
-        t0 = parse_instant(args.t0, require_zone=True) if args.t0 else DEFAULT_T0
+        t0 = parse_t0(args.t0, DEFAULT_T0, require_zone=True) if args.t0 else DEFAULT_T0  # a T-0 the clock can hold
     except OffsetError as error:
         return _fail("simulate", str(error), code=2)
     from launchpad.bundled import bundled_plan

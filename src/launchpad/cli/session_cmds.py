@@ -16,6 +16,7 @@ from typing import Any
 
 from launchpad.core.activity import describe_entry
 from launchpad.core.clock import system_clock
+from launchpad.core.literal import one_line, printable
 from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
 from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
@@ -31,16 +32,22 @@ def _load_plan(path: str):
 
 
 def _safe(text: Any) -> str:
-    """Journal text is data from other people: show control characters (ESC, BEL ...) escaped, never raw."""
-    return "".join(
-        ch if ch == "\n" or unicodedata.category(ch)[0] != "C" else repr(ch)[1:-1] for ch in str(text)
-    )
+    """Journal text is data from other people: controls, bidi and invisible characters shown, never raw
+    (core.literal, the one place every display path goes through)."""
+    return printable(text, keep_newlines=True)
 
 
 def _error(command: str, *lines: str) -> int:
     for line in lines:
         print(f"launchpad {command}: {_safe(line)}" if line and not line.startswith(" ") else _safe(line), file=sys.stderr)
     return 1
+
+
+def bad_argument(command: str, message: str) -> int:
+    """An argument the command cannot use (a T-offset or T-0 the clock cannot hold, a bad time): one line on
+    stderr and exit code 2, as argparse does for its own argument errors; nothing is read or written."""
+    print(f"launchpad {command}: {one_line(message, 300)}", file=sys.stderr)
+    return 2
 
 
 def _problems(command: str, error: LoadError) -> int:
@@ -360,7 +367,7 @@ def run_status(args: argparse.Namespace) -> int:
         try:  # a T-offset is plan time: the moment the count showed it, holds included
             at = parse_moment(args.at, header.t0, lambda offset: offset_moment(header, entries, offset, holds))
         except OffsetError as error:
-            return _error("status", f"--at: {error}", "    hint: e.g. --at T+0:30, --at T-2h or --at 2026-11-22T18:30Z")
+            return bad_argument("status", f"--at: {error} (e.g. --at T+0:30, --at T-2h or --at 2026-11-22T18:30Z)")
         entries = _upto(entries, at)
     if plan is None:
         print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)

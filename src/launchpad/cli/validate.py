@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from launchpad.core.literal import printable
 from launchpad.core.plan import TOML_SUFFIXES, load_plan
 from launchpad.core.problems import Problem
 
@@ -100,11 +101,11 @@ def run(args: argparse.Namespace) -> int:
     failed = any(report["errors"] for report in reports)
     if args.json:
         print(json.dumps({"files": [{k: v for k, v in r.items() if not k.startswith("_")} for r in reports]},
-                         ensure_ascii=False, indent=2))
+                         indent=2))  # ASCII escapes: plan text with controls or bidi characters reaches no terminal
         return 1 if failed else 0
     for report in reports:
-        print(_describe(report))
+        print(printable(_describe(report)))
         problem: Problem
-        for problem in report["_problems"]:
-            print("  " + problem.format().replace("\n", "\n  "))
+        for problem in report["_problems"]:  # messages quote the plan's own text: shown literally (core.literal)
+            print(printable("  " + problem.format().replace("\n", "\n  "), keep_newlines=True))
     return 1 if failed else 0

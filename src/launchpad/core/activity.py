@@ -31,7 +31,7 @@ def describe_entry(entry, plan=None) -> str:
         where = f" on {_item(plan, entry.target)}" if entry.target else ""
         return f"noted{where}: {payload.get('text', '')}"
     if kind == "event":
-        state = payload.get("state", "")
+        state = str(payload.get("state", ""))
         return f"set “{_event(plan, entry.target)}” to {STATE_LABELS.get(state, state)}"
     if kind == "handoff":
         return f"handed the launch from {payload.get('from') or 'nobody'} to {payload.get('to', entry.target)}"

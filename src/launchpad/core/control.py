@@ -131,6 +131,8 @@ def control_text(report: Mapping[str, Any]) -> list[str]:
         line += f"  HOLDING since {hold['since']} at {hold['at']} ({hold['reason']}, {hold['actor']})"
     line += f"   attempt {count['attempt']}   held {int(count['held_seconds'])} s in all"
     lines = [line]
+    for skipped in count.get("skipped") or ():  # entries holding values the clock cannot hold (core.count)
+        lines.append(f"  skipped entry {skipped}")
     if mode.get("mode") == "rollback":
         lines.append(f"  ROLLBACK since {mode.get('since')} by {mode.get('actor')}: {mode.get('reason') or ''}".rstrip(": "))
     if poll.get("verdict") and (poll.get("open") or poll.get("number")):  # no "poll #0 closed" before any poll
@@ -156,7 +158,7 @@ def describe_control(entry) -> str | None:
         planned = f" (planned hold {which.removeprefix('planned:')} done)" if which.startswith("planned:") else ""
         return f"resumed the count at {payload.get('t_clock', '?')}{planned}"
     if kind == "recycle":
-        reopened = len(payload.get("events", ()) or ()) + len(payload.get("items", ()) or ())
+        reopened = sum(len(ids) for ids in reopened_by(entry))
         return f"recycled the count from {payload.get('from', '?')} to {payload.get('to', '?')}, re-opening {reopened}" + said("reason")
     if kind == "scrub":
         t0 = payload.get("t0")

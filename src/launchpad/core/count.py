@@ -13,6 +13,10 @@ moment and the T-offset it showed) plus the hold in effect, if any. Nothing here
   there on are armed again. Which events and items it re-opens is written in the entry itself (see
   `reopen_ids`), so the journal fold needs no plan.
 - A scrub ends the attempt with a reason and starts a new one with a new T-0; both attempts are kept.
+
+Values the clock cannot hold (an entry written more than 400 days from T-0, a recycle target or a scrub's T-0
+out of that range, `nan`, a wrong type) are never folded: the entry is listed in `skipped` (status reports it)
+and the count goes on as if it were not there, so a hand-edited session can never crash a reader.
 """
 
 from __future__ import annotations
@@ -87,6 +91,7 @@ class CountState:
     attempts: tuple[Attempt, ...] = ()  # the current one last (ended is None)
     recycles: tuple[Recycle, ...] = ()
     consumed: frozenset[str] = field(default_factory=frozenset)  # planned holds passed in this attempt
+    skipped: tuple[str, ...] = ()  # entries not folded, each with why ("#12 recycle: ...")
 
     # ------------------------------------------------------------------ reading
 
@@ -260,12 +265,14 @@ def _text(payload: Mapping[str, Any], key: str) -> str:
 
 
 def target_offset(payload: Mapping[str, Any]) -> float | None:
-    """A recycle's target T-offset: `to` in seconds, or a T-offset string."""
+    """A recycle's target T-offset: `to` in seconds, or a T-offset string; None unless the clock can hold it."""
+    from launchpad.core.offsets import in_range
+
     value = payload.get("to") if payload else None
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        return float(value) if in_range(value) else None
     if isinstance(value, str):
         from launchpad.core.offsets import OffsetError, parse_offset
 
@@ -289,13 +296,22 @@ def _moment(value: Any) -> datetime | None:
     return None
 
 
+def _skip(state: CountState, entry, why: str) -> CountState:
+    return replace(state, skipped=state.skipped + (f"#{entry.seq} {entry.kind}: {why}; not counted",))
+
+
 def apply_count(state: CountState, entry) -> CountState:
     """One journal entry on the count (entries of other kinds return the state unchanged)."""
+    from launchpad.core.offsets import MAX_DAYS, session_window, within
+
     kind = entry.kind
     if kind not in COUNT_KINDS:
         return state
     wall = entry.at
-    payload = entry.payload or {}
+    first = state.attempts[0] if state.attempts else Attempt(1, state.anchor_wall, state.anchor_wall)
+    if not within(wall, session_window(first.t0, first.started)):
+        return _skip(state, entry, f"written more than {MAX_DAYS} days from the session (its start and T-0)")
+    payload = entry.payload if isinstance(entry.payload, Mapping) else {}
     state = _advance(state, wall)
     now_t = _t_at(state, wall)
     hold = state.holding
@@ -317,7 +333,9 @@ def apply_count(state: CountState, entry) -> CountState:
                        anchor_wall=wall, anchor_t=hold.t_at, consumed=consumed)
     if kind == "recycle":
         to = target_offset(payload)
-        if to is None or to > now_t + 0.5:
+        if to is None:
+            return _skip(state, entry, f"target {str(payload.get('to'))[:40]!r} is not a T-offset the clock can hold")
+        if to > now_t + 0.5:
             return state  # a recycle only ever goes back
         recycle = Recycle(wall, now_t, to, entry.actor, _text(payload, "reason"), state.attempt)
         consumed = frozenset(hold_id for hold_id in state.consumed
@@ -328,8 +346,9 @@ def apply_count(state: CountState, entry) -> CountState:
                        recycles=state.recycles + (recycle,))
     # scrub
     t0 = _moment(payload.get("t0"))
-    if t0 is None:
-        return state
+    if t0 is None or not within(t0, session_window(wall, state.t0)):
+        return _skip(state, entry, f"new T-0 {str(payload.get('t0'))[:40]!r} is not a time within {MAX_DAYS} days "
+                                   "of the scrub or of the T-0 it replaces")
     holds = state.holds + ((replace(hold, end=wall),) if hold is not None else ())
     ended = replace(state.attempts[-1], ended=wall, reason=_text(payload, "reason"), reached=now_t)
     anchor_t = (wall - t0).total_seconds()
@@ -402,4 +421,5 @@ def count_summary(state: CountState, now: datetime) -> dict[str, Any]:
                       "actor": a.actor} for a in current.attempts],
         "recycles": [{"at": iso(r.at), "from": format_clock(r.from_t), "to": format_offset(r.to_t),
                       "actor": r.actor, "reason": r.reason, "attempt": r.attempt} for r in current.recycles],
+        "skipped": list(current.skipped),
     }

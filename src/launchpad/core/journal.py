@@ -21,6 +21,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import tomli_w
 
+from launchpad.core.offsets import T0_SECONDS, near
 from launchpad.core.probe_history import HISTORY_MINUTES, ProbeMinute
 from launchpad.core.probe_history import from_payload as probe_minute_from_payload
 from launchpad.core.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
@@ -192,6 +193,8 @@ def header_from_table(doc: Mapping[str, Any]) -> Header:
     created = _field(session, "created_at", datetime, what)
     if t0.tzinfo is None or created.tzinfo is None:
         raise JournalError("`t0` and `created_at` in [session] need a UTC offset, e.g. 2026-11-22T07:00:00Z")
+    if not near(t0, created, T0_SECONDS):  # a T-0 the clock cannot count to (year 9999 beside 2026)
+        raise JournalError("`t0` in [session] is more than ten years from `created_at`: write the launch's T-0")
     known = {"format", "launch", "plan", "plan_sha256", "t0", "created_at", "lead", "started_by"}
     return Header(
         launch=_field(session, "launch", str, what),

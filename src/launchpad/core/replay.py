@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from launchpad.core.offsets import clamp_into, session_window
 from launchpad.core.count import COUNT_KINDS, CountState, apply_count, first_wall_at, fold_count, start_count
 from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
 
@@ -47,12 +48,13 @@ class CountClock:
 
     def __init__(self, header: Header, entries: Iterable[Entry], planned_holds: Iterable = ()):
         state = start_count(header.t0, header.created_at, planned_holds, header.first_lead)
+        window = session_window(header.t0, header.created_at)
         self._times: list[float] = [float("-inf")]
         self._states: list[CountState] = [state]
         for entry in entries:
             if entry.kind in COUNT_KINDS:
                 state = apply_count(state, entry)
-                self._times.append(stamp(entry.at))
+                self._times.append(stamp(clamp_into(entry.at, window)))
                 self._states.append(state)
 
     def state(self, moment: datetime) -> CountState:
@@ -105,7 +107,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
     """The key moments to jump between, in time order."""
     entries = list(entries)
     found: list[Marker] = [Marker(header.t0, "t0", "T-0 (planned)")]
-    end = max([header.created_at] + [entry.at for entry in entries])
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]), session_window(header.t0, header.created_at))
     count = count_of(header, entries, planned_holds)
     reached = CountClock(header, entries, planned_holds).t0_reached(header.created_at, end)
     if reached is not None and reached != header.t0:
@@ -121,7 +123,7 @@ def markers_of(header: Header, entries: Iterable[Entry], planned_holds: Iterable
             now_firing = payload.get("state") == "firing"
             if now_firing and not firing.get(entry.target):
                 value = payload.get("value")
-                figure = f" ({value:g})" if isinstance(value, (int, float)) else ""
+                figure = f" ({value:g})" if isinstance(value, float) or isinstance(value, int) and abs(value) < 2**53 else ""
                 found.append(Marker(entry.at, "trigger", f"Trigger firing: {entry.target}{figure}", entry.seq))
             firing[entry.target] = now_firing
         elif kind == "handoff":
@@ -146,7 +148,7 @@ def offset_moment(header: Header, entries: Iterable[Entry], offset: float, plann
     found = first_wall_at(start, entries, offset)
     if found is not None:
         return found
-    end = max([header.created_at] + [entry.at for entry in entries])
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]), session_window(header.t0, header.created_at))
     return count_of(header, entries, planned_holds).wall_time_of(offset, end)
 
 
@@ -155,13 +157,16 @@ def parse_moment(text: str, t0: datetime, at_offset: Callable[[float], datetime]
 
     A T-offset means plan time, the T-clock the cockpit shows: `at_offset` (offset_moment over the journal)
     finds when the count showed it, holds included. Without a journal it is T-0 plus the offset."""
-    from launchpad.core.offsets import parse_instant, parse_offset
+    from launchpad.core.offsets import T0_SECONDS, OffsetError, near, parse_instant, parse_offset
 
     cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():
-        offset = parse_offset(cleaned)
+        offset = parse_offset(cleaned)  # within 400 days of T-0 (core.offsets)
         return at_offset(offset) if at_offset is not None else t0 + timedelta(seconds=offset)
-    return parse_instant(cleaned)
+    moment = parse_instant(cleaned)
+    if not near(moment, t0, T0_SECONDS):
+        raise OffsetError(f"bad time `{text}`: more than ten years from T-0")
+    return moment
 
 
 # --------------------------------------------------------------------------- the index
@@ -179,8 +184,9 @@ class ReplayIndex:
         # first later entry, so a clock that stepped back on one writer never reorders history here.
         times: list[float] = []
         latest = float("-inf")
+        window = session_window(header.t0, header.created_at)
         for entry in self.entries:
-            value = stamp(entry.at)
+            value = stamp(clamp_into(entry.at, window))  # a time the clock cannot hold sorts at the edge of the range
             latest = value if value > latest else latest
             times.append(latest)
         self.times = times

@@ -9,28 +9,25 @@ checkboxes in the document are the checklist's, one per task of the plan, ticked
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
 from launchpad.core.activity import describe_entry
 from launchpad.core.journal import Entry, Header, SessionState, fold
-from launchpad.core.literal import printable
-from launchpad.core.offsets import format_clock
+from launchpad.core.literal import markdown_literal
+from launchpad.core.offsets import clamp_into, format_clock, session_window
 from launchpad.core.probe_history import KIND as PROBE_MINUTE
 from launchpad.core.probe_history import ProbeMinute, from_payload
 from launchpad.core.replay import CountClock, count_of, is_rollback
 from launchpad.core.triggers import millis
 
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!])")
 QUIET_KINDS = (PROBE_MINUTE,)  # folded history: in the incident figures, not the timeline
 
 
 def md(text: Any) -> str:
-    """Outside text as inert Markdown on one line: control characters made visible, specials escaped."""
-    flat = " ".join(printable(str(text)).split())
-    return _SPECIAL.sub(r"\\\1", flat)
+    """Outside text as inert Markdown on one line (core.literal: controls visible, specials escaped, no links)."""
+    return markdown_literal(text)
 
 
 def utc(moment: datetime | None) -> str:
@@ -112,7 +109,8 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
     """The whole report as Markdown text (ends with a newline)."""
     entries = list(entries)
     state: SessionState = fold(header, entries)
-    end = max([header.created_at] + [entry.at for entry in entries])
+    end = clamp_into(max([header.created_at] + [entry.at for entry in entries]),  # 9999-12-31: the edge
+                     session_window(header.t0, header.created_at))
     planned_holds = getattr(plan, "holds", ()) if plan is not None else ()
     count = count_of(header, entries, planned_holds)
     counted = count.at(end)

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from launchpad.core.count import CountState, fold_count, reopen_ids
-from launchpad.core.offsets import format_clock, format_offset
+from launchpad.core.offsets import MAX_DAYS, format_clock, format_offset, in_range, session_window, within
 from launchpad.core.poll import GO, NO_GO, Verdict, criteria, normalise_vote, poll_spec, verdict
 from launchpad.core.rollback import COUNT_MODE, MODES, ROLLBACK_MODE, RollbackStep, rollback_steps, step_done
 
@@ -80,6 +80,8 @@ class ControlActions:
         return self.resume_count(of=f"planned:{planned.id}")
 
     def recycle(self, to: float, reason: str = "") -> list:
+        if not in_range(to):  # the last door for every caller (CLI, cockpit, scripts): core.offsets
+            raise ValueError(f"a recycle target must be within {MAX_DAYS} days of T-0")
         now = self.now()
         current = self.count().t_clock(now)
         if to > current:
@@ -94,6 +96,8 @@ class ControlActions:
             raise ValueError("a scrub needs a reason")
         if t0.tzinfo is None:
             raise ValueError("the new T-0 needs a timezone, e.g. 2026-11-23T18:00Z")
+        if not within(t0, session_window(self.now(), self.count().t0)):
+            raise ValueError(f"the new T-0 must be within {MAX_DAYS} days of now or of the T-0 it replaces")
         events, _ = reopen_ids(self.plan, None)
         return self.append("scrub", "", {"reason": reason, "t0": t0.astimezone(timezone.utc), "events": events,
                                          "attempt": self.count().attempt})

@@ -25,12 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from launchpad.core.activity import describe_entry
-from launchpad.core.literal import one_line, printable
+from launchpad.core.literal import LONGEST, cut, one_line, printable
 from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
 from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
 from launchpad.tui.lifecycle import CockpitPalette, while_running
+from launchpad.tui.palette import LiteralSystemCommands
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.init_offer import init_commands, init_hint
@@ -79,6 +80,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss", STYLES / "control.tcss"]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide"), (160, "-xwide")]
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {LiteralSystemCommands}  # titles and help as literal Content, never markup (tui/palette.py)
     BINDINGS = [
         *(Binding(key, f"show_pane('{name}')", title, show=False) for name, title, key in PANES),
         Binding("n", "note", "Note"),
@@ -90,6 +92,15 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         Binding("q", "quit", "Quit"),
         *CONTROL_BINDINGS,
     ]
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Every toast of the cockpit (widgets' `notify` lands here too) shows its text literally: never parsed
+        as markup (`[/]` raised MarkupError and took the cockpit down; `[@click=app.quit]` made a toast that
+        quit it), controls and bidi characters made visible, and cut to a readable length. `markup` is accepted
+        for Textual's signature and ignored: no caller can turn parsing back on."""
+        super().notify(cut(printable(message, keep_newlines=True), LONGEST), title=cut(printable(title), 200),
+                       severity=severity, timeout=timeout, markup=False)
 
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
                  poll_interval: float = 0.5, notices: Iterable[str] = ()) -> None:
@@ -148,8 +159,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         logger = logging.getLogger("launchpad")
         logger.addHandler(self._log_handler)
         logger.propagate = False
-        self.title = self.plan.name
-        self.sub_title = str(self.session.path)
+        self.title = printable(self.plan.name)  # a terminal's window title: no escape sequence may ride along
+        self.sub_title = printable(str(self.session.path))
         self.refresh_all()
         self._ui_thread = threading.get_ident()
         self.session.subscribe(self._entries_read)

@@ -17,7 +17,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import OffsetError, format_clock, format_offset, parse_instant, parse_offset
+from launchpad.core.offsets import OffsetError, format_clock, format_offset, parse_offset, parse_t0
 from launchpad.core.poll import GO, NO_GO, poll_spec
 from launchpad.core.rollback import ROLLBACK_MODE
 from launchpad.tui.prompt import TextPrompt
@@ -194,8 +194,8 @@ class ControlCockpit:
                 if not text:
                     return
                 try:
-                    t0 = parse_instant(text)
-                except Exception as error:  # parse_instant says what it could not read
+                    t0 = parse_t0(text, self.clock())  # within 400 days: a T-0 the clock can hold
+                except OffsetError as error:  # says what it could not read
                     self.bell()
                     self.notify(printable(str(error)), title="Scrub: bad T-0", severity="error")
                     return

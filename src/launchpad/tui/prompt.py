@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from launchpad.core.literal import LONGEST, cut, printable
+
 
 class TextPrompt(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -21,7 +23,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     def compose(self):
         with Vertical(id="prompt-box"):
-            yield Static(Text(self.title_text, style="bold"), id="prompt-title")
+            yield Static(Text(cut(printable(self.title_text), LONGEST), style="bold"), id="prompt-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
             with Horizontal(id="prompt-buttons"):
                 yield Button("OK", variant="primary", id="prompt-ok")

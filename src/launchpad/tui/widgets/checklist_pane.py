@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Tree
 
-from launchpad.core.literal import printable
+from launchpad.core.literal import cut, printable
 from launchpad.core.progress import by_section
 from launchpad.tui.widgets.text_line import TextLine
 
@@ -77,6 +77,7 @@ class ChecklistPane(Vertical):
         self.view: ChecklistView | None = None
         self.owner_filter: str | None = None
         self.query_text = ""
+        self.filter_label = ""  # the owner filter and search, as shown under the pane (plain, literal)
         self._task_nodes: dict[str, object] = {}
         self._section_nodes: dict[tuple, object] = {}
         self._tasks_by_id: dict[str, object] = {}
@@ -281,8 +282,9 @@ class ChecklistPane(Vertical):
         if self.owner_filter is not None:
             parts.append("owner: " + (self.view.owner_names.get(self.owner_filter, self.owner_filter) if self.owner_filter else "nobody"))
         if self.query_text:
-            parts.append(f"search: {printable(self.query_text)}")
-        self.border_subtitle = " · ".join(parts)
+            parts.append(f"search: {self.query_text}")
+        self.filter_label = cut(printable(" · ".join(parts)), 200)
+        self.border_subtitle = Text(self.filter_label)  # a str border title is parsed as markup: a role's name is not
 
     def owner_choices(self) -> list[str]:
         owners = []
@@ -301,7 +303,7 @@ class ChecklistPane(Vertical):
         choices: list[str | None] = [None, *self.owner_choices(), ""]
         position = choices.index(self.owner_filter) if self.owner_filter in choices else 0
         self.set_owner_filter(choices[(position + 1) % len(choices)])
-        label = self.border_subtitle or "all items"
+        label = self.filter_label or "all items"
         self.notify(f"Checklist: {label}", timeout=2)
 
     def action_open_link(self) -> None:
