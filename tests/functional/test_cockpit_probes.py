@@ -10,9 +10,10 @@ from pathlib import Path
 from launchpad.shell.probes import ProbeRuntime
 from launchpad.tui.widgets.checklist_pane import ChecklistPane
 from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.probes_pane import ProbesPane
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
-from .conftest import make_app, start_session
+from .conftest import NOW, make_app, start_session
 
 
 def free_port() -> int:
@@ -99,7 +100,7 @@ async def test_second_cockpit_follows_the_leader(tmp_path):
 
     second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
     leader = ProbeRuntime(first, start_demo=True, env={})
-    follower = ProbeRuntime(second, start_demo=False, env={})
+    follower = ProbeRuntime(second, start_demo=False, env={}, clock=lambda: NOW)  # the prober's clock, too
     try:
         async with make_app(first, probes=leader).run_test(size=(200, 50)) as lead_pilot:
             app = make_app(second, probes=follower, poll_interval=0.05)
@@ -113,7 +114,8 @@ async def test_second_cockpit_follows_the_leader(tmp_path):
                     follower.tick()
                     if "UP" in panel.header_text().plain:
                         break
-                assert "UP" in panel.header_text().plain  # read from the leader's journal entries
+                assert "UP" in panel.header_text().plain  # read from the prober's live figures
+                assert app.query_one(ProbesPane).border_subtitle.startswith("from alice (pid ")
     finally:
         first.close()
         second.close()
@@ -123,7 +125,10 @@ class Sink:
     """What a cockpit screen receives from the probe runtime, recorded."""
 
     def __init__(self):
-        self.probes, self.triggers, self.notices = {}, [], []
+        self.probes, self.triggers, self.notices, self.sources = {}, [], [], []
+
+    def show_source(self, text):
+        self.sources.append(text)
 
     def show_probe(self, name, status):
         self.probes[name] = status
@@ -136,6 +141,7 @@ class Sink:
 
 
 async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path):
+    """The new prober starts the demo service before it probes: the hand-over fires no trigger."""
     import asyncio
 
     from launchpad.shell.session import LiveSession
@@ -143,24 +149,29 @@ async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path
     plan = fast_plan(tmp_path, free_port())
     first = start_session(plan, tmp_path / "s.toml")
     second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
-    leader, follower = ProbeRuntime(first, start_demo=True, env={}), ProbeRuntime(second, start_demo=False, env={})
+    leader, follower = ProbeRuntime(first, start_demo=True, env={}), ProbeRuntime(second, start_demo=True, env={})
     lead_sink, follow_sink = Sink(), Sink()
     try:
         leader.start(lead_sink)
         follower.start(follow_sink)
         assert leader.leader and not follower.leader
-        await leader.stop()  # the leading cockpit quits (its demo service with it: probes now fail)
+        await leader.stop()  # the leading cockpit quits, and its demo service with it
         follower.tick()
         assert follower.leader
-        for _ in range(100):
+        for _ in range(200):
             await asyncio.sleep(0.05)
-            if "health" in follow_sink.probes and follow_sink.probes["health"].attempts:
+            if "health" in follow_sink.probes and follow_sink.probes["health"].attempts >= 5:
                 break
-        assert follow_sink.probes["health"].attempts >= 1  # the new leader probes by itself
+        assert follow_sink.probes["health"].attempts >= 5  # the new leader probes by itself
+        assert follow_sink.probes["health"].failures == 0  # ... its own demo service, started first
+        assert not [state for state in follow_sink.triggers if state.state in ("pending", "firing")]
     finally:
         await follower.stop()
         first.close()
         second.close()
+    journal = tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"]
+    assert not [e for e in journal if e["kind"] == "trigger" and e["payload"]["state"] in ("pending", "firing")]
+    assert not [e for e in journal if e["kind"] == "probe" and e["payload"]["state"] == "DOWN"]
 
 
 async def test_many_probes_show_as_one_table_line_each():

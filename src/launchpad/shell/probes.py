@@ -1,19 +1,27 @@
-"""The cockpit's probes: the demo service, who probes, and the journal of what the probes saw.
+"""The cockpit's probes: who probes, the demo service it needs, the live figures and the journal.
 
-Several cockpits may share one session file; only the one holding the session's probe leadership runs the
-engine, so no target is probed several times over. It journals every probe state change and trigger state
-change; the others show those entries, and take over (within a couple of seconds) when the leader exits.
+Several cockpits may share one session file; only the one holding the session's probe leadership (the
+prober) runs the engine, so no target is probed several times over. The prober
+  - starts the plan's demo service first when the plan has one (the demo is part of probing: a cockpit that
+    takes over after the prober quit or died must not probe an empty port and call that a failure);
+  - journals probe and trigger transitions and per-minute folds (the durable record);
+  - publishes what it sees now to `SESSION.live.json` a few times a second (store/live_file.py).
+Every other cockpit draws exactly that document (core/live_state.py), says whose figures they are and how old,
+shows them as STALE when the prober stopped writing, and takes over within LEADERSHIP_RETRY_SECONDS unless it
+is watch-only. Disk work (the demo's port check, reading and writing the document) runs in worker threads.
 
-The runtime talks to the screen through a `sink` with three methods, so it knows nothing of Textual:
-`show_probe(name, status)`, `show_trigger(state)` and `notice(text, severity)`.
+The runtime talks to the screen through a `sink`, so it knows nothing of Textual: `show_probe(name, status)`,
+`show_trigger(state)`, `show_source(text)` and `notice(text, severity)`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Mapping
+from datetime import datetime
+from typing import Any, Callable, Mapping
 
+from launchpad.core import live_state
 from launchpad.core.literal import one_line
 from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
 from launchpad.core.probe_status import Attempt, ProbeStatus
@@ -21,8 +29,10 @@ from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
 from launchpad.store.leader import ProbeLeadership
+from launchpad.store.live_file import LiveReader, live_path, write_live
 
 LEADERSHIP_RETRY_SECONDS = 2.0
+LIVE_INTERVAL = 0.25  # how often the prober publishes (when something changed) and followers look
 
 
 def trigger_target(trigger: str, probe: str) -> str:
@@ -53,18 +63,27 @@ def trigger_from_journal(payload: Mapping[str, Any]) -> TriggerState:
 
 
 class ProbeRuntime:
-    def __init__(self, session, *, start_demo: bool = True, env: Mapping[str, str] | None = None):
+    def __init__(self, session, *, start_demo: bool = True, env: Mapping[str, str] | None = None,
+                 watch_only: bool = False, clock: Callable[[], datetime] | None = None):
         self.session = session
         self.plan = session.plan
         self.env = dict(os.environ if env is None else env)
         self.demo = DemoService(self.plan.demo) if (self.plan.demo is not None and start_demo) else None
+        self.watch_only = watch_only  # a watching cockpit never probes, so never takes the leadership
+        self.clock = clock or session.now
         self.leadership = ProbeLeadership(session.path)
+        self.live_path = live_path(session.path)
+        self._reader = LiveReader(self.live_path)
+        self.live: live_state.LiveState | None = None  # the prober's latest document, as read by a follower
         self.engine = None  # a ProbeEngine while this cockpit leads
         self._task: asyncio.Task | None = None
+        self._live_task: asyncio.Task | None = None
         self._sink = None
         self._journaled_probe_state: dict[str, str] = {}
         self._minutes = MinuteFolder()  # latency samples, journaled once a minute per probe (compact history)
-        self._shown_followed: dict[str, Any] = {}
+        self._published: tuple[Any, datetime | None] = (None, None)  # (figures, when) last written
+        self._drawn: Any = None  # what a follower last drew: (document, stale)
+        self._live_failed = False
         self.leader = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -72,64 +91,62 @@ class ProbeRuntime:
     def start(self, sink) -> None:
         """Called from the running event loop once the screen exists."""
         self._sink = sink
-        if self.demo is not None:
-            try:
-                how = self.demo.start()
-                if how == "reused":
-                    sink.notice(f"Demo service already running at {self.demo.url} (another cockpit started it)", "information")
-            except DemoPortBusy as error:
-                sink.notice(f"Demo service not started: {error}", "warning")
-            except OSError as error:
-                sink.notice(f"Demo service not started: {one_line(str(error))}", "warning")
         self.tick()
+        self._live_task = asyncio.get_running_loop().create_task(self._live_loop(), name="probe live state")
 
     def tick(self) -> None:
-        """Every couple of seconds: take the lead when it is free; otherwise show the leader's journal."""
-        if self.leader:
+        """Every couple of seconds: take the lead when it is free (a watching cockpit never does)."""
+        if self.leader or self.watch_only:
             return
         if self.leadership.try_acquire():
             self._become_leader()
-        else:
-            self._follow()
 
     def _become_leader(self) -> None:
+        self.leader = True
+        self._drawn = None
+        self._task = asyncio.get_running_loop().create_task(self._lead(), name="probe engine")
+
+    async def _lead(self) -> None:
         from launchpad.engine.probe_engine import ProbeEngine  # httpx is imported only by the cockpit that probes
 
-        self.leader = True
+        if self.demo is not None:
+            said = await asyncio.to_thread(self._start_demo)  # before the first probe: an empty port is no failure
+            if said is not None:
+                self._notice(*said)
         self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
                                   on_attempt=self._on_attempt, on_trigger=self._on_trigger)
-        self._task = asyncio.get_running_loop().create_task(self._run_engine(), name="probe engine")
-
-    async def _run_engine(self) -> None:
         try:
             await self.engine.run()
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the engine is meant never to stop; if it does, say so and keep the cockpit
-            if self._sink is not None:
-                self._sink.notice(f"Probe engine stopped: {one_line(str(error))}", "error")
+            self._notice(f"Probe engine stopped: {one_line(str(error))}", "error")
 
-    def _follow(self) -> None:
-        state = self.session.state
-        for spec in self.plan.probes:
-            payload = state.probe_states.get(spec.name)
-            history = state.probe_history.get(spec.name, ())
-            if (payload, history) != self._shown_followed.get(spec.name):
-                self._shown_followed[spec.name] = (payload, history)
-                self._sink.show_probe(spec.name, status_with_history(spec.name, payload, history))
-        for target, payload in state.trigger_states.items():
-            if payload is not self._shown_followed.get(("trigger", target)):
-                self._shown_followed[("trigger", target)] = payload
-                self._sink.show_trigger(trigger_from_journal(payload))
+    def _start_demo(self) -> tuple[str, str] | None:
+        """In a worker thread: bind the port, or reuse a demo still answering there (a prober that quit a moment
+        ago, or a demo a person started by hand). Returns what to tell the room, if anything."""
+        try:
+            if self.demo.start() == "reused":
+                return f"Demo service already running at {self.demo.url}: probing it", "information"
+        except DemoPortBusy as error:
+            return f"Demo service not started: {error}", "warning"
+        except OSError as error:
+            return f"Demo service not started: {one_line(str(error))}", "warning"
+        return None
+
+    def _notice(self, text: str, severity: str) -> None:
+        if self._sink is not None:
+            self._sink.notice(text, severity)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
+        for task in (self._live_task, self._task):
+            if task is not None:
+                task.cancel()
+                try:
+                    await task
+                except (asyncio.CancelledError, Exception):
+                    pass
+        self._task = self._live_task = None
         try:
             for minute in self._minutes.flush():  # the last partial minute is history too
                 self.session.append(PROBE_MINUTE, minute.probe, minute.payload())
@@ -142,13 +159,71 @@ class ProbeRuntime:
         if self.demo is not None:
             self.demo.stop()
 
+    # ------------------------------------------------------------------ live figures
+
+    async def _live_loop(self) -> None:
+        while True:
+            try:
+                if self.leader:
+                    await self._publish()
+                else:
+                    await self._follow()
+                self._live_failed = False
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # say it once, keep trying: the next beat may work
+                if not self._live_failed:
+                    self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
+                self._live_failed = True
+            await asyncio.sleep(LIVE_INTERVAL)
+
+    async def _publish(self) -> None:
+        """Write the document when the figures changed, and at least once a HEARTBEAT_SECONDS (followers
+        tell a prober that is gone by a document that stopped getting younger)."""
+        if self.engine is None:
+            return
+        body = live_state.figures(self.engine.statuses(), self.engine.trigger_states().values())
+        now = self.clock()
+        last_body, last_at = self._published
+        if body == last_body and last_at is not None and \
+                (now - last_at).total_seconds() < live_state.HEARTBEAT_SECONDS:
+            return
+        document = live_state.encode(self.session.actor, os.getpid(), now, body)
+        await asyncio.to_thread(write_live, self.live_path, document)
+        self._published = (body, now)
+        self._sink.show_source(live_state.describe_source(None, now, here=True))
+
+    async def _follow(self) -> None:
+        changed, document = await asyncio.to_thread(self._reader.read)
+        if changed:
+            self.live = live_state.decode(document)
+        self.show_live(self.clock())
+
+    def show_live(self, now: datetime) -> None:
+        """Draw the prober's document (or STALE / could-not-measure when it stopped writing)."""
+        live = self.live
+        self._sink.show_source(live_state.describe_source(live, now, here=False))
+        if live is None:
+            return
+        stale = live.stale(now)
+        if (live, stale) == self._drawn:
+            return
+        self._drawn = (live, stale)
+        for spec in self.plan.probes:
+            status = live.probes.get(spec.name)
+            if status is None:
+                continue
+            self._sink.show_probe(spec.name, live_state.stale_status(status) if stale else status)
+        for state in live.triggers:
+            self._sink.show_trigger(live_state.unmeasured(state, "no prober: could not measure") if stale else state)
+
     # ------------------------------------------------------------------ engine callbacks
 
     def _journal(self, kind: str, target: str, payload: dict) -> None:
         try:
             self.session.append(kind, target, payload)
         except Exception as error:  # a failed write must show, never stop the probes
-            self._sink.notice(f"Could not journal {kind} {target}: {one_line(str(error))}", "error")
+            self._notice(f"Could not journal {kind} {target}: {one_line(str(error))}", "error")
 
     def _on_attempt(self, attempt: Attempt) -> None:
         status = self.engine.status(attempt.probe)
@@ -177,14 +252,28 @@ class ProbeRuntime:
 
     # ------------------------------------------------------------------ commands
 
-    def acknowledge(self, states: list[TriggerState]) -> None:
+    def acknowledge(self, states: list[TriggerState]) -> list[TriggerState]:
+        """Journal one ack per firing not yet acknowledged anywhere (read the journal first: another cockpit
+        or a script may have acknowledged it a moment ago). Returns the states acknowledged now."""
+        self.session.poll()
+        done = []
         for state in states:
-            self._journal("ack", trigger_target(state.trigger, state.probe), {"trigger": state.trigger, "probe": state.probe})
+            if acknowledged(self.session.state.acks, state):
+                continue
+            self._journal("ack", trigger_target(state.trigger, state.probe),
+                          {"trigger": state.trigger, "probe": state.probe, "since": live_state.since_key(state.since)})
+            done.append(state)
+        return done
 
     def set_demo_mode(self, mode: str) -> str:
         if self.demo is None:
             raise RuntimeError("this cockpit runs no demo service")
-        self.demo.set_mode(mode)
+        if self.demo.running:
+            self.demo.set_mode(mode)
+        else:  # the prober's demo, over HTTP (POST /_demo/mode), like curl would
+            if mode not in DEMO_MODES:
+                raise ValueError(f"unknown demo mode `{mode}` (use one of {', '.join(DEMO_MODES)})")
+            self.demo._post_mode(mode)
         return mode
 
     @property
@@ -192,5 +281,10 @@ class ProbeRuntime:
         return DEMO_MODES if self.demo is not None else ()
 
     def watched_by(self) -> str:
-        return "this cockpit" if self.leader else "another cockpit (from the journal)"
+        return "this cockpit" if self.leader else "another cockpit (from its live figures)"
 
+
+def acknowledged(acks: Mapping[str, Mapping[str, Any]], state: TriggerState) -> bool:
+    """True when the journal holds an ack for this very firing (same trigger, probe and start)."""
+    payload = acks.get(trigger_target(state.trigger, state.probe)) or {}
+    return payload.get("since") == live_state.since_key(state.since)

@@ -152,6 +152,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self._dirty_probes: dict = {}
             # Probes start once the first frame is on screen: the cockpit shows at once, panels fill in.
             self.call_after_refresh(self.probes.start, self)
+            self._show_acks()
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self._flush_probes)
 
@@ -180,6 +181,12 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
         self.cockpit.query_one(TriggerBanner).update_state(state)
+
+    def show_source(self, text: str) -> None:
+        """Whose probe figures the pane shows, and how old they are (a follower's, or "probing here")."""
+        pane = self.cockpit.query_one(ProbesPane)
+        if pane.border_subtitle != text:
+            pane.border_subtitle = text
 
     def notice(self, text: str, severity: str = "information") -> None:
         self.notify(printable(text), severity=severity, timeout=8)
@@ -307,6 +314,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
         if any(entry.kind not in self.QUIET_KINDS for entry in entries):
             self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
+        if self.probes is not None and any(entry.kind == "ack" for entry in entries):
+            self._show_acks()  # acknowledged anywhere: this banner stops ringing too
         self.control_record(entries)
 
     @staticmethod
@@ -429,10 +438,21 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if self.screen.has_class("-narrow"):
                 self.action_show_pane("checklist")
 
+    def _show_acks(self) -> None:
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+        self.cockpit.query_one(TriggerBanner).set_acks(self.session.state.acks)
+
     def on_trigger_banner_acknowledged(self, message) -> None:
-        self.probes.acknowledge(message.states)
-        names = ", ".join(printable(state.trigger) for state in message.states)
-        self.notify(f"Acknowledged: {names}", timeout=4)
+        try:
+            done = self.probes.acknowledge(message.states)
+        except Exception as error:
+            self.bell()
+            self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed", severity="error")
+            return
+        self._show_acks()
+        names = ", ".join(printable(state.trigger) for state in done)
+        self.notify(f"Acknowledged: {names}" if done else "Already acknowledged in another cockpit", timeout=4)
 
     def action_demo_mode(self, mode: str) -> None:
         try:
