@@ -204,3 +204,31 @@ async def test_many_probes_show_as_one_table_line_each():
         line = table.render_line(2).text  # header, svc-00, svc-01
         assert "DOWN" in line and "svc-01" in line and "33.3%" in line
         assert "[bold red]boom[/]" in line and "\x1b" not in line
+
+
+def test_acknowledging_a_firing_twice_anywhere_journals_one_ack(tmp_path):
+    from datetime import datetime, timezone
+
+    from launchpad.core.triggers import TriggerState
+    from launchpad.shell.probes import acknowledged
+    from launchpad.shell.session import LiveSession
+
+    plan = fast_plan(tmp_path, free_port())
+    first = start_session(plan, tmp_path / "s.toml")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    firing = TriggerState("Health check failures > 3 consecutive", "health", "firing", 4.0,
+                          datetime(2026, 11, 22, 17, 1, 2, 345678, tzinfo=timezone.utc), "health: 4 consecutive failures")
+    try:
+        here, there = ProbeRuntime(first, start_demo=False, env={}), ProbeRuntime(second, start_demo=False, env={})
+        assert here.acknowledge([firing]) == [firing]
+        assert there.acknowledge([firing]) == []  # already acknowledged in the other cockpit
+        assert here.acknowledge([firing]) == []
+        assert acknowledged(second.state.acks, firing)
+        again = TriggerState(firing.trigger, firing.probe, "firing", 5.0,
+                             datetime(2026, 11, 22, 17, 9, tzinfo=timezone.utc), "fired anew")
+        assert not acknowledged(second.state.acks, again)  # a new firing rings again
+    finally:
+        first.close()
+        second.close()
+    acks = [e for e in tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"] if e["kind"] == "ack"]
+    assert len(acks) == 1 and acks[0]["payload"]["since"] == "2026-11-22T17:01:02.345678+00:00"

@@ -397,7 +397,8 @@ class StateBuilder:
                     history = self.probe_history[entry.target] = deque(maxlen=HISTORY_MINUTES)
                 history.append(minute)
         elif kind in CONTROL_KINDS:
-            self.control.apply(entry)
+            if not self.control.apply(entry):
+                self.ignored += 1  # e.g. a `take` that names nobody
             if kind in REOPEN_KINDS:  # a recycle or scrub re-opens the events and items its payload names
                 events, items = reopened_by(entry)
                 for event_id in events:

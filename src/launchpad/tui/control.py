@@ -43,7 +43,6 @@ class ControlCockpit:
 
     _poll_point_passed: bool | None = None
     _hold_reasons_seen: tuple = ()
-    _show_poll = False
 
     # ------------------------------------------------------------------ what the session offers
 
@@ -78,7 +77,7 @@ class ControlCockpit:
             cockpit.set_class(rollback is not None, "-rollback")
             if self.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
                 self.action_show_pane("checklist")
-        cockpit.set_class(control.poll.open or self._show_poll, "-polling")
+        cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
         next_hold = next((p for p in current.planned if p.id not in current.consumed and p.at >= t_clock
                           and (hold is None or p.id != hold.planned)), None)
         cockpit.query_one(CountClock).show(
@@ -135,12 +134,17 @@ class ControlCockpit:
         return " · ".join(parts)
 
     def owner_control(self, role_id: str, person: str) -> dict:
-        """Who holds a role now (the last person to answer for it, else the plan's), and its vote."""
+        """Who holds a role now (whoever took it, with the time, else the plan's person), and its vote.
+        A vote answers for the role; it never renames who holds it."""
         control = self._control_state()
         if control is None:
             return {"holder": person, "vote": None}
         vote = (control.poll.votes or {}).get(role_id)
-        return {"holder": control.holders.get(role_id) or person, "vote": vote.value if vote else None}
+        holder = control.holders.get(role_id)
+        since = control.holder_since.get(role_id)
+        if holder and since is not None:
+            holder = f"{holder} (since {since.astimezone(timezone.utc):%H:%M})"
+        return {"holder": holder or person, "vote": vote.value if vote else None}
 
     # ------------------------------------------------------------------ the count
 
@@ -219,15 +223,19 @@ class ControlCockpit:
         self._show_poll_pane()
 
     def _show_poll_pane(self) -> None:
-        self._show_poll = True
-        self.cockpit.add_class("-polling")
+        """Bring the poll pane forward. Whether wide screens show it is the journal's say (an open poll sets
+        Screen.-polling in control_tick), never a local flag: it goes when the poll closes, wherever."""
         if self.screen.has_class("-narrow") or self.cockpit.has_class("-narrow"):
             self.action_show_pane("poll")
-        else:
+        elif self.cockpit.has_class("-polling"):
             self.call_after_refresh(lambda: self.cockpit.query_one("#poll-table").focus())
 
     def action_vote(self) -> None:
         self._show_poll_pane()
+        control = self._control_state()
+        if control is not None and not control.poll.open and not self.cockpit.has_class("-narrow"):
+            self.notify("No poll is open: p opens one (or vote from the command palette)", timeout=4)
+            return
         self.notify("g: Go · N: No-Go for the highlighted role", timeout=4)
 
     def on_poll_pane_vote_requested(self, message) -> None:
@@ -242,6 +250,26 @@ class ControlCockpit:
                 self._control("vote", role, NO_GO, reason)
 
         self._ask(f"No-Go for {title}: why? (empty: no reason)", "what must happen first", lambda r: done(r or ""))
+
+    # ------------------------------------------------------------------ who holds each role
+
+    def action_take_role(self) -> None:
+        from launchpad.core.owners import match_role
+
+        roles = ", ".join(role.id for role in self.plan.roles)
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            name, _, person = text.strip().partition(" ")
+            role = match_role(name, self.plan.roles)
+            if role is None:
+                self.bell()
+                self.notify(f"No role {printable(name)!r}: one of {printable(roles)}", title="Take role", severity="error")
+                return
+            self._control("take_role", role.id, person.strip() or self.session.actor)
+
+        self._ask(f"Take role: ROLE [NAME] (roles: {roles}; NAME defaults to you)", "backend Sam Lee", done)
 
     # ------------------------------------------------------------------ rollback
 
@@ -269,8 +297,8 @@ class ControlCockpit:
         self._control("end_rollback", "rollback finished")
 
     def bring_rollback_forward(self) -> None:
-        """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens)."""
-        self.cockpit.add_class("-rollback")
+        """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens). The mode itself
+        (Screen.-rollback) follows the journal in control_tick."""
         if self.active_pane == "checklist" or self.cockpit.has_class("-narrow"):
             self.action_show_pane("checklist")
         self.call_after_refresh(lambda: self.cockpit.query_one("#rollback-table").focus())
@@ -312,6 +340,8 @@ class ControlCockpit:
                                 lambda r=role.id: self._control("vote", r, GO))
             yield SystemCommand(f"Vote No-Go: {printable(role.title)}", "Answer the poll for this role, with a reason",
                                 lambda r=role.id: self.on_poll_pane_vote_requested(_Vote(r, NO_GO)))
+        yield SystemCommand("Take role…", "Record who holds a role from now on (journaled, with the time)",
+                            self.action_take_role)
         if control is not None and control.mode.rollback:
             yield SystemCommand("Work the rollback steps", "The rollback checklist, in front (2)", self.bring_rollback_forward)
             yield SystemCommand("End rollback mode", "Back to the count", self.action_end_rollback)
