@@ -232,3 +232,47 @@ def test_acknowledging_a_firing_twice_anywhere_journals_one_ack(tmp_path):
         second.close()
     acks = [e for e in tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"] if e["kind"] == "ack"]
     assert len(acks) == 1 and acks[0]["payload"]["since"] == "2026-11-22T17:01:02.345678+00:00"
+
+
+async def test_a_watching_cockpit_never_takes_the_probes_and_shows_stale_not_down(tmp_path):
+    import asyncio
+    from datetime import timedelta
+
+    from launchpad.core.live_state import STALE_SECONDS
+    from launchpad.shell.session import LiveSession
+
+    plan = fast_plan(tmp_path, free_port())
+    first = start_session(plan, tmp_path / "s.toml")
+    watcher_session = LiveSession.resume(tmp_path / "s.toml", actor="viewer", watch=True)
+    now = [NOW]
+    prober = ProbeRuntime(first, start_demo=True, env={}, clock=lambda: now[0])
+    watcher = ProbeRuntime(watcher_session, start_demo=False, env={}, watch_only=True, clock=lambda: now[0])
+    probe_sink, watch_sink = Sink(), Sink()
+    try:
+        watcher.start(watch_sink)  # first on the file, yet it does not lead
+        assert not watcher.leader
+        prober.start(probe_sink)
+        assert prober.leader
+        prober.demo.set_mode("down")
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            shown = watch_sink.probes.get("health")
+            if shown is not None and shown.state == "DOWN" and shown.consecutive_failures >= 4:
+                break
+        assert watch_sink.probes["health"].state == "DOWN"  # what the prober sees now
+        assert any(state.firing for state in watch_sink.triggers)
+        await prober.stop()  # the prober goes; nobody probes (the watcher may not)
+        now[0] = NOW + timedelta(seconds=STALE_SECONDS + 1)
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if watch_sink.probes["health"].state == "STALE":
+                break
+        assert watch_sink.probes["health"].state == "STALE"  # not DOWN: nobody measures any more
+        assert watch_sink.triggers[-1].state == "insufficient_data"  # could not measure, no longer firing
+        assert watch_sink.sources[-1].startswith("STALE: alice (pid ")
+        watcher.tick()
+        assert not watcher.leader
+    finally:
+        await watcher.stop()
+        first.close()
+        watcher_session.close()

@@ -290,3 +290,40 @@ async def test_votes_never_rename_a_holder_a_take_does_with_its_time(live, clock
         assert owners.get_cell("devops", "person").plain == "Dana Ortiz"
     [take] = [e for e in _entries(live) if e.kind == "take"]
     assert (take.target, dict(take.payload), take.actor, take.at) == ("backend", {"person": "Sam Lee"}, "alice", NOW)
+
+
+async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_nothing(live, clock):
+    from launchpad.tui.widgets.checklist_pane import ChecklistTree
+
+    before = live.path.read_bytes()
+    watcher = LiveSession.resume(live.path, actor="viewer", watch=True)
+    app = LaunchpadApp(watcher, clock=clock, read_only=True)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))[1]  # toasts expire; count them
+    try:
+        async with app.run_test(size=(200, 60), notifications=True) as pilot:
+            assert app.sub_title.startswith("WATCH-ONLY")
+            attempts = 0
+            for key in ("n", "h", "w", "H", "C", "R", "S", "p", "X", "v"):
+                await pilot.press(key)
+                await pilot.pause()
+                attempts += 1
+                assert not isinstance(app.screen, TextPrompt), key  # no prompt opens: nothing to write
+            for command in app.get_system_commands(app.screen):  # every palette command too
+                if command.title.startswith(("Show ", "Search", "Open link", "Toggle", "Filter", "Clear", "Copy",
+                                             "Keys", "Quit", "Save screenshot", "Theme", "Maximize", "Minimize",
+                                             "Change theme", "Screenshot")):
+                    continue
+                command.callback()
+                await pilot.pause()
+                attempts += 1
+                assert not isinstance(app.screen, TextPrompt), command.title
+            app.post_message(ChecklistTree.ToggleRequested("deploy-backend"))
+            await pilot.pause()
+            attempts += 1
+            refusals = [message for message in said if "read-only (watch-only)" in message]
+            assert attempts > 20 and len(refusals) == attempts  # each one answered "read-only"
+    finally:
+        watcher.close()
+    assert live.path.read_bytes() == before  # not one byte written

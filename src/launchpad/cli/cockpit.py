@@ -1,4 +1,5 @@
-"""`launchpad [PLAN]` and `launchpad open SESSION`: start the cockpit on a plan or resume a session file."""
+"""`launchpad [PLAN]`, `launchpad open SESSION` and `launchpad watch SESSION`: the cockpit on a plan or a session
+file; `watch` opens it read-only (it never writes and never takes the probes: it draws the prober's figures)."""
 
 from __future__ import annotations
 
@@ -109,20 +110,40 @@ def run_open(args: argparse.Namespace) -> int:
     return _run_app(session, demo=not args.no_demo)
 
 
-def _run_app(session, *, demo: bool) -> int:
+def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session file written by launchpad")
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who is watching (shown nowhere in the journal: a watching cockpit writes nothing)")
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from launchpad.shell.session import LiveSession, SessionOpenError
+
+    refused = no_terminal()
+    if refused is not None:
+        return refused
+    try:
+        session = LiveSession.resume(args.session, actor=args.actor, watch=True)
+    except SessionOpenError as error:
+        return _fail(str(error), error.hint)
+    return _run_app(session, demo=False, watch=True)
+
+
+def _run_app(session, *, demo: bool, watch: bool = False) -> int:
     from launchpad.tui.app import LaunchpadApp
 
     probes = None
     if session.plan.probes:
         from launchpad.shell.probes import ProbeRuntime
 
-        probes = ProbeRuntime(session, start_demo=demo)
-    app = LaunchpadApp(session, probes=probes)
+        probes = ProbeRuntime(session, start_demo=demo, watch_only=watch)
+    app = LaunchpadApp(session, probes=probes, read_only=watch)
     try:
         app.run()
     finally:
         session.close()
         if probes is not None:
             probes.close()
-    print(f"Session saved in {session.path}\nResume it with: launchpad open {session.path}")
+    if not watch:
+        print(f"Session saved in {session.path}\nResume it with: launchpad open {session.path}")
     return 0

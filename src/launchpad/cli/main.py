@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "validate": ("launchpad.cli.validate", "add_arguments", "run", "check plans and checklists"),
     "probe": ("launchpad.cli.probe_cmd", "add_arguments", "run", "run a plan's health probes and rollback triggers"),
     "open": ("launchpad.cli.cockpit", "add_open_arguments", "run_open", "resume a session file in the cockpit"),
+    "watch": ("launchpad.cli.cockpit", "add_watch_arguments", "run_watch", "watch a session in a read-only cockpit"),
     "mark": ("launchpad.cli.session_cmds", "add_mark_arguments", "run_mark", "tick (or --undo) an item in a session"),
     "note": ("launchpad.cli.session_cmds", "add_note_arguments", "run_note", "add a note to a session or an item"),
     "status": ("launchpad.cli.session_cmds", "add_status_arguments", "run_status", "print where a launch stands"),

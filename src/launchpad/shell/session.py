@@ -73,11 +73,12 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return cls(file, plan, clock=clock)
 
     @classmethod
-    def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None) -> "LiveSession":
+    def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None,
+               watch: bool = False) -> "LiveSession":
         if not Path(path).exists():
             raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
         try:
-            file, report = open_session(path, actor=resolve_actor(actor))
+            file, report = open_session(path, actor=resolve_actor(actor), repair=not watch)  # watching writes nothing
         except LoadError as error:
             raise _from_load_error(error) from None
         notices = list(report.messages()) if hasattr(report, "messages") else []

@@ -87,9 +87,18 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         *CONTROL_BINDINGS,
     ]
 
+    # Everything that writes to the session (keys, palette commands, prompts behind them): a watch-only cockpit
+    # answers each with "read-only" instead (tui/control.py's actions included).
+    WRITE_ACTIONS = ("note", "handoff", "save", "acknowledge", "demo_mode", "hold", "resume_count", "recycle",
+                     "scrub", "poll", "vote", "declare_rollback", "end_rollback", "take_role")
+
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] = utc_now,
-                 poll_interval: float = 0.5, notices: Iterable[str] = ()) -> None:
+                 poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
+        self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
+        if read_only:
+            for name in self.WRITE_ACTIONS:
+                setattr(self, f"action_{name}", self.refuse_write)
         self.session = session
         self.plan = session.plan
         self.probes = probes
@@ -135,7 +144,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.register_theme(theme)
         self.theme = DARK.name
         self.title = self.plan.name
-        self.sub_title = str(self.session.path)
+        self.sub_title = ("WATCH-ONLY · " if self.read_only else "") + str(self.session.path)
         self.refresh_all()
         self.session.subscribe(self.record)
         for entry in self.session.state.last_entries:
@@ -335,9 +344,18 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
 
+    def refuse_write(self, *args) -> None:
+        """What every write key and palette command says in a cockpit that writes nothing (watch, replay)."""
+        why = "watch-only" if self.read_only else "a view"
+        self.notify(f"This cockpit is read-only ({why}): nothing is written. "
+                    "Act from `launchpad open SESSION` or the launchpad commands.", title="Read-only", timeout=4)
+
     def _write(self, action: Callable, *args) -> None:
         """Run one journal action; what it wrote reaches the screen through `record` once it is on disk.
         On a failed write say so and change nothing."""
+        if self.read_only:
+            self.refuse_write()
+            return
         try:
             action(*args)
         except Exception as error:
@@ -444,6 +462,12 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.cockpit.query_one(TriggerBanner).set_acks(self.session.state.acks)
 
     def on_trigger_banner_acknowledged(self, message) -> None:
+        if self.read_only:  # the banner's own key or a click: it keeps ringing until someone who can write acks
+            from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+            self.cockpit.query_one(TriggerBanner).unacknowledge(message.states)
+            self.refuse_write()
+            return
         try:
             done = self.probes.acknowledge(message.states)
         except Exception as error:

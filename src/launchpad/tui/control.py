@@ -97,6 +97,8 @@ class ControlCockpit:
         self._poll_point(t_clock)
         if result is not None:
             self._propose_hold(result, control.poll.open)
+        if getattr(self, "read_only", False):  # a watching cockpit leaves the planned resume to those who write
+            return
         try:
             self.session.resume_planned_if_ready()
         except Exception:  # another cockpit resumed it first: the entry read back says so
@@ -152,8 +154,8 @@ class ControlCockpit:
         self.push_screen(TextPrompt(printable(title), placeholder, value), done)
 
     def _control(self, method: str, *args) -> None:
-        if not self.controllable:
-            self.notify("This view is read-only.", timeout=3)
+        if not self.controllable or getattr(self, "read_only", False):
+            self.refuse_write()
             return
         self._write(getattr(self.session, method), *args)
 
@@ -239,6 +241,9 @@ class ControlCockpit:
         self.notify("g: Go · N: No-Go for the highlighted role", timeout=4)
 
     def on_poll_pane_vote_requested(self, message) -> None:
+        if getattr(self, "read_only", False):
+            self.refuse_write()
+            return
         role, vote = message.role, message.vote
         title = next((r.title for r in poll_spec(self.plan).roles if r.id == role), role)
         if vote == GO:

@@ -94,6 +94,12 @@ class TriggerBanner(Widget, can_focus=True):
             self.post_message(self.Acknowledged(shown))
         return shown
 
+    def unacknowledge(self, states: list[TriggerState]) -> None:
+        """Undo a local acknowledgement that could not be recorded (a watch-only cockpit)."""
+        for state in states:
+            self._acknowledged.pop((state.trigger, state.probe), None)
+        self._refresh()
+
     def action_acknowledge(self) -> None:
         self.acknowledge()
 
