@@ -113,8 +113,13 @@ class ProbeRuntime:
             said = await asyncio.to_thread(self._start_demo)  # before the first probe: an empty port is no failure
             if said is not None:
                 self._notice(*said)
-        self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
-                                  on_attempt=self._on_attempt, on_trigger=self._on_trigger)
+        engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
+                             on_attempt=self._on_attempt, on_trigger=self._on_trigger)
+        # The HTTP clients (an SSL context each, tens of ms, more on a busy machine) are built here, in a worker
+        # thread, not inside the first timed attempt: a cold start after a hand-over timed out and fired the
+        # error-rate trigger, a false alarm made by the hand-over itself (and it blocked the UI loop).
+        await asyncio.to_thread(lambda: [engine._client_for(spec) for spec in self.plan.probes])
+        self.engine = engine
         try:
             await self.engine.run()
         except asyncio.CancelledError:
