@@ -4,6 +4,7 @@ file; `watch` opens it read-only (it never writes and never takes the probes: it
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -51,6 +52,8 @@ def default_session_path(plan_path: str, now: datetime) -> Path:
 def no_terminal() -> int | None:
     """The cockpit draws on a terminal; in a pipe, cron or CI it would never end (and would hold the probes)."""
     if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):  # a browser tab of `launchpad serve`
         return None
     return _fail("the cockpit needs a terminal (standard input and output are not a TTY)",
                  "run it in a terminal or tmux; from scripts use `launchpad status`, `launchpad mark` or "

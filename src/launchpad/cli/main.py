@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "probe": ("launchpad.cli.probe_cmd", "add_arguments", "run", "run a plan's health probes and rollback triggers"),
     "open": ("launchpad.cli.cockpit", "add_open_arguments", "run_open", "resume a session file in the cockpit"),
     "watch": ("launchpad.cli.cockpit", "add_watch_arguments", "run_watch", "watch a session in a read-only cockpit"),
+    "serve": ("launchpad.cli.serve_cmd", "add_arguments", "run", "serve the cockpit to browsers (textual-serve)"),
     "mark": ("launchpad.cli.session_cmds", "add_mark_arguments", "run_mark", "tick (or --undo) an item in a session"),
     "note": ("launchpad.cli.session_cmds", "add_note_arguments", "run_note", "add a note to a session or an item"),
     "status": ("launchpad.cli.session_cmds", "add_status_arguments", "run_status", "print where a launch stands"),
