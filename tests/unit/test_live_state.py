@@ -42,4 +42,5 @@ def test_figures_older_than_the_limit_are_stale_never_down():
     unknown = live_state.unmeasured(live.triggers[0], "no prober")
     assert unknown.state == "insufficient_data" and not unknown.firing
     assert live_state.describe_source(live, later, here=False).startswith("STALE: alice (pid 4242) stopped 6s ago")
-    assert live_state.describe_source(live, AT + timedelta(seconds=0.4), here=False) == "from alice (pid 4242) · 0.4s old"
+    assert live_state.describe_source(live, AT + timedelta(seconds=0.4), here=False) == "from alice (pid 4242) · updated <2s ago"
+    assert live_state.describe_source(live, AT + timedelta(seconds=3.2), here=False) == "from alice (pid 4242) · updated 3s ago"

@@ -67,7 +67,7 @@ class LiveState:
 def encode_status(status: ProbeStatus) -> dict[str, Any]:
     return {"state": status.state, "p50": status.p50, "p95": status.p95, "error_rate": status.error_rate,
             "consecutive_failures": status.consecutive_failures, "n": status.attempts, "failures": status.failures,
-            "last_error": status.last_error, "latencies": [round(value, 1) for value in status.latencies]}
+            "last_error": status.last_error, "latencies": list(status.latencies)}  # exact: the same sparkline
 
 
 def encode_trigger(state: TriggerState) -> dict[str, Any]:
@@ -138,4 +138,5 @@ def describe_source(live: LiveState | None, now: datetime, *, here: bool) -> str
     who = f"{live.prober} (pid {live.pid})" if live.prober else f"pid {live.pid}"
     if live.stale(now):
         return f"STALE: {who} stopped {age:.0f}s ago"
-    return f"from {who} · {age:.1f}s old"
+    # Whole seconds, and one text while fresh: a subtitle that changed four times a second repainted the pane.
+    return f"from {who} · updated {'<2s' if age < 2 else f'{age:.0f}s'} ago"

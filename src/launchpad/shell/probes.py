@@ -32,7 +32,7 @@ from launchpad.store.leader import ProbeLeadership
 from launchpad.store.live_file import LiveReader, live_path, write_live
 
 LEADERSHIP_RETRY_SECONDS = 2.0
-LIVE_INTERVAL = 0.25  # how often the prober publishes (when something changed) and followers look
+LIVE_INTERVAL = 0.1  # followers look this often (one stat); the prober writes at most this often, on a change
 
 
 def trigger_target(trigger: str, probe: str) -> str:
@@ -84,6 +84,7 @@ class ProbeRuntime:
         self._published: tuple[Any, datetime | None] = (None, None)  # (figures, when) last written
         self._drawn: Any = None  # what a follower last drew: (document, stale)
         self._live_failed = False
+        self._changed: asyncio.Event | None = None  # set by the engine's callbacks: something to publish
         self.leader = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -167,9 +168,15 @@ class ProbeRuntime:
     # ------------------------------------------------------------------ live figures
 
     async def _live_loop(self) -> None:
+        self._changed = asyncio.Event()
         while True:
             try:
                 if self.leader:
+                    try:  # publish as soon as an attempt or a trigger changed something, or when the beat is due
+                        await asyncio.wait_for(self._changed.wait(), live_state.HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        pass
+                    self._changed.clear()
                     await self._publish()
                 else:
                     await self._follow()
@@ -187,16 +194,29 @@ class ProbeRuntime:
         tell a prober that is gone by a document that stopped getting younger)."""
         if self.engine is None:
             return
-        body = live_state.figures(self.engine.statuses(), self.engine.trigger_states().values())
+        statuses, triggers = self.engine.statuses(), self.engine.trigger_states()
+        body = live_state.figures(statuses, triggers.values())
         now = self.clock()
         last_body, last_at = self._published
         if body == last_body and last_at is not None and \
                 (now - last_at).total_seconds() < live_state.HEARTBEAT_SECONDS:
             return
+        if body != last_body:  # the prober draws what it publishes: the same snapshot every follower draws
+            self._show(statuses, triggers.values())
         document = live_state.encode(self.session.actor, os.getpid(), now, body)
         await asyncio.to_thread(write_live, self.live_path, document)
         self._published = (body, now)
         self._sink.show_source(live_state.describe_source(None, now, here=True))
+
+    def _show(self, statuses: Mapping[str, ProbeStatus], triggers) -> None:
+        for spec in self.plan.probes:
+            if spec.name in statuses:
+                self._sink.show_probe(spec.name, statuses[spec.name])
+        for state in triggers:
+            self._sink.show_trigger(state)
+        flush = getattr(self._sink, "flush_probes", None)
+        if flush is not None:  # drawn now, not at the screen's next probe refresh
+            flush()
 
     async def _follow(self) -> None:
         changed, document = await asyncio.to_thread(self._reader.read)
@@ -214,13 +234,11 @@ class ProbeRuntime:
         if (live, stale) == self._drawn:
             return
         self._drawn = (live, stale)
-        for spec in self.plan.probes:
-            status = live.probes.get(spec.name)
-            if status is None:
-                continue
-            self._sink.show_probe(spec.name, live_state.stale_status(status) if stale else status)
-        for state in live.triggers:
-            self._sink.show_trigger(live_state.unmeasured(state, "no prober: could not measure") if stale else state)
+        if not stale:
+            self._show(live.probes, live.triggers)
+            return
+        self._show({name: live_state.stale_status(status) for name, status in live.probes.items()},
+                   [live_state.unmeasured(state, "no prober: could not measure") for state in live.triggers])
 
     # ------------------------------------------------------------------ engine callbacks
 
@@ -231,8 +249,9 @@ class ProbeRuntime:
             self._notice(f"Could not journal {kind} {target}: {one_line(str(error))}", "error")
 
     def _on_attempt(self, attempt: Attempt) -> None:
-        status = self.engine.status(attempt.probe)
-        self._sink.show_probe(attempt.probe, status)
+        status = self.engine.status(attempt.probe)  # drawn when published (_publish), like every follower draws it
+        if self._changed is not None:
+            self._changed.set()
         for minute in self._minutes.add(attempt.probe, attempt.at, attempt.ok, attempt.latency_ms):
             self._journal(PROBE_MINUTE, minute.probe, minute.payload())
         if self._journaled_probe_state.get(attempt.probe) != status.state:
@@ -248,7 +267,8 @@ class ProbeRuntime:
             self._journal("probe", attempt.probe, payload)
 
     def _on_trigger(self, trigger: str, probe: str, state: TriggerState) -> None:
-        self._sink.show_trigger(state)
+        if self._changed is not None:
+            self._changed.set()
         payload: dict[str, Any] = {"trigger": trigger, "probe": probe, "state": state.state,
                                    "message": one_line(state.message, 300)}
         if state.value is not None:

@@ -163,7 +163,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.call_after_refresh(self.probes.start, self)
             self._show_acks()
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
-            self.set_interval(0.25, self._flush_probes)
+            self.set_interval(0.25, self.flush_probes)
 
     async def on_unmount(self) -> None:
         if self.probes is not None:
@@ -178,7 +178,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """Probe results arrive as fast as the probes run; panels redraw at most four times a second."""
         self._dirty_probes[name] = status
 
-    def _flush_probes(self) -> None:
+    def flush_probes(self) -> None:
         if not self._dirty_probes:
             return
         dirty, self._dirty_probes = self._dirty_probes, {}
