@@ -1,22 +1,22 @@
 """One headless cockpit for bench_war_room.py: python war_room_child.py SESSION ACTOR OUT.jsonl COMMANDS.txt
 
-Runs the real LaunchpadApp with its ProbeRuntime under Textual's headless driver and appends JSON lines to
-OUT.jsonl (times are time.monotonic(), one clock for every process on the machine):
-  {"seen": K, "at": T}                 the header first drew "K/N done"
-  {"fig": [...], "at": T, "leader": B} what the probe panels and the banner show (on each change and every 0.1 s)
-  {"acted": ITEM, "at": T}             this cockpit ticked ITEM (command `tick ITEM`)
-Commands (one per line, appended to COMMANDS.txt): `tick ITEM`, `quiet` (stop looking: an idle cockpit), `quit`.
+Runs the real LaunchpadApp with its ProbeRuntime under Textual's headless driver. The widgets' own drawing
+methods are wrapped (no polling, so measuring costs next to nothing) to append JSON lines to OUT.jsonl at the
+moment they draw; times are time.monotonic(), one clock for every process on the machine:
+  {"seen": K, "at": T}                       the header drew "K/N done" for the first time
+  {"panel": NAME, "fig": [...], "at": T}     a probe panel drew new figures (badge, p50/p95, error, sparkline)
+  {"banner": TEXT, "at": T}                  the trigger banner changed ("" when hidden)
+  {"acted": ITEM, "at": T}                   this cockpit ticked ITEM (command `tick ITEM`)
+  {"leader": B, "at": T}                     whether this cockpit probes (on each change)
+Commands (one per line, appended to COMMANDS.txt): `tick ITEM`, `quit`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sys
 import time
-
-DONE = re.compile(r"(\d+)/\d+ done")
 
 
 async def main(session_path: str, actor: str, out_path: str, commands_path: str) -> None:
@@ -27,33 +27,58 @@ async def main(session_path: str, actor: str, out_path: str, commands_path: str)
     from launchpad.tui.widgets.probe_panel import ProbePanel
     from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
-    session = LiveSession.resume(session_path, actor=actor)
-    runtime = ProbeRuntime(session)
-    app = LaunchpadApp(session, probes=runtime)
     out = open(out_path, "a", encoding="utf-8")
 
     def emit(**record) -> None:
         out.write(json.dumps(record) + "\n")
         out.flush()
 
-    done_seen, handled, sampling, last_sample, last_figures = -1, 0, True, 0.0, None
+    def figures(panel) -> list:
+        return [panel.header_text().plain, panel.figures_text().plain, panel.error_text().plain,
+                list(panel.status.latencies)]
+
+    drawn: dict = {}
+
+    def wrap(cls, name, after):
+        original = getattr(cls, name)
+
+        def wrapped(self, *args, **kwargs):
+            result = original(self, *args, **kwargs)
+            after(self, kwargs)
+            return result
+
+        setattr(cls, name, wrapped)
+
+    def panel_drawn(panel, _):
+        fig = figures(panel)
+        if drawn.get(panel.probe_name) != fig:
+            drawn[panel.probe_name] = fig
+            emit(panel=panel.probe_name, fig=fig, at=time.monotonic())
+
+    def banner_drawn(banner, _):
+        text = banner.banner_text().plain if banner.shown else ""
+        if drawn.get("banner") != text:
+            drawn["banner"] = text
+            emit(banner=text, at=time.monotonic())
+
+    def header_drawn(header, kwargs):
+        if drawn.get("done") != kwargs.get("done"):
+            drawn["done"] = kwargs.get("done")
+            emit(seen=kwargs.get("done"), at=time.monotonic())
+
+    wrap(ProbePanel, "show", panel_drawn)
+    wrap(TriggerBanner, "_refresh", banner_drawn)
+    wrap(LaunchHeader, "show", header_drawn)
+    session = LiveSession.resume(session_path, actor=actor)
+    runtime = ProbeRuntime(session)
+    app = LaunchpadApp(session, probes=runtime)
+    handled, leading = 0, None
     async with app.run_test(size=(200, 50)) as pilot:
         while True:
-            await pilot.pause(0.02 if sampling else 1.0)
-            now = time.monotonic()
-            if sampling:
-                found = DONE.search(app.query_one(LaunchHeader).render().plain)
-                if found and int(found.group(1)) != done_seen:
-                    done_seen = int(found.group(1))
-                    emit(seen=done_seen, at=now)
-                banner = app.query_one(TriggerBanner)
-                figures = [[[panel.header_text().plain, panel.figures_text().plain, panel.error_text().plain,
-                             list(panel.status.latencies)] for panel in app.query(ProbePanel)],
-                           banner.banner_text().plain if banner.display else ""]
-                if now - last_sample >= 0.1 or figures != last_figures:  # every drawn state, and every 0.1 s
-                    last_sample, last_figures = now, figures
-                    emit(fig=figures, at=now, leader=runtime.leader,
-                         n=min((p.status.attempts for p in app.query(ProbePanel)), default=0))
+            await pilot.pause(0.1)
+            if runtime.leader != leading:
+                leading = runtime.leader
+                emit(leader=leading, at=time.monotonic())
             try:
                 with open(commands_path, encoding="utf-8") as handle:
                     lines = handle.read().splitlines()
@@ -64,8 +89,6 @@ async def main(session_path: str, actor: str, out_path: str, commands_path: str)
                 if verb == "tick":
                     emit(acted=argument, at=time.monotonic())
                     app._write(session.toggle, argument)
-                elif verb == "quiet":
-                    sampling = False
                 elif verb == "quit":
                     await pilot.press("q")
                     out.close()

@@ -219,3 +219,27 @@ def test_a_watching_cockpit_shows_stale_never_down_when_the_prober_is_gone(war_r
     time.sleep(0.5)  # not a timing assertion: the watcher must have written nothing at all
     assert session.read_bytes()[: len(before)] == before
     assert not [e for e in journal(session) if e["actor"] == "viewer"]
+
+
+def test_an_ack_from_a_script_quiets_every_cockpit_and_a_second_journals_nothing(war_room):
+    port, session, open_cockpit = war_room
+    cockpits = [open_cockpit(name) for name in ("ana", "ben")]
+    wait_until(lambda: leader_of(cockpits), "one cockpit probes")
+    launchpad = Path(sys.executable).parent / "launchpad"
+
+    def ack() -> subprocess.CompletedProcess:
+        return subprocess.run([str(launchpad), "ack", str(session), "--as", "pager-bot"], capture_output=True,
+                              text=True, timeout=30)
+
+    wait_until(lambda: all(c.screen().get("probes", {}).get("health", {}).get("state") == "UP" for c in cockpits),
+               "the health probe is UP everywhere")
+    assert ack().stdout == "no trigger is firing; nothing written\n"
+    set_demo(port, "down")
+    wait_until(lambda: all("+1 more firing" in c.screen().get("banner", "") for c in cockpits), "both triggers ring")
+    first = ack()
+    assert first.returncode == 0 and first.stdout.count("acknowledged ") == 2, first.stdout + first.stderr
+    wait_until(lambda: all(c.screen()["banner"] == "" for c in cockpits), "every banner is quiet")
+    second = ack()
+    assert second.returncode == 0 and second.stdout.count("already acknowledged: ") == 2
+    acks = [e for e in journal(session) if e["kind"] == "ack"]
+    assert len(acks) == 2 and {a["actor"] for a in acks} == {"pager-bot"}

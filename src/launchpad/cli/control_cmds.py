@@ -251,6 +251,42 @@ def run_vote(args: argparse.Namespace) -> int:
         return 0
 
 
+# --------------------------------------------------------------------------- ack
+
+
+def add_ack_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    _add_actor(parser)
+
+
+def run_ack(args: argparse.Namespace) -> int:
+    """Acknowledge every trigger firing now (as the prober's live figures say): every cockpit stops ringing."""
+    from launchpad.shell.probes import acknowledge, read_live
+
+    session, code = _open("ack", args.session, args.actor)
+    if session is None:
+        return code
+    with _closing(session):
+        live = read_live(session)
+        if live is None:
+            return _error("ack", "no cockpit is probing this session (no live figures beside it); nothing written",
+                          "    hint: open it in a cockpit (`launchpad open SESSION`): the first one probes")
+        if live.stale(session.now()):
+            return _error("ack", f"the live figures are {live.age(session.now()):.0f}s old: the prober is gone and "
+                          "nothing is measured now; nothing written")
+        firing = [state for state in live.triggers if state.firing]
+        try:
+            done = acknowledge(session, firing)
+        except OSError as error:
+            return _error("ack", f"{session.path}: could not write the entry: {error}")
+        if not firing:
+            print("no trigger is firing; nothing written")
+        for state in firing:
+            print(f"acknowledged {_safe(state.trigger)} · {_safe(state.probe)}" if state in done else
+                  f"already acknowledged: {_safe(state.trigger)} · {_safe(state.probe)}")
+        return 0
+
+
 # --------------------------------------------------------------------------- take
 
 

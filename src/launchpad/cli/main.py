@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "poll": ("launchpad.cli.control_cmds", "add_poll_arguments", "run_poll", "open, close or show the Go/No-Go poll"),
     "recycle": ("launchpad.cli.control_cmds", "add_recycle_arguments", "run_recycle", "take the count back to an earlier T-offset"),
     "scrub": ("launchpad.cli.control_cmds", "add_scrub_arguments", "run_scrub", "end this attempt with a reason and set a new T-0"),
+    "ack": ("launchpad.cli.control_cmds", "add_ack_arguments", "run_ack", "acknowledge the firing rollback triggers"),
     "take": ("launchpad.cli.control_cmds", "add_take_arguments", "run_take", "take over a role (the Owners pane shows who holds it)"),
     "replay": ("launchpad.cli.replay_cmds", "add_replay_arguments", "run_replay", "replay a past launch, read-only"),
     "report": ("launchpad.cli.replay_cmds", "add_report_arguments", "run_report", "write the post-launch report (Markdown)"),

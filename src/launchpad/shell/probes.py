@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
@@ -85,6 +86,8 @@ class ProbeRuntime:
         self._drawn: Any = None  # what a follower last drew: (document, stale)
         self._live_failed = False
         self._changed: asyncio.Event | None = None  # set by the engine's callbacks: something to publish
+        self._watcher: threading.Thread | None = None  # a follower's reader of the document
+        self._watching = threading.Event()  # set: the reader thread stops
         self.leader = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -103,6 +106,7 @@ class ProbeRuntime:
             self._become_leader()
 
     def _become_leader(self) -> None:
+        self._stop_watcher()
         self.leader = True
         self._drawn = None
         self._task = asyncio.get_running_loop().create_task(self._lead(), name="probe engine")
@@ -161,6 +165,7 @@ class ProbeRuntime:
         self.close()
 
     def close(self) -> None:
+        self._stop_watcher()
         self.leadership.release()
         if self.demo is not None:
             self.demo.stop()
@@ -179,7 +184,9 @@ class ProbeRuntime:
                     self._changed.clear()
                     await self._publish()
                 else:
-                    await self._follow()
+                    self._start_watcher()
+                    self.show_live(self.clock())  # the age and staleness move with time; a new document draws at once
+                    await asyncio.sleep(1.0 - LIVE_INTERVAL)
                 self._live_failed = False
             except asyncio.CancelledError:
                 raise
@@ -218,10 +225,36 @@ class ProbeRuntime:
         if flush is not None:  # drawn now, not at the screen's next probe refresh
             flush()
 
-    async def _follow(self) -> None:
-        changed, document = await asyncio.to_thread(self._reader.read)
-        if changed:
-            self.live = live_state.decode(document)
+    def _start_watcher(self) -> None:
+        """A follower stats the document every LIVE_INTERVAL in its own thread and wakes the UI loop only when it
+        changed: an idle follower costs the loop one wake-up a second, and the disk never blocks it."""
+        if self._watcher is not None:
+            return
+        loop = asyncio.get_running_loop()
+
+        def watch() -> None:
+            while not self._watching.wait(LIVE_INTERVAL):
+                try:
+                    changed, document = self._reader.read()
+                except OSError:
+                    continue
+                if changed and not self._watching.is_set():
+                    try:
+                        loop.call_soon_threadsafe(self._take, document)
+                    except RuntimeError:  # the loop closed under us: the cockpit is going
+                        return
+
+        self._watcher = threading.Thread(target=watch, name="live figures", daemon=True)
+        self._watcher.start()
+
+    def _stop_watcher(self) -> None:
+        self._watching.set()
+        self._watcher = None
+
+    def _take(self, document: Any) -> None:
+        if self.leader or self._sink is None:
+            return
+        self.live = live_state.decode(document)
         self.show_live(self.clock())
 
     def show_live(self, now: datetime) -> None:
@@ -278,17 +311,7 @@ class ProbeRuntime:
     # ------------------------------------------------------------------ commands
 
     def acknowledge(self, states: list[TriggerState]) -> list[TriggerState]:
-        """Journal one ack per firing not yet acknowledged anywhere (read the journal first: another cockpit
-        or a script may have acknowledged it a moment ago). Returns the states acknowledged now."""
-        self.session.poll()
-        done = []
-        for state in states:
-            if acknowledged(self.session.state.acks, state):
-                continue
-            self._journal("ack", trigger_target(state.trigger, state.probe),
-                          {"trigger": state.trigger, "probe": state.probe, "since": live_state.since_key(state.since)})
-            done.append(state)
-        return done
+        return acknowledge(self.session, states)
 
     def set_demo_mode(self, mode: str) -> str:
         if self.demo is None:
@@ -307,6 +330,25 @@ class ProbeRuntime:
 
     def watched_by(self) -> str:
         return "this cockpit" if self.leader else "another cockpit (from its live figures)"
+
+
+def acknowledge(session, states) -> list[TriggerState]:
+    """Journal one ack per firing not yet acknowledged anywhere (the journal is read first: another cockpit or a
+    script may have acknowledged it a moment ago). Returns the states acknowledged now; a failed write raises."""
+    session.poll()
+    done = []
+    for state in states:
+        if acknowledged(session.state.acks, state):
+            continue
+        session.append("ack", trigger_target(state.trigger, state.probe),
+                       {"trigger": state.trigger, "probe": state.probe, "since": live_state.since_key(state.since)})
+        done.append(state)
+    return done
+
+
+def read_live(session) -> live_state.LiveState | None:
+    """The prober's latest document for a session (scripts: `launchpad ack`, `launchpad status`)."""
+    return live_state.decode(LiveReader(live_path(session.path)).read()[1])
 
 
 def acknowledged(acks: Mapping[str, Mapping[str, Any]], state: TriggerState) -> bool:
