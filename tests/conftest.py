@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import zlib
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -25,3 +27,35 @@ def seeds() -> list[Path]:
 @pytest.fixture
 def bundled_plan() -> Path:
     return BUNDLED_PLAN
+
+
+# ----------------------------------------------------------------------------- the wall clock, moved far away
+
+WALL_SHIFT = timedelta(days=400)
+IN_PROCESS_SUITES = ("functional", "unit")  # probe tests use real TLS certificates, checked by OpenSSL's own clock
+
+
+def wall_shift_for(nodeid: str) -> timedelta:
+    """Where the real clock stands for this test: $LAUNCHPAD_TEST_WALL = real | past | future | alternate
+    (the default: each test, by a hash of its id, a year and more before or after today)."""
+    mode = os.environ.get("LAUNCHPAD_TEST_WALL", "alternate")
+    if mode == "real":
+        return timedelta(0)
+    if mode in ("past", "future"):
+        return WALL_SHIFT if mode == "future" else -WALL_SHIFT
+    return WALL_SHIFT if zlib.crc32(nodeid.encode()) % 2 else -WALL_SHIFT
+
+
+@pytest.fixture(autouse=True)
+def wall_clock_far_away(request):
+    """Tests pin time through the injected clock; the real one must not matter. So the in-process suites run
+    with the real wall clock moved 400 days away (ticking), and any code that still reads it shows up as a
+    failure on every day of the year, not only on the day the fixtures' T-0 falls behind."""
+    shift = wall_shift_for(request.node.nodeid)
+    if not shift or not any(part in IN_PROCESS_SUITES for part in Path(str(request.path)).parts):
+        yield
+        return
+    import time_machine
+
+    with time_machine.travel(datetime.now(timezone.utc) + shift, tick=True):
+        yield

@@ -25,6 +25,23 @@ def no_cursor_blink(monkeypatch):
     monkeypatch.setattr(Input, "cursor_blink", False)
 
 
+@pytest.fixture(autouse=True)
+def pause_waits_for_the_journal(monkeypatch):
+    """The cockpit writes on its journal thread; a test's `pilot.pause()` also waits for what it asked to be on
+    disk and drawn, as a person waits to see the tick before reading the file."""
+    from textual.pilot import Pilot
+
+    original = Pilot.pause
+
+    async def pause(self, delay=None):
+        settle = getattr(self.app, "journal_settled", None)
+        if settle is not None and self.app.is_running:
+            await settle()
+        await original(self, delay)
+
+    monkeypatch.setattr(Pilot, "pause", pause)
+
+
 @pytest.fixture
 def plan_copy(tmp_path: Path) -> Path:
     """The bundled plan and its checklists, copied so tests can edit them; without probes for speed."""

@@ -267,3 +267,34 @@ async def test_every_seed_opens_in_the_cockpit_as_it_is(tmp_path, seeds, index):
             assert pilot.app.screen.has_class("-narrow")
     finally:
         live.close()
+
+
+async def test_a_lock_held_by_another_process_never_freezes_the_keys(session):
+    """Another process (a long handoff compaction, a stuck script) holds the session lock: the tick waits for
+    it on the journal thread while the cockpit keeps answering keys, then lands once the lock is free."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys\nf = open(sys.argv[1], 'a')\nfcntl.flock(f, fcntl.LOCK_EX)\n"
+                               "print('held', flush=True)\nsys.stdin.read()\n", f"{session.path}.lock"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        async with make_app(session).run_test(size=(200, 60)) as pilot:
+            await pilot.press("2")
+            pane = pilot.app.query_one(ChecklistPane)
+            pane.tree.move_cursor(pane._task_nodes["deploy-backend"])
+            await pilot.press("space")
+            line_before = pane.tree.cursor_line
+            await pilot.press("down", "down")  # answered while the write still waits for the lock
+            assert pane.tree.cursor_line == line_before + 2
+            assert journal(session) == []
+            holder.stdin.close()
+            holder.wait(10)
+            await pilot.pause()
+            assert [(e["kind"], e["target"]) for e in journal(session)] == [("check", "deploy-backend")]
+            assert task_line(pane, "deploy-backend").startswith("[x] Deploy backend")
+    finally:
+        holder.kill()
+        holder.wait()

@@ -39,9 +39,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def live(plan_copy, tmp_path, clock, monkeypatch):
-    # the session is created at NOW, so planned holds ahead of it are armed whatever the real date is
-    monkeypatch.setattr("launchpad.store.session_file.now_utc", lambda: NOW)
+def live(plan_copy, tmp_path, clock):
+    # the session is created at NOW by its clock, so planned holds ahead of it are armed whatever the real date is
     plan, problems = load_plan(plan_copy, env={})
     assert plan is not None and not problems
     session = LiveSession.start(plan, tmp_path / "launch.session.toml", t0=T0, actor="alice", clock=clock)

@@ -8,8 +8,11 @@ so no thread outlives the session.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
+import zlib
+from functools import lru_cache
 import ssl
 import threading
 from datetime import datetime, timezone
@@ -22,6 +25,40 @@ import trustme
 STOP = threading.Event()
 MARKUP_BODY = "[bold red]boom[/] \x1b[31mred\x1b[0m \x07bell [link=http://evil]x[/link]"
 JSON_BODY = {"status": "UP", "data": [{"id": 5, "name": "first"}], "items": [1, 2, 3], "ready": True}
+
+
+ECHO_PREFIX = "denied; you sent me: "  # 21 + "Bearer " = 28: a 57-character cut keeps 29 of 32 characters
+
+
+@lru_cache(maxsize=None)
+def gzip_bomb() -> bytes:
+    """1 GiB of zeros inside about 1 MB: 16 gzip members of 64 MiB (concatenated members are one gzip body)."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    zeros = bytes(1 << 20)
+    member = b"".join(packer.compress(zeros) for _ in range(64)) + packer.flush()
+    return member * 16
+
+
+@lru_cache(maxsize=None)
+def nested_gzip_bomb() -> bytes:
+    """gzip(gzip(1 GiB)): a few KB on the wire."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return packer.compress(gzip_bomb()) + packer.flush()
+
+
+def _split_lines(text: str, every: int = 5) -> str:
+    return "\n".join(text[i : i + every] for i in range(0, len(text), every))
+
+
+def echo_body(auth: str, target: str) -> str:
+    """Everything a careless service might reflect: the header and the request target, plain, wrapped,
+    JSON-escaped (\\uXXXX) and cut by the service itself."""
+    escaped = "".join(f"\\u{ord(c):04x}" for c in auth)
+    return (
+        f"{ECHO_PREFIX}{auth} at {target}\n"
+        + json.dumps({"auth": auth, "target": target, "escaped": escaped, "cut": auth[-12:]}) + "\n"
+        + _split_lines(auth) + "\n" + _split_lines(target) + "\n"
+    )
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -81,6 +118,57 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/echo":
             # A careless service that reflects the request's Authorization header in its body.
             self._send(500, f"denied: {self.headers.get('Authorization')}".encode())
+        elif path == "/echo-all":
+            self._send(500, echo_body(self.headers.get("Authorization", ""), self.path).encode())
+        elif path == "/echo-json":
+            body = json.dumps({"auth": self.headers.get("Authorization", ""), "target": self.path, "ok": False})
+            self._send(200, body.encode(), "application/json")
+        elif path == "/echo-redirect":
+            # Sends the client back to the very URL it asked for, credentials and tokens included: a loop.
+            auth = self.headers.get("Authorization", "")
+            userinfo = base64.b64decode(auth[6:]).decode() if auth.startswith("Basic ") else "nobody"
+            self._send(302, b"", extra=[("Location", f"http://{userinfo}@{self.headers.get('Host')}{self.path}")])
+        elif path == "/echo-bad-header":
+            # A malformed header line quoting the Authorization header: the HTTP parser puts it in its error.
+            self.wfile.write(f"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n{ECHO_PREFIX}{self.headers.get('Authorization')}\r\n\r\n".encode())
+            self.close_connection = True
+        elif path in ("/gzip-bomb", "/nested-gzip-bomb", "/nested-as-one"):
+            body = gzip_bomb() if path == "/gzip-bomb" else nested_gzip_bomb()
+            coding = "gzip, gzip" if path == "/nested-gzip-bomb" else "gzip"
+            self._send(200, body, "application/json", extra=[("Content-Encoding", coding)])
+        elif path == "/compressed":
+            coding = query["coding"][0]
+            if coding == "corrupt":
+                self._send(200, b"this is not gzip at all", extra=[("Content-Encoding", "gzip")])
+                return
+            wbits = {"gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS, "raw-deflate": -zlib.MAX_WBITS}[coding]
+            packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+            body = packer.compress(b"compressed hello " * 3) + packer.flush()
+            self._send(200, body, extra=[("Content-Encoding", "deflate" if "deflate" in coding else coding)])
+        elif path == "/brotli":
+            self._send(200, b"\x0b\x02\x80hello\x03", extra=[("Content-Encoding", "br")])
+        elif path == "/many-headers":
+            size = int(query.get("size", ["1"])[0])
+            self.send_response(200)
+            for index in range(10_000):
+                self.send_header(f"X-{index}", "v" * size)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+        elif path == "/endless":
+            chunk = b"z" * 65536
+            self._chunked(iter(lambda: chunk, None))
+        elif path == "/drip-headers":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for index in range(600):
+                if STOP.wait(0.1):
+                    break
+                try:
+                    self.wfile.write(f"X-Drip-{index}: 1\r\n".encode())
+                    self.wfile.flush()
+                except OSError:
+                    break
+            self.close_connection = True
         elif path == "/slow":
             STOP.wait(float(query.get("d", ["1"])[0]))
             self._send(200, b"slow but fine")

@@ -82,3 +82,32 @@ def test_a_port_held_by_another_program_is_reported():
         port = holder.getsockname()[1]
         with pytest.raises(DemoPortBusy, match=f"port {port}"):
             DemoService(DemoSpec(port=port)).start()
+
+
+def test_a_client_that_hangs_up_prints_nothing(capfd):
+    """A probe that times out (or a cockpit that quits) mid-answer must not leave a traceback on the terminal."""
+    import threading
+
+    service = DemoService(DemoSpec(port=0), seed=7)
+    service.start()
+    try:
+        answered = threading.Event()
+        original = service._server.RequestHandlerClass.finish
+
+        def finish(handler):
+            try:
+                original(handler)
+            finally:
+                answered.set()
+
+        service._server.RequestHandlerClass.finish = finish
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", service.port)) as client:
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")  # RST on close
+                client.sendall(b"GET /api/orders HTTP/1.1\r\nHost: x\r\n\r\n" * 200)
+            answered.wait(5)
+            answered.clear()
+    finally:
+        service._server.RequestHandlerClass.finish = original
+        service.stop()
+    assert capfd.readouterr().err == ""

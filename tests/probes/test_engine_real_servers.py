@@ -11,6 +11,7 @@ import pytest
 
 from launchpad.core.conditions import parse_condition
 from launchpad.core.probe_config import ProbeSpec, TriggerSpec
+from launchpad.core.redact import REDACTED
 from launchpad.engine.probe_engine import ProbeEngine
 
 from .conftest import MARKUP_BODY, FakeClock
@@ -194,7 +195,7 @@ async def test_a_secret_echoed_by_the_server_is_redacted(server):
     probe = spec("echo", f"{server.url}/echo", headers=(("Authorization", "Bearer ${API_TOKEN}"),))
     result = await attempt(probe, env={"API_TOKEN": "s3cret-token"})
     assert result.error_kind == "status"
-    assert result.body_excerpt == "denied: Bearer ***"
+    assert result.body_excerpt == f"denied: Bearer {REDACTED}"
     assert "s3cret" not in repr(result)
 
 

@@ -37,9 +37,15 @@ def test_problems_exit_1_with_file_line_and_hint(tmp_path, capsys):
 
 
 def test_usage_error_exits_2():
-    result = subprocess.run([sys.executable, "-m", "launchpad", "validate"], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "launchpad", "validate", "--nope"], capture_output=True, text=True)
     assert result.returncode == 2
     assert "PATH" in result.stderr
+
+
+def test_without_a_path_it_checks_the_bundled_plan():
+    result = subprocess.run([sys.executable, "-m", "launchpad", "validate"], capture_output=True, text=True, cwd="/")
+    assert result.returncode == 0, result.stderr
+    assert "launch-day.toml: plan, 85 tasks" in result.stdout
 
 
 def test_missing_file_is_a_problem_not_a_traceback(tmp_path):

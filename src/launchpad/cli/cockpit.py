@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from launchpad.core.clock import system_clock
 from launchpad.core.offsets import OffsetError, parse_instant
 from launchpad.core.plan import load_plan
 
@@ -45,8 +46,18 @@ def default_t0(now: datetime) -> datetime:
     return ahead.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
+def sessions_dir() -> Path:
+    """`./sessions/` where the current directory is writable (beside the team's plans), else the user's state
+    directory ($XDG_STATE_HOME/launchpad/sessions), so the cockpit opens from `/` or a read-only checkout."""
+    here = Path.cwd()
+    if os.access(here, os.W_OK) and here != Path(here.anchor):
+        return Path("sessions")
+    state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(state) / "launchpad" / "sessions"
+
+
 def default_session_path(plan_path: str, now: datetime) -> Path:
-    return Path("sessions") / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
+    return sessions_dir() / f"{Path(plan_path).stem}-{now:%Y%m%d-%H%M%S}.session.toml"
 
 
 def no_terminal() -> int | None:
@@ -62,6 +73,7 @@ def no_terminal() -> int | None:
 
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
+    from launchpad.shell.plan_writer import plan_beside
 
     plan_path = args.plan
     if plan_path is None:
@@ -69,6 +81,9 @@ def run_cockpit(args: argparse.Namespace) -> int:
         if found is None:
             return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
         plan_path = str(found)
+    elif Path(plan_path).suffix.lower() != ".toml" and plan_beside(plan_path).is_file():
+        plan_path = str(plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
+        print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
     plan, problems = load_plan(plan_path)
     if plan is None or problems:
         for problem in problems:
@@ -77,7 +92,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
     refused = no_terminal()  # after the plan check, so a bad plan is still reported from scripts
     if refused is not None:
         return refused
-    now = datetime.now(timezone.utc)
+    clock = system_clock  # the one clock every part of this cockpit reads (core/clock.py)
+    now = clock()
     t0 = None
     if args.t0:
         try:
@@ -88,13 +104,13 @@ def run_cockpit(args: argparse.Namespace) -> int:
 
     try:
         if args.session and Path(args.session).exists():
-            session = LiveSession.resume(args.session, actor=args.actor, plan=plan)
+            session = LiveSession.resume(args.session, actor=args.actor, plan=plan, clock=clock)
             if t0 is not None and t0 != session.t0:
                 print(f"launchpad: note: {args.session} keeps its own T-0 ({session.t0:%Y-%m-%dT%H:%M:%SZ}); --t0 ignored",
                       file=sys.stderr)
         else:
             path = Path(args.session) if args.session else default_session_path(plan.path, now)
-            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor)
+            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)

@@ -15,6 +15,7 @@ from launchpad import __version__
 # name -> (module, add-arguments function, run function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str, str]] = {
     "validate": ("launchpad.cli.validate", "add_arguments", "run", "check plans and checklists"),
+    "init": ("launchpad.cli.init_cmd", "add_arguments", "run", "write a plan for a Markdown checklist, beside it"),
     "probe": ("launchpad.cli.probe_cmd", "add_arguments", "run", "run a plan's health probes and rollback triggers"),
     "open": ("launchpad.cli.cockpit", "add_open_arguments", "run_open", "resume a session file in the cockpit"),
     "watch": ("launchpad.cli.cockpit", "add_watch_arguments", "run_watch", "watch a session in a read-only cockpit"),

@@ -15,6 +15,7 @@ import sys
 from datetime import datetime, timezone
 from typing import TextIO
 
+from launchpad.core.clock import Clock, system_clock
 from launchpad.core.literal import one_line, printable
 from launchpad.core.probe_status import Attempt, ProbeStatus
 from launchpad.core.problems import Problem
@@ -36,8 +37,9 @@ def _iso(moment: datetime) -> str:
 class Reporter:
     """Prints attempts and trigger changes as they happen; remembers whether any trigger fired."""
 
-    def __init__(self, out: TextIO, *, as_json: bool, live: bool):
+    def __init__(self, out: TextIO, *, as_json: bool, live: bool, clock: Clock = system_clock):
         self.out = out
+        self.clock = clock
         self.as_json = as_json
         self.live = live
         self.fired: list[TriggerState] = []
@@ -69,7 +71,7 @@ class Reporter:
     def trigger(self, trigger: str, probe: str, state: TriggerState) -> None:
         if state.firing:
             self.fired.append(state)
-        moment = state.since or datetime.now(timezone.utc)
+        moment = state.since or self.clock()
         if self.as_json:
             record = {"trigger": trigger, "probe": probe, "at": _iso(moment), "state": state.state,
                       "value": None if state.value is None else round(state.value, 4), "message": state.message}
@@ -147,9 +149,10 @@ def run(args: argparse.Namespace) -> int:
             hint = "stop the other program or set another `port` in [demo]" if isinstance(error, DemoPortBusy) else "check [demo] host and port"
             return _fail([Problem(plan.path, None, f"cannot start the demo service: {error}", hint)])
 
-    reporter = Reporter(sys.stdout, as_json=args.json, live=not args.once)
+    clock = system_clock
+    reporter = Reporter(sys.stdout, as_json=args.json, live=not args.once, clock=clock)
     engine = ProbeEngine(
-        plan.probes, plan.triggers, env=os.environ, t0=datetime.now(timezone.utc),
+        plan.probes, plan.triggers, env=os.environ, t0=clock(), clock=clock,
         on_attempt=reporter.attempt, on_trigger=reporter.trigger,
     )
     interrupted = False

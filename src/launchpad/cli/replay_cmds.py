@@ -128,8 +128,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("plan", metavar="PLAN", help="the plan to simulate a launch of")
-    parser.add_argument("-o", "--output", required=True, metavar="SESSION", help="the session file to write (must not exist)")
+    parser.add_argument("plan", nargs="?", metavar="PLAN", help="the plan to simulate a launch of (default: the bundled plan)")
+    parser.add_argument("-o", "--output", metavar="SESSION",
+                        help="the session file to write (must not exist; default: a new one in the sessions folder)")
     parser.add_argument("--seed", type=int, default=1, help="the same seed writes the same session (default 1)")
     parser.add_argument("--hours", type=float, default=None, metavar="H",
                         help="how long the session runs from T-24h15m (default 29.5: the whole plan)")
@@ -151,11 +152,18 @@ def run_simulate(args: argparse.Namespace) -> int:
         t0 = parse_instant(args.t0) if args.t0 else DEFAULT_T0
     except OffsetError as error:
         return _fail("simulate", str(error), code=2)
-    plan, problems = load_plan(args.plan)
+    from launchpad.bundled import bundled_plan
+    from launchpad.cli.cockpit import sessions_dir
+
+    plan_path = args.plan or bundled_plan()
+    if plan_path is None:
+        return _fail("simulate", "the bundled plan is not installed", "name a plan: launchpad simulate PLAN -o FILE")
+    plan, problems = load_plan(plan_path)
     if plan is None or problems:
         _problems("simulate", problems)
-        return _fail("simulate", f"cannot simulate {args.plan}: fix the problems above")
-    output = Path(args.output)
+        return _fail("simulate", f"cannot simulate {plan_path}: fix the problems above")
+    output = Path(args.output) if args.output else \
+        sessions_dir() / f"{Path(plan.path).stem}-simulated-seed{args.seed}.session.toml"
     if output.exists():
         return _fail("simulate", f"{output} already exists", "choose another name; simulate never overwrites a file")
     plan_ref = relative_plan_path(plan.path, output) if args.relative_plan else os.path.abspath(plan.path)

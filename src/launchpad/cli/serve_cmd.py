@@ -12,10 +12,10 @@ import argparse
 import ipaddress
 import shlex
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from launchpad.cli.cockpit import _fail, default_session_path, default_t0
+from launchpad.core.clock import system_clock
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,9 +74,10 @@ def _session_for(target: str | None, actor: str | None) -> tuple[Path | None, in
         return None, _fail(f"cannot open {plan_path}: fix the problems above", f"`launchpad validate {plan_path}` lists them")
     from launchpad.shell.session import LiveSession, SessionOpenError
 
-    now = datetime.now(timezone.utc)
+    now = system_clock()
     try:
-        session = LiveSession.start(plan, default_session_path(plan.path, now), t0=default_t0(now), actor=actor)
+        session = LiveSession.start(plan, default_session_path(plan.path, now), t0=default_t0(now), actor=actor,
+                                    clock=system_clock)
     except SessionOpenError as error:
         return None, _fail(str(error), error.hint)
     session.close()

@@ -10,9 +10,10 @@ import argparse
 import json
 import sys
 import unicodedata
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from launchpad.core.clock import system_clock
 from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
 from launchpad.core.problems import LoadError, Problem, did_you_mean
 from launchpad.store.actor import resolve_actor
@@ -226,7 +227,7 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
     }
     from launchpad.core.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
-    report.update(control_report(header, state, plan, now or datetime.now(timezone.utc)))
+    report.update(control_report(header, state, plan, now or system_clock()))
     if plan is None:
         report["checks"] = {item: mark.checked for item, mark in state.checks.items()}
         return report
@@ -253,7 +254,7 @@ def _print_text(report: dict[str, Any]) -> None:
 
     out = []
     t0 = datetime.fromisoformat(report["t0"].replace("Z", "+00:00"))
-    clock = (report.get("count") or {}).get("t_clock_text") or format_clock((datetime.now(timezone.utc) - t0).total_seconds())
+    clock = (report.get("count") or {}).get("t_clock_text") or format_clock((system_clock() - t0).total_seconds())
     out.append(f"{report['launch']}")
     when = f"at {report['at']}: {clock}" if report.get("at") else f"now {clock}"
     out.append(f"  lead: {report['lead']}    T-0: {report['t0']} ({when})")

@@ -14,7 +14,8 @@ CHECKABLE = {".toml", ".md", ".markdown", ".txt"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan (.toml) or checklist (Markdown) files, or folders of them")
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="plan (.toml) or checklist (Markdown) files, or folders of them (default: the bundled plan)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
@@ -67,7 +68,16 @@ def _describe(report: dict) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    reports = [check_file(path) for path in _expand(args.paths)]
+    paths = args.paths
+    if not paths:
+        from launchpad.bundled import bundled_plan
+
+        found = bundled_plan()
+        if found is None:
+            print("launchpad validate: the bundled plan is not installed; name a plan or checklist", file=sys.stderr)
+            return 2
+        paths = [str(found)]
+    reports = [check_file(path) for path in _expand(paths)]
     if not reports:
         print("launchpad validate: no plan or checklist files found in the paths given", file=sys.stderr)
         return 2

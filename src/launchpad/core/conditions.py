@@ -11,7 +11,7 @@ import fnmatch
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from launchpad.core.offsets import OffsetError, parse_duration
 
@@ -39,8 +39,9 @@ class Condition:
     operator: str
     right: str
 
-    def evaluate(self, facts: "ConditionFacts") -> tuple[bool, str]:
-        """(passed, what was seen) — the second part explains a failure in plain words."""
+    def evaluate(self, facts: "ConditionFacts", redact: Callable[[str], str] | None = None) -> tuple[bool, str]:
+        """(passed, what was seen) — the second part explains a failure in plain words. `redact` runs on
+        what was seen BEFORE it is cut for display: a cut secret would no longer be recognised."""
         left = self._resolve(facts)
         right = self.right
         if self.placeholder in ("[RESPONSE_TIME]", "[CERTIFICATE_EXPIRATION]") and self.function is None:
@@ -50,7 +51,7 @@ class Condition:
         if left is None:
             return False, f"{self._left_text()} is unknown"
         passed = _compare(left, self.operator, right_value)
-        return passed, f"{self._left_text()} was {_show(left)}"
+        return passed, f"{self._left_text()} was {_show(left, redact)}"
 
     def _left_text(self) -> str:
         inner = self.placeholder + "".join(f".{p}" if isinstance(p, str) else f"[{p}]" for p in self.path)
@@ -124,8 +125,10 @@ def _json_text(value: Any) -> str:
     return str(value)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, redact: Callable[[str], str] | None = None) -> str:
     text = value if isinstance(value, str) else (f"{value:g}" if isinstance(value, float) else str(value))
+    if redact is not None:
+        text = redact(text[:4096])  # a redacted prefix stays redacted when cut; the bound keeps it cheap
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -17,6 +17,7 @@ from launchpad.core.conditions import HINT as CONDITION_HINT
 from launchpad.core.conditions import Condition, ConditionError, parse_condition
 from launchpad.core.offsets import OffsetError, parse_duration
 from launchpad.core.problems import Problem, did_you_mean
+from launchpad.core.redact import Redactor, header_secrets, redact_url, url_secrets
 from launchpad.core.table_reader import TableReader
 from launchpad.core.tomlpos import TomlPositions
 
@@ -75,6 +76,11 @@ class ProbeSpec:
     def status_is_valid(self, status: int) -> bool:
         return any(low <= status <= high for low, high in self.valid_status_codes)
 
+    @property
+    def shown_url(self) -> str:
+        """The URL as any panel, message or output may show it: no userinfo, no token values."""
+        return redact_url(self.url)
+
 
 @dataclass(frozen=True)
 class TriggerSpec:
@@ -121,6 +127,17 @@ def resolve_headers(spec: ProbeSpec, env: Mapping[str, str]) -> dict[str, str]:
         return env[name]
 
     return {name: _TEMPLATE.sub(substitute, value) for name, value in spec.headers}
+
+
+def probe_redactor(spec: ProbeSpec, env: Mapping[str, str]) -> Redactor:
+    """Everything secret about one probe, as a Redactor: the values its headers take from `${ENV}`, the
+    values of credential headers (Authorization, Cookie, X-Api-Key ...), and its URL's userinfo and token
+    parameters. Variables that are not set are skipped (validate reports them)."""
+    secrets = [env[name] for _, template in spec.headers for name in template_variables(template) if name in env]
+    resolved = [(name, _TEMPLATE.sub(lambda m: env.get(m[1], ""), template)) for name, template in spec.headers]
+    secrets += header_secrets(resolved)
+    secrets += url_secrets(spec.url)
+    return Redactor(secrets)
 
 
 def parse_seconds(value: Any) -> float:
@@ -382,7 +399,7 @@ def _read_probes(reader: _Reader, doc: dict) -> list[ProbeSpec]:
             if reason:
                 reader.problem(
                     (*where, "url"),
-                    f"invalid_url: url of {owner} `{url}` is invalid: {reason}",
+                    f"invalid_url: url of {owner} `{redact_url(url) if isinstance(url, str) else url}` is invalid: {reason}",
                     'write a full URL such as "https://api.example.com/health"',
                 )
         own = reader.shared({k: v for k, v in table.items() if k in SHARED_KEYS}, where, owner)

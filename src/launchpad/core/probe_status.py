@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 RECENT = 60
-ERROR_KINDS = ("dns", "connect", "timeout", "tls", "status", "condition", "too_large", "redirects", "error")
+ERROR_KINDS = ("dns", "connect", "timeout", "tls", "status", "condition", "too_large", "redirects", "encoding", "error")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import random
 import threading
 import time
@@ -17,6 +18,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from launchpad.core.probe_config import DemoSpec
+
+log = logging.getLogger("launchpad.demo")
 
 MODES = ("healthy", "slow", "failing", "down")
 SERVICE_NAME = "launchpad-demo"
@@ -39,6 +42,11 @@ class _DemoHTTPServer(ThreadingHTTPServer):
     def __init__(self, address, service: "DemoService"):
         self.service = service
         super().__init__(address, _Handler)
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-answer (a probe timing out, the cockpit quitting) is routine for a demo;
+        socketserver's default prints a traceback to stderr, over the cockpit or after it quit."""
+        log.debug("demo service: client %s went away", client_address, exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -5,8 +5,13 @@ Why it is built this way:
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
   per-operation, so a server dripping a byte a second would outlive them;
-- the body is streamed and cut at body_size_limit; redirects are followed by hand so each probe keeps
-  its own max_redirects and a loop is reported as such;
+- the body is read RAW and decoded here, incrementally, never past body_size_limit: httpx would inflate
+  a whole network chunk at once (a few KB of `gzip, gzip` are 1 GiB inside, and the CPU-bound inflate
+  cannot be cut by the deadline). Stacked or unknown encodings are refused as kind `encoding`;
+- a response with more than MAX_HEADERS headers is refused as too_large before anything else is read;
+- every message and excerpt goes through the probe's Redactor (core/redact.py) BEFORE it is cut, so a
+  server echoing a secret, a URL with userinfo or an `?access_token=` leaks not even part of it;
+- redirects are followed by hand so each probe keeps its own max_redirects and a loop is reported as such;
 - a failing callback or an unexpected exception costs one attempt, never the engine.
 """
 
@@ -16,6 +21,7 @@ import asyncio
 import logging
 import ssl
 import time
+import zlib
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -24,21 +30,29 @@ from typing import Callable, Iterable, Mapping
 import httpx
 
 from launchpad.core.conditions import ConditionFacts
-from launchpad.core.probe_config import ProbeSpec, TriggerSpec, resolve_headers, template_variables
+from launchpad.core.probe_config import ProbeSpec, TriggerSpec, probe_redactor, resolve_headers
 from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
-from launchpad.engine.classify import classify, one_line
+from launchpad.core.clock import Clock, system_clock
+from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 
 log = logging.getLogger("launchpad.engine")
 
-
-
 EXCERPT_CHARS = 200
+EXCERPT_RAW_BYTES = EXCERPT_CHARS * 8  # kept before redaction; the excerpt is cut to EXCERPT_CHARS only after it
+MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on the parser and memory
+ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 FIRST_START_SPACING = 0.01  # seconds between first starts: spreads load without delaying small plans
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+
+
+def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
+    """Ask only for what _Inflater decodes (httpx would offer br and zstd too when they are installed)."""
+    if any(name.lower() == "accept-encoding" for name in headers):
+        return headers
+    return {**headers, "Accept-Encoding": ACCEPT_ENCODING}
 
 
 class _Failure(Exception):
@@ -66,7 +80,7 @@ def _status_ranges(spec: ProbeSpec) -> str:
     return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in spec.valid_status_codes)
 
 
-def _certificate_expires_in(response: httpx.Response) -> float | None:
+def _certificate_expires_in(response: httpx.Response, now: datetime) -> float | None:
     stream = response.extensions.get("network_stream")
     if stream is None:
         return None
@@ -76,7 +90,7 @@ def _certificate_expires_in(response: httpx.Response) -> float | None:
     certificate = ssl_object.getpeercert()  # empty when verification is off: then it is unknown
     if not certificate or "notAfter" not in certificate:
         return None
-    return ssl.cert_time_to_seconds(certificate["notAfter"]) - time.time()
+    return ssl.cert_time_to_seconds(certificate["notAfter"]) - now.timestamp()
 
 
 class ProbeEngine:
@@ -90,20 +104,15 @@ class ProbeEngine:
         max_concurrency: int = 64,
         on_attempt: Callable[[Attempt], None] | None = None,
         on_trigger: Callable[[str, str, TriggerState], None] | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = system_clock,
         client: httpx.AsyncClient | None = None,
     ):
         self._probes = list(probes)
         # The only place header secrets are materialised; they live in memory, never in a log.
-        self._headers = {spec.name: resolve_headers(spec, env) for spec in self._probes}
-        # Secret values per probe, so a server that echoes them back cannot leak them into a panel or log.
-        self._secrets = {
-            spec.name: sorted(
-                {env[var] for _, template in spec.headers for var in template_variables(template) if len(env.get(var, "")) >= 4},
-                key=len, reverse=True,
-            )
-            for spec in self._probes
-        }
+        self._headers = {spec.name: _with_accept_encoding(resolve_headers(spec, env)) for spec in self._probes}
+        # One redactor per probe, knowing its secrets (env values in its headers, credential headers, URL
+        # userinfo and token parameters), so a server that echoes them cannot leak them into a panel or log.
+        self._redactors = {spec.name: probe_redactor(spec, env) for spec in self._probes}
         self._statuses = {spec.name: ProbeStatus(spec.name) for spec in self._probes}
         self._evaluators = make_evaluators(triggers, [spec.name for spec in self._probes], t0)
         self._by_probe: dict[str, list[tuple[tuple[str, str], TriggerEvaluator]]] = defaultdict(list)
@@ -240,20 +249,18 @@ class ProbeEngine:
         return client
 
     async def attempt(self, spec: ProbeSpec, *, start_delay_ms: float | None = None) -> Attempt:
-        """One attempt at one probe, bounded by one deadline. Never raises (except cancellation)."""
-        result = await self._attempt(spec, start_delay_ms)
-        secrets = self._secrets.get(spec.name)
-        if secrets and (result.body_excerpt or result.error_message):
-            result = replace(result, body_excerpt=self._redact(result.body_excerpt, secrets),
-                             error_message=self._redact(result.error_message, secrets))
-        return result
+        """One attempt at one probe, bounded by one deadline. Never raises (except cancellation).
 
-    @staticmethod
-    def _redact(text: str | None, secrets: list[str]) -> str | None:
-        if text:
-            for secret in secrets:
-                text = text.replace(secret, "***")
-        return text
+        The message and excerpt come back redacted and only then cut (a cut secret no longer matches)."""
+        result = await self._attempt(spec, start_delay_ms)
+        redact = self._redactors[spec.name]
+        excerpt = result.body_excerpt
+        if excerpt:
+            excerpt = redact(excerpt[: EXCERPT_CHARS * 2])[:EXCERPT_CHARS]  # a redacted prefix cut stays redacted
+        message = result.error_message
+        if message:
+            message = one_line(redact.clip(message, MESSAGE_LIMIT * 4))
+        return replace(result, body_excerpt=excerpt, error_message=message)
 
     async def _attempt(self, spec: ProbeSpec, start_delay_ms: float | None) -> Attempt:
         at = self._clock()
@@ -266,7 +273,7 @@ class ProbeEngine:
         def failed(kind: str, message: str, latency: float | None) -> Attempt:
             return Attempt(
                 probe=spec.name, at=at, ok=False, status=progress.status, latency_headers_ms=progress.headers_ms,
-                latency_ms=latency, error_kind=kind, error_message=one_line(message), body_excerpt=progress.excerpt,
+                latency_ms=latency, error_kind=kind, error_message=message, body_excerpt=progress.excerpt,
                 start_delay_ms=start_delay_ms,
             )
 
@@ -301,6 +308,8 @@ class ProbeEngine:
         while True:
             response = await client.send(request, stream=True, follow_redirects=False)
             try:
+                if len(response.headers.raw) > MAX_HEADERS:
+                    raise _Failure("too_large", f"{len(response.headers.raw)} response headers, over the limit of {MAX_HEADERS}")
                 if spec.follow_redirects and response.next_request is not None:
                     redirects += 1
                     following = response.next_request
@@ -316,7 +325,7 @@ class ProbeEngine:
                 body = await self._read_body(spec, response, progress)
                 certificate_expires_in = None
                 if any(c.placeholder == "[CERTIFICATE_EXPIRATION]" for c in spec.conditions):
-                    certificate_expires_in = _certificate_expires_in(response)
+                    certificate_expires_in = _certificate_expires_in(response, self._clock())
             finally:
                 await response.aclose()
             break
@@ -331,22 +340,93 @@ class ProbeEngine:
                 connected=True,
             )
             for condition in spec.conditions:
-                passed, seen = condition.evaluate(facts)
+                passed, seen = condition.evaluate(facts, self._redactors[spec.name])
                 if not passed:
                     raise _Failure("condition", f"condition `{condition.text}` failed: {seen}")
 
     @staticmethod
     async def _read_body(spec: ProbeSpec, response: httpx.Response, progress: _Progress) -> bytes:
+        """The decoded body, never more than body_size_limit (+1 byte to know it was over) in memory."""
         limit = spec.body_size_limit
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise _Failure("too_large", f"body of {declared} bytes is over the {limit}-byte limit")
+        inflater = _Inflater.for_response(response)
         body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
+
+        def take(piece: bytes) -> None:
+            body.extend(piece)
             progress.body_bytes = len(body)
-            if len(body) <= EXCERPT_CHARS * 4 or progress.excerpt is None:
-                progress.excerpt = bytes(body[: EXCERPT_CHARS * 2]).decode("utf-8", errors="replace")[:EXCERPT_CHARS]
+            if progress.excerpt is None or len(body) - len(piece) < EXCERPT_RAW_BYTES:  # still filling
+                progress.excerpt = bytes(body[:EXCERPT_RAW_BYTES]).decode("utf-8", errors="replace")
             if len(body) > limit:
                 raise _Failure("too_large", f"body is over the {limit}-byte limit (cut after {len(body)} bytes)")
+
+        received = 0
+        async for chunk in response.aiter_raw():
+            received += len(chunk)
+            take(inflater.feed(chunk, limit - len(body)) if inflater else chunk[: limit + 1 - len(body)])
+            if received > limit * 4 + 65536:  # compressed input that inflates to (almost) nothing still costs
+                raise _Failure("too_large", f"body is over the {limit}-byte limit ({received} bytes received)")
+        if inflater is not None:
+            take(inflater.finish(limit - len(body)))
         return bytes(body)
+
+
+class _Inflater:
+    """Decodes one gzip or deflate body piece by piece, producing at most `room + 1` bytes per call.
+
+    zlib's max_length keeps the input it has not decoded in unconsumed_tail, so a bomb never inflates
+    past the body limit and each call costs at most that much CPU: the attempt's deadline stays in force.
+    """
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self._decoder = zlib.decompressobj(_WBITS[encoding])
+        self._started = False
+
+    @classmethod
+    def for_response(cls, response: httpx.Response) -> "_Inflater | None":
+        """An inflater for the response's Content-Encoding; None for none; _Failure for stacked or unknown."""
+        codings = [part.strip().lower() for value in response.headers.get_list("content-encoding")
+                   for part in value.split(",") if part.strip()]
+        codings = [coding for coding in codings if coding != "identity"]
+        if len(codings) > 1:
+            raise _Failure("encoding", f"stacked content encodings ({', '.join(codings)}) are refused: one of gzip, deflate")
+        if not codings:
+            return None
+        if codings[0] not in _WBITS:
+            raise _Failure("encoding", f"content encoding `{codings[0][:40]}` is not supported: gzip, deflate or none")
+        return cls(codings[0])
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        if self._decoder.eof:
+            return b""  # after the end of the stream: ignored, as httpx does
+        out = bytearray()
+        while data and len(out) <= room:
+            try:
+                piece = self._decoder.decompress(data, room + 1 - len(out))
+            except zlib.error as error:
+                if self.encoding == "deflate" and not self._started:  # raw deflate without the zlib header
+                    self._decoder = zlib.decompressobj(-zlib.MAX_WBITS)
+                    self._started = True
+                    continue
+                raise _Failure("encoding", f"the {self.encoding} body cannot be decoded: {error}") from None
+            self._started = True
+            out += piece
+            if self._decoder.eof:
+                data = self._decoder.unused_data
+                if not (data.startswith(b"\x1f\x8b") and self.encoding != "deflate"):
+                    break  # anything after the stream is ignored, as httpx does
+                self._decoder = zlib.decompressobj(_WBITS[self.encoding])  # the next gzip member
+            else:
+                data = self._decoder.unconsumed_tail
+        return bytes(out)
+
+    def finish(self, room: int) -> bytes:
+        if self._decoder.eof:
+            return b""
+        try:
+            return self._decoder.flush()[: room + 1]
+        except zlib.error as error:
+            raise _Failure("encoding", f"the {self.encoding} body cannot be decoded: {error}") from None

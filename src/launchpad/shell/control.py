@@ -20,7 +20,7 @@ class ControlActions:
     # ------------------------------------------------------------------ reading
 
     def now(self) -> datetime:
-        return self.clock() if getattr(self, "clock", None) else datetime.now(timezone.utc)
+        return self.clock()
 
     def count(self) -> CountState:
         """The count folded from the journal's count entries (refolded only when one arrives)."""

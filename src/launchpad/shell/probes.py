@@ -26,6 +26,7 @@ from launchpad.core import live_state
 from launchpad.core.literal import one_line
 from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
 from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.redact import scrub
 from launchpad.core.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
@@ -99,8 +100,9 @@ class ProbeRuntime:
         self._live_task = asyncio.get_running_loop().create_task(self._live_loop(), name="probe live state")
 
     def tick(self) -> None:
-        """Every couple of seconds: take the lead when it is free (a watching cockpit never does)."""
-        if self.leader or self.watch_only:
+        """Every couple of seconds: take the lead when it is free (a watching cockpit never does).
+        Nothing before `start`: on a loaded machine the retry interval can fire before the first frame."""
+        if self.leader or self.watch_only or self._sink is None:
             return
         if self.leadership.try_acquire():
             self._become_leader()
@@ -119,7 +121,7 @@ class ProbeRuntime:
             if said is not None:
                 self._notice(*said)
         engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
-                             on_attempt=self._on_attempt, on_trigger=self._on_trigger)
+                             clock=self.session.clock, on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         # The HTTP clients (an SSL context each, tens of ms, more on a busy machine) are built here, in a worker
         # thread, not inside the first timed attempt: a cold start after a hand-over timed out and fired the
         # error-rate trigger, a false alarm made by the hand-over itself (and it blocked the UI loop).
@@ -130,7 +132,7 @@ class ProbeRuntime:
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the engine is meant never to stop; if it does, say so and keep the cockpit
-            self._notice(f"Probe engine stopped: {one_line(str(error))}", "error")
+            self._notice(f"Probe engine stopped: {one_line(scrub(str(error)))}", "error")
 
     def _start_demo(self) -> tuple[str, str] | None:
         """In a worker thread: bind the port, or reuse a demo still answering there (a prober that quit a moment

@@ -8,10 +8,12 @@ advanced by entries read back that way.
 from __future__ import annotations
 
 import os
+import threading
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
+from launchpad.core.clock import Clock, system_clock
 from launchpad.core.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan import Plan, load_plan
 from launchpad.core.plan_ref import resolve_plan_path
@@ -37,9 +39,12 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
 
 
 class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, rollback: shell/control.py
-    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None, clock=None):
+    def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None,
+                 clock: Clock | None = None):
         self.file = file
-        self.clock = clock  # None: the store stamps entries with the wall clock; tests pass a fixed one
+        # The session's one clock: entries are stamped, the count and lateness computed, by the same "now".
+        self.clock: Clock = clock or file.clock
+        file.clock = self.clock
         self.plan = plan
         self.path = Path(file.path)
         self.actor = file.actor
@@ -50,6 +55,9 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         self.state: SessionState = self._builder.snapshot()
         self._checked = checked_ids(plan.tasks, self.state.marks())
         self._listeners: list = []
+        # The cockpit writes and polls from its journal thread, the probe runtime may append from the UI
+        # loop: one lock keeps the file handle, the fold and the listeners' order single-file.
+        self.io_lock = threading.RLock()
 
     def subscribe(self, listener) -> None:
         """`listener(entries)` is called with every batch of entries read back from the file, whoever wrote them."""
@@ -59,12 +67,12 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
 
     @classmethod
     def start(cls, plan: Plan, path: str | os.PathLike, *, t0: datetime, actor: str | None = None,
-              clock=None) -> "LiveSession":
+              clock: Clock = system_clock) -> "LiveSession":
         actor = resolve_actor(actor)
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            file = create_session(plan, path, t0, actor, actor=actor)
+            file = create_session(plan, path, t0, actor, actor=actor, clock=clock)
         except LoadError as error:
             raise _from_load_error(error) from None
         except OSError as error:
@@ -74,11 +82,11 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
 
     @classmethod
     def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None,
-               watch: bool = False) -> "LiveSession":
+               clock: Clock = system_clock, watch: bool = False) -> "LiveSession":
         if not Path(path).exists():
             raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
-        try:
-            file, report = open_session(path, actor=resolve_actor(actor), repair=not watch)  # watching writes nothing
+        try:  # watching writes nothing: not even the repair of a torn tail
+            file, report = open_session(path, actor=resolve_actor(actor), clock=clock, repair=not watch)
         except LoadError as error:
             raise _from_load_error(error) from None
         notices = list(report.messages()) if hasattr(report, "messages") else []
@@ -92,7 +100,7 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
                                        "restore the plan file, or pass it: launchpad PLAN --session FILE")
         if plan.sha256 != header.plan_sha256:
             notices.append(f"The plan changed since this session began ({Path(plan.path).name}).")
-        session = cls(file, plan, file.entries, notices)
+        session = cls(file, plan, file.entries, notices, clock=clock)
         known = [event.id for event in plan.events]
         vanished = plan_drift(session.state, [task.id for task in plan.tasks], known)
         if vanished:
@@ -116,6 +124,10 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return {event_id: mark.state for event_id, mark in self.state.events.items()}
 
     def _absorb(self) -> list:
+        with self.io_lock:
+            return self._absorb_locked()
+
+    def _absorb_locked(self) -> list:
         entries = self.file.read_new()
         if entries:
             for entry in entries:
@@ -140,8 +152,9 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
     # ------------------------------------------------------------------ actions (each returns the entries read back)
 
     def append(self, kind: str, target: str = "", payload: Mapping[str, Any] | None = None) -> list:
-        self.file.append(kind, target, payload, at=self.clock() if self.clock else None)
-        return self._absorb()
+        with self.io_lock:
+            self.file.append(kind, target, payload)
+            return self._absorb()
 
     def toggle(self, item_id: str) -> list:
         if self.plan.task(item_id) is None:
@@ -155,13 +168,16 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return self.append("note", target, {"text": text})
 
     def handoff(self, to: str) -> list:
-        self.file.handoff(to)
-        return self._absorb()
+        with self.io_lock:
+            self.file.handoff(to)
+            return self._absorb()
 
     def save(self) -> Path:
-        self.file.compact(self.state.lead)
-        self._absorb()
-        return self.path
+        with self.io_lock:
+            self.file.compact(self.state.lead)
+            self._absorb()
+            return self.path
 
     def close(self) -> None:
-        self.file.close()
+        with self.io_lock:
+            self.file.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
 from launchpad.core.journal import (
@@ -26,6 +26,7 @@ from launchpad.core.journal import (
     utc_ms,
     with_lead,
 )
+from launchpad.core.clock import Clock, system_clock
 from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
 from launchpad.store.atomic import atomic_create, atomic_replace
@@ -82,12 +83,8 @@ class LoadReport:
         return [piece.format(self.path) for piece in self.torn]
 
 
-def now_utc() -> datetime:
-    return utc_ms(datetime.now(timezone.utc))
-
-
-def _torn_name(path: str) -> str:
-    stamp = format_utc(now_utc()).replace("-", "").replace(":", "")
+def _torn_name(path: str, now: datetime) -> str:
+    stamp = format_utc(utc_ms(now)).replace("-", "").replace(":", "")
     candidate = f"{path}.torn-{stamp}"
     suffix = 1
     while os.path.exists(candidate):
@@ -142,8 +139,10 @@ def _check_binary(path: str, data: bytes) -> None:
 class SessionFile:
     """One process's handle on a shared session file. Not thread-safe: use it from one thread (or task)."""
 
-    def __init__(self, path: str | os.PathLike, header: Header, fd: int, *, actor: str | None = None):
+    def __init__(self, path: str | os.PathLike, header: Header, fd: int, *, actor: str | None = None,
+                 clock: Clock = system_clock):
         self.path = os.path.abspath(os.fspath(path))
+        self.clock = clock  # stamps entries and set-aside files; the session's one clock (core/clock.py)
         self.header = header
         self.actor = resolve_actor(actor)
         self.entries: list[Entry] = []  # what open_session loaded (empty for open_for_append)
@@ -227,7 +226,7 @@ class SessionFile:
     def _append_locked(self, kind: str, target: str, payload: Mapping[str, Any] | None,
                        actor: str | None, at: datetime | None) -> Entry:
         self._catch_up(locked=True)
-        entry = make_entry(self._last_seq + 1, at or now_utc(), actor or self.actor, kind, target, payload)
+        entry = make_entry(self._last_seq + 1, utc_ms(at or self.clock()), actor or self.actor, kind, target, payload)
         data = entry_to_toml(entry).encode("utf-8")
         fd = self.fd
         try:
@@ -368,7 +367,7 @@ class SessionFile:
         """Save the unusable bytes next to the session (never delete them) and say where."""
         if not parsed.bad:
             return []
-        target = _torn_name(self.path)
+        target = _torn_name(self.path, self.clock())
         atomic_create(target, b"".join(data[piece.offset: piece.offset + piece.size] for piece in parsed.bad))
         pieces = [TornPiece(piece.line, piece.offset, piece.size, piece.reason, target) for piece in parsed.bad]
         self.repairs.extend(pieces)
@@ -415,7 +414,7 @@ class SessionFile:
 
 
 def create_session(plan: Any, path: str | os.PathLike, t0: datetime, lead: str, *,
-                   actor: str | None = None) -> SessionFile:
+                   actor: str | None = None, clock: Clock = system_clock) -> SessionFile:
     """Start a session for `plan` (anything with .name, .path, .sha256) at `path`; never overwrites a file."""
     path = os.path.abspath(os.fspath(path))
     header = Header(
@@ -423,7 +422,7 @@ def create_session(plan: Any, path: str | os.PathLike, t0: datetime, lead: str, 
         plan=os.path.abspath(plan.path),
         plan_sha256=plan.sha256,
         t0=utc_ms(t0),
-        created_at=now_utc(),
+        created_at=utc_ms(clock()),
         lead=lead,
         started_by=lead,
     )
@@ -433,7 +432,7 @@ def create_session(plan: Any, path: str | os.PathLike, t0: datetime, lead: str, 
     except FileExistsError:
         raise LoadError([Problem(path, None, "a session file already exists here",
                                  "open it to resume (`launchpad open FILE`), or choose another name")]) from None
-    handle = SessionFile(path, header, _open_data(path), actor=actor or lead)
+    handle = SessionFile(path, header, _open_data(path), actor=actor or lead, clock=clock)
     handle._offset = len(data)
     return handle
 
@@ -468,7 +467,7 @@ def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadRepo
 
 
 def open_session(path: str | os.PathLike, *, actor: str | None = None,
-                 repair: bool = True) -> tuple[SessionFile, LoadReport]:
+                 repair: bool = True, clock: Clock = system_clock) -> tuple[SessionFile, LoadReport]:
     """Open a session to resume it: every entry loaded into `.entries` (fold them for the cockpit's state).
     A torn tail is reported and, with `repair`, set aside under the lock before anything else is written."""
     path = os.path.abspath(os.fspath(path))
@@ -485,7 +484,7 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
     except BaseException:
         os.close(fd)
         raise
-    handle = SessionFile(path, parsed.header, fd, actor=actor)
+    handle = SessionFile(path, parsed.header, fd, actor=actor, clock=clock)
     report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
     handle._offset = parsed.good_end
     handle._last_seq = parsed.entries[-1].seq if parsed.entries else 0
@@ -504,7 +503,8 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
     return handle, report
 
 
-def open_for_append(path: str | os.PathLike, *, actor: str | None = None) -> SessionFile:
+def open_for_append(path: str | os.PathLike, *, actor: str | None = None,
+                    clock: Clock = system_clock) -> SessionFile:
     """A light handle for scripts (`launchpad mark`): reads the header and the tail, not the whole journal."""
     path = os.path.abspath(os.fspath(path))
     fd = _open_fd(path)
@@ -514,14 +514,14 @@ def open_for_append(path: str | os.PathLike, *, actor: str | None = None) -> Ses
         cut = head.find(HEADER_END_B)
         if cut < 0:
             os.close(fd)
-            handle, _ = open_session(path, actor=actor, repair=False)
+            handle, _ = open_session(path, actor=actor, repair=False, clock=clock)
             handle.entries = []
             return handle
         header = parse_header(head[: cut + len(HEADER_END_B)])[0]
     except HeaderError as error:
         os.close(fd)
         raise _load_problem(path, error) from None
-    handle = SessionFile(path, header, fd, actor=actor)
+    handle = SessionFile(path, header, fd, actor=actor, clock=clock)
     handle._resync(locked=False, deliver=False)
     handle._pending = []
     return handle

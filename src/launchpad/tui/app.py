@@ -7,8 +7,11 @@ and fsyncs the journal entry before the screen shows it as done.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from datetime import datetime, timezone
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,8 +29,10 @@ from launchpad.core.owners import ALL, LEAD
 from launchpad.core.progress import by_owner, overall
 from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
+from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
@@ -49,10 +54,6 @@ PANES = (
 )
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class _NotifyHandler(logging.Handler):
     """While the cockpit runs, warnings from the engine and the store become notifications: anything
     written to stderr would scribble over the screen."""
@@ -70,7 +71,8 @@ class _NotifyHandler(logging.Handler):
 
 
 class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
-    """One launch, one screen. `clock` is injectable so tests and snapshots see a fixed instant."""
+    """One launch, one screen. It reads time from the session's clock (core/clock.py), so the screen, the
+    journal's stamps and the count agree; tests and replay pin it."""
 
     TITLE = "launchpad"
     CSS_PATH = [STYLES / "app.tcss", STYLES / "probes.tcss", STYLES / "control.tcss"]
@@ -92,7 +94,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     WRITE_ACTIONS = ("note", "handoff", "save", "acknowledge", "demo_mode", "hold", "resume_count", "recycle",
                      "scrub", "poll", "vote", "declare_rollback", "end_rollback", "take_role")
 
-    def __init__(self, session, *, probes=None, clock: Callable[[], datetime] = utc_now,
+    def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
                  poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
         self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
@@ -102,11 +104,16 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.session = session
         self.plan = session.plan
         self.probes = probes
-        self.clock = clock
+        self.clock = clock or session.clock
         self.poll_interval = poll_interval
         self.notices = [*getattr(session, "notices", ()), *notices]  # what opening the session found
         self.active_pane = "timeline"
         self._seen_late: set[str] = set()
+        # Every blocking journal operation (flock waits, write + fsync, reading what others appended) runs on
+        # this one thread, in the order asked: a lock held by another process never freezes the keys.
+        self._journal = ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchpad-journal")
+        self._polling: Future | None = None
+        self._ui_thread = threading.get_ident()
 
     # ------------------------------------------------------------------ layout
 
@@ -146,12 +153,16 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.title = self.plan.name
         self.sub_title = ("WATCH-ONLY · " if self.read_only else "") + str(self.session.path)
         self.refresh_all()
-        self.session.subscribe(self.record)
+        self._ui_thread = threading.get_ident()
+        self.session.subscribe(self._entries_read)
         for entry in self.session.state.last_entries:
             self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
         for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
             self.notify(printable(notice), severity="warning", timeout=10)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(notice), style=f"bold {self.colors['warning']}"))
+        hint = init_hint(self.plan)  # a bare checklist: offer to write its plan
+        if hint:
+            self.notify(printable(hint), title="launchpad init", timeout=15)
         self.set_interval(1.0, self.tick)
         self.set_interval(self.poll_interval, self.poll_session)
         self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
@@ -166,18 +177,22 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.set_interval(0.25, self.flush_probes)
 
     async def on_unmount(self) -> None:
+        await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
         if self.probes is not None:
             await self.probes.stop()
+        self._journal.shutdown(wait=False)
         logger = logging.getLogger("launchpad")
         logger.removeHandler(self._log_handler)
         logger.propagate = True
 
     # ------------------------------------------------------------------ probe sink (called by ProbeRuntime)
 
+    @while_running
     def show_probe(self, name: str, status) -> None:
         """Probe results arrive as fast as the probes run; panels redraw at most four times a second."""
         self._dirty_probes[name] = status
 
+    @while_running
     def flush_probes(self) -> None:
         if not self._dirty_probes:
             return
@@ -186,17 +201,20 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         for name, status in dirty.items():
             pane.show(name, status)
 
+    @while_running
     def show_trigger(self, state) -> None:
         from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
         self.cockpit.query_one(TriggerBanner).update_state(state)
 
+    @while_running
     def show_source(self, text: str) -> None:
         """Whose probe figures the pane shows, and how old they are (a follower's, or "probing here")."""
         pane = self.cockpit.query_one(ProbesPane)
         if pane.border_subtitle != text:
             pane.border_subtitle = text
 
+    @while_running
     def notice(self, text: str, severity: str = "information") -> None:
         self.notify(printable(text), severity=severity, timeout=8)
 
@@ -237,6 +255,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.cockpit.query_one(ChecklistPane).show(self.checklist_view(), self.colors)
         self.tick()
 
+    @while_running
     def tick(self) -> None:
         """Once a second: the clocks, the timeline's states and the owners' dues move with time."""
         now = self.clock()
@@ -312,6 +331,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute")  # shown in the probe panels and the banner, not as toasts
     HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
 
+    @while_running
     def record(self, entries) -> None:
         """Entries now on disk (ours, another cockpit's, a script's, the probes'): log them, redraw what they
         change, and tell the room about what other people did."""
@@ -332,15 +352,45 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         """A trigger settling into "ok" or "no data yet" is journaled for replay, but is noise in the log."""
         return entry.kind == "trigger" and (entry.payload or {}).get("state") in ("ok", "insufficient_data")
 
-    def poll_session(self) -> None:
-        """Pick up what other cockpits and scripts wrote to the same session file."""
+    def _entries_read(self, entries) -> None:
+        """The session's listener: entries read back on the journal thread are drawn on the UI thread."""
+        if threading.get_ident() == self._ui_thread:
+            self.record(entries)
+            return
         try:
-            self.session.poll()
-            warnings = self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
-        except Exception as error:  # a vanished or unreadable file must not stop the cockpit
+            self.call_from_thread(self.record, entries)
+        except RuntimeError:  # the app has stopped: nothing left to draw on
+            pass
+
+    def _on_journal_thread(self, action: Callable, *args, done: Callable[[Future], None]) -> Future:
+        future = self._journal.submit(action, *args)
+        asyncio.wrap_future(future).add_done_callback(lambda _: done(future) if self.is_running else None)
+        return future
+
+    async def journal_settled(self) -> None:
+        """Wait until every journal operation asked so far is done and its entries are drawn (for scripts
+        driving the cockpit, and tests)."""
+        await asyncio.wrap_future(self._journal.submit(lambda: None))
+        await asyncio.sleep(0)
+
+    def _poll_io(self) -> list[str]:
+        self.session.poll()
+        return self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
+
+    @while_running
+    def poll_session(self) -> None:
+        """Pick up what other cockpits and scripts wrote to the same session file (off the UI loop; a poll
+        still waiting on the disk is not doubled)."""
+        if self._polling is not None and not self._polling.done():
+            return
+        self._polling = self._on_journal_thread(self._poll_io, done=self._polled)
+
+    def _polled(self, future: Future) -> None:
+        error = future.exception()
+        if error is not None:  # a vanished or unreadable file must not stop the cockpit
             self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
             return
-        for warning in warnings:  # the entries around it are kept; the bad bytes are set aside, not lost
+        for warning in future.result():  # the entries around it are kept; the bad bytes are set aside, not lost
             self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
 
@@ -350,18 +400,22 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.notify(f"This cockpit is read-only ({why}): nothing is written. "
                     "Act from `launchpad open SESSION` or the launchpad commands.", title="Read-only", timeout=4)
 
-    def _write(self, action: Callable, *args) -> None:
-        """Run one journal action; what it wrote reaches the screen through `record` once it is on disk.
-        On a failed write say so and change nothing."""
+    def _write(self, action: Callable, *args, quiet: bool = False) -> Future | None:
+        """Run one journal action on the journal thread; what it wrote reaches the screen through `record`
+        once it is on disk. On a failed write say so and change nothing (`quiet`: an expected refusal, such as
+        another cockpit having resumed a planned hold first). A watch-only cockpit writes nothing: None."""
         if self.read_only:
             self.refuse_write()
-            return
-        try:
-            action(*args)
-        except Exception as error:
-            self.bell()
-            self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
-                        severity="error", timeout=15)
+            return None
+
+        def written(future: Future) -> None:
+            error = future.exception()
+            if error is not None and not quiet:
+                self.bell()
+                self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed",
+                            severity="error", timeout=15)
+
+        return self._on_journal_thread(action, *args, done=written)
 
     @on(ChecklistTree.ToggleRequested)
     def _toggle(self, message: ChecklistTree.ToggleRequested) -> None:
@@ -413,12 +467,14 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.push_screen(TextPrompt(f"Hand the launch over (lead now: {printable(current)}) to:", "name of the next lead"), done)
 
     def action_save(self) -> None:
-        try:
-            path = self.session.save()
-        except Exception as error:
-            self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
-            return
-        self.notify(f"Saved a compacted copy: {printable(str(path or self.session.path))}")
+        def saved(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                self.notify(f"Save failed: {printable(str(error))}", severity="error", timeout=15)
+            else:
+                self.notify(f"Saved a compacted copy: {printable(str(future.result() or self.session.path))}")
+
+        self._on_journal_thread(self.session.save, done=saved)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT.name if self.theme == DARK.name else DARK.name
@@ -462,21 +518,27 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.cockpit.query_one(TriggerBanner).set_acks(self.session.state.acks)
 
     def on_trigger_banner_acknowledged(self, message) -> None:
-        if self.read_only:  # the banner's own key or a click: it keeps ringing until someone who can write acks
-            from launchpad.tui.widgets.trigger_banner import TriggerBanner
+        from launchpad.shell.probes import acknowledge
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
+        if self.read_only:  # the banner's own key or a click: it keeps ringing until someone who can write acks
             self.cockpit.query_one(TriggerBanner).unacknowledge(message.states)
             self.refuse_write()
             return
-        try:
-            done = self.probes.acknowledge(message.states)
-        except Exception as error:
-            self.bell()
-            self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed", severity="error")
-            return
-        self._show_acks()
-        names = ", ".join(printable(state.trigger) for state in done)
-        self.notify(f"Acknowledged: {names}" if done else "Already acknowledged in another cockpit", timeout=4)
+
+        def done(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                self.bell()
+                self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed", severity="error")
+                return
+            self._show_acks()
+            names = ", ".join(printable(state.trigger) for state in future.result())
+            self.notify(f"Acknowledged: {names}" if names else "Already acknowledged in another cockpit", timeout=4)
+
+        # On the journal thread like every write: it reads the journal first, so a firing acknowledged
+        # anywhere a moment ago is not acknowledged twice.
+        self._on_journal_thread(acknowledge, self.session, list(message.states), done=done)
 
     def action_demo_mode(self, mode: str) -> None:
         try:
@@ -486,10 +548,16 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             return
         self.notify(f"Demo service is now {mode}", timeout=4)
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, with its timers made safe for an app that is closing (tui/lifecycle.py)."""
+        if self.use_command_palette and not CockpitPalette.is_open(self):
+            self.push_screen(CockpitPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette, including those without a key."""
         yield from super().get_system_commands(screen)
         yield from self.control_commands()
+        yield from init_commands(self)
         for name, title, key in PANES:
             yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} ({key})", lambda n=name: self.action_show_pane(n))
         yield SystemCommand("Search checklist", "Find items by text, ID, owner or section (/)", self.action_search)

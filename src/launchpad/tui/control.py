@@ -11,6 +11,7 @@ y copy the highlighted rollback step's shell command.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 from textual.app import SystemCommand
@@ -99,10 +100,8 @@ class ControlCockpit:
             self._propose_hold(result, control.poll.open)
         if getattr(self, "read_only", False):  # a watching cockpit leaves the planned resume to those who write
             return
-        try:
-            self.session.resume_planned_if_ready()
-        except Exception:  # another cockpit resumed it first: the entry read back says so
-            pass
+        # Another cockpit may resume it first: the entry read back says so, so a refusal is quiet.
+        self._write(self.session.resume_planned_if_ready, quiet=True)
 
     def _poll_point(self, t_clock: float) -> None:
         """The count reaching the plan's poll point rings once and says so."""
@@ -153,11 +152,12 @@ class ControlCockpit:
     def _ask(self, title: str, placeholder: str, done, value: str = "") -> None:
         self.push_screen(TextPrompt(printable(title), placeholder, value), done)
 
-    def _control(self, method: str, *args) -> None:
+    def _control(self, method: str, *args):
+        """One launch-control action, on the journal thread: the Future of its write (None: refused)."""
         if not self.controllable or getattr(self, "read_only", False):
             self.refuse_write()
-            return
-        self._write(getattr(self.session, method), *args)
+            return None
+        return self._write(getattr(self.session, method), *args)
 
     def action_hold(self) -> None:
         result = self.session.poll_verdict() if hasattr(self.session, "poll_verdict") else None
@@ -218,11 +218,9 @@ class ControlCockpit:
 
     def action_poll(self) -> None:
         control = self._control_state()
-        if control is not None and control.poll.open:
-            self._control("close_poll")
-        else:
-            self._control("open_poll")
-        self._show_poll_pane()
+        written = self._control("close_poll" if control is not None and control.poll.open else "open_poll")
+        if written is not None:  # once on disk (and drawn: the journal's open poll shows the pane), bring it forward
+            asyncio.wrap_future(written).add_done_callback(lambda _: self._show_poll_pane() if self.is_running else None)
 
     def _show_poll_pane(self) -> None:
         """Bring the poll pane forward. Whether wide screens show it is the journal's say (an open poll sets

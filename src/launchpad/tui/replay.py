@@ -31,6 +31,7 @@ from launchpad.core.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Marker, Re
 from launchpad.core.triggers import TriggerState
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
+from launchpad.tui.lifecycle import while_running
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.widgets.activity_pane import ActivityPane
 
@@ -300,6 +301,7 @@ class ReplayApp(LaunchpadApp):
 
     # ------------------------------------------------------------------ the playhead
 
+    @while_running
     def frame(self) -> None:
         """One playback step: the playhead moves speed x frame of journal time (idle stretches capped)."""
         if not self.playing:
@@ -441,8 +443,9 @@ class ReplayApp(LaunchpadApp):
     def action_read_only(self) -> None:
         self.notify("This is a replay: read-only, nothing is written.", timeout=3)
 
-    def _write(self, action, *args) -> None:
-        self.action_read_only()
+    def _write(self, action, *args, quiet: bool = False) -> None:
+        if not quiet:
+            self.action_read_only()
 
     def action_note(self) -> None:
         self.action_read_only()
