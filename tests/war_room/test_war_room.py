@@ -54,8 +54,8 @@ port = {port}
 [[probe]]
 name = "health"
 url = "http://127.0.0.1:{port}/health"
-interval = "400ms"
-timeout = "300ms"
+interval = "1s"
+timeout = "900ms"  # generous: a loaded CI machine must not turn slowness into a failure
 
 [[trigger]]
 name = "Health check failures > 3 consecutive"
@@ -190,7 +190,7 @@ def test_kill_9_of_the_prober_hands_over_without_a_trigger_firing(war_room):
 
     def probing_again():
         screen = heir.screen()["probes"]["health"]
-        return screen["state"] == "UP" and screen["n"] >= 10
+        return screen["state"] == "UP" and screen["n"] >= 5
 
     wait_until(probing_again, "the new prober measures the demo service it started itself")
     after = journal(session)[killed_at:]

@@ -108,25 +108,25 @@ class ProbeRuntime:
             self._become_leader()
 
     def _become_leader(self) -> None:
+        from launchpad.engine.probe_engine import ProbeEngine  # httpx is imported only by the cockpit that probes
+
         self._stop_watcher()
         self.leader = True
         self._drawn = None
+        self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
+                                  clock=self.session.clock, on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         self._task = asyncio.get_running_loop().create_task(self._lead(), name="probe engine")
 
     async def _lead(self) -> None:
-        from launchpad.engine.probe_engine import ProbeEngine  # httpx is imported only by the cockpit that probes
-
         if self.demo is not None:
             said = await asyncio.to_thread(self._start_demo)  # before the first probe: an empty port is no failure
             if said is not None:
                 self._notice(*said)
-        engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
-                             clock=self.session.clock, on_attempt=self._on_attempt, on_trigger=self._on_trigger)
         # The HTTP clients (an SSL context each, tens of ms, more on a busy machine) are built here, in a worker
         # thread, not inside the first timed attempt: a cold start after a hand-over timed out and fired the
         # error-rate trigger, a false alarm made by the hand-over itself (and it blocked the UI loop).
+        engine = self.engine
         await asyncio.to_thread(lambda: [engine._client_for(spec) for spec in self.plan.probes])
-        self.engine = engine
         try:
             await self.engine.run()
         except asyncio.CancelledError:
@@ -215,7 +215,12 @@ class ProbeRuntime:
         document = live_state.encode(self.session.actor, os.getpid(), now, body)
         await asyncio.to_thread(write_live, self.live_path, document)
         self._published = (body, now)
-        self._sink.show_source(live_state.describe_source(None, now, here=True))
+        self._show_source(live_state.describe_source(None, now, here=True))
+
+    def _show_source(self, text: str) -> None:
+        show = getattr(self._sink, "show_source", None)  # a sink that draws no probe pane need not have it
+        if show is not None:
+            show(text)
 
     def _show(self, statuses: Mapping[str, ProbeStatus], triggers) -> None:
         for spec in self.plan.probes:
@@ -262,7 +267,7 @@ class ProbeRuntime:
     def show_live(self, now: datetime) -> None:
         """Draw the prober's document (or STALE / could-not-measure when it stopped writing)."""
         live = self.live
-        self._sink.show_source(live_state.describe_source(live, now, here=False))
+        self._show_source(live_state.describe_source(live, now, here=False))
         if live is None:
             return
         stale = live.stale(now)
