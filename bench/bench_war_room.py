@@ -124,6 +124,7 @@ class BarePoller(threading.Thread):
 
 def run_size(n: int, actions: int, idle: float, directory: Path, explain: bool = False) -> None:
     from launchpad.core.plan import load_plan
+    from launchpad.core.progress import overall
     from launchpad.shell.session import LiveSession
 
     plan, problems = load_plan(fast_plan(directory))
@@ -158,26 +159,30 @@ def run_size(n: int, actions: int, idle: float, directory: Path, explain: bool =
         poller.start()
         time.sleep(3)  # figures drawn while nothing else happens
         items = [task.id for task in plan.tasks][: 2 * actions]
-        acted: list[tuple[int, float, str]] = []  # (done count after the action, when, who)
+        acted: list[tuple[int, int, float, str]] = []  # (header's done count, ticked count, when, who)
         for k, item in enumerate(items, 1):
             if k % 2:  # a script ...
                 at = time.monotonic()
                 script.toggle(item)
-                acted.append((k, at, "script"))
+                who = "script"
             else:  # ... and one cockpit, in turn
                 send(1 % n, f"tick {item}")
-                acted.append((k, wait_until(lambda: next((r["at"] for r in records(children[1 % n][1])
-                                                          if r.get("acted") == item), None), "the tick"), "cockpit"))
-            wait_until(lambda: all(any(r.get("seen") == k for r in records(out)) for _, out, _ in children),
-                       f"every cockpit shows tick {k}")
+                at = wait_until(lambda: next((r["at"] for r in records(children[1 % n][1]) if r.get("acted") == item),
+                                             None), "the tick")
+                who = "cockpit"
+            wait_until(lambda: script.poll() is not None and item in script.checked(), "the tick on disk")
+            done = overall(plan.tasks, script.checked()).done  # what every header must come to say
+            acted.append((done, len(script.checked()), at, who))
+            wait_until(lambda: all(any(r.get("seen") == done for r in records(out)) for _, out, _ in children),
+                       f"every cockpit shows {done} done")
             time.sleep(0.7)
         sampled_to = time.monotonic()
         poller.stop.set()
         logs = [records(out) for _, out, _ in children]
         every, bare = [], []
-        for k, at, _ in acted:
-            every.append(max(next(r["at"] for r in log if r.get("seen") == k) for log in logs) - at)
-            bare.append(poller.seen.get(k, float("nan")) - at)
+        for done, ticked, at, _ in acted:
+            every.append(max(next(r["at"] for r in log if r.get("seen") == done) for log in logs) - at)
+            bare.append(poller.seen.get(ticked, float("nan")) - at)
         bare = [value for value in bare if value == value]
 
         prober = next(i for i, log in enumerate(logs) if [r["leader"] for r in log if "leader" in r][-1:] == [True])
@@ -209,7 +214,7 @@ def run_size(n: int, actions: int, idle: float, directory: Path, explain: bool =
         followers = [value for pid, value in share.items() if pid != prober_pid]
 
         p50, p95, b95 = statistics.median(every), percentile(every, 0.95), percentile(bare, 0.95) if bare else float("nan")
-        print(f"-- {n} cockpits, {len(acted)} actions ({sum(1 for a in acted if a[2] == 'script')} from a script), "
+        print(f"-- {n} cockpits, {len(acted)} actions ({sum(1 for a in acted if a[3] == 'script')} from a script), "
               f"prober: cockpit{prober}")
         line(f"every cockpit shows the action, p50", f"{p50 * 1000:.0f} ms", f"{statistics.median(bare) * 1000:.0f} ms",
              p50 / statistics.median(bare) if bare else None, "-", True)
