@@ -244,10 +244,14 @@ def main() -> None:
     parser.add_argument("--sizes", default="2,5,10", help="cockpit counts, comma separated")
     parser.add_argument("--actions", type=int, default=4, help="ticks per kind (script, cockpit) per size")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measured")
+    parser.add_argument("--keep", action="store_true", help="keep each run's folder (logs, stderr) in $TMPDIR")
     parser.add_argument("--explain", action="store_true", help="print the first follower sample unlike the prober's")
     args = parser.parse_args()
     print(f"bench_war_room: {os.cpu_count()} cores; times are time.monotonic() across processes")
     for n in (int(size) for size in args.sizes.split(",")):
+        if args.keep:  # the children's logs and stderr stay for a look
+            run_size(n, args.actions, args.idle, Path(tempfile.mkdtemp(prefix=f"war-room-{n}-")), args.explain)
+            continue
         with tempfile.TemporaryDirectory(prefix=f"war-room-{n}-") as directory:
             run_size(n, args.actions, args.idle, Path(directory), args.explain)
 

