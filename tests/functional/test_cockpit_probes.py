@@ -10,9 +10,10 @@ from pathlib import Path
 from launchpad.shell.probes import ProbeRuntime
 from launchpad.tui.widgets.checklist_pane import ChecklistPane
 from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.probes_pane import ProbesPane
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
-from .conftest import make_app, start_session
+from .conftest import NOW, make_app, start_session
 
 
 def free_port() -> int:
@@ -99,7 +100,7 @@ async def test_second_cockpit_follows_the_leader(tmp_path):
 
     second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
     leader = ProbeRuntime(first, start_demo=True, env={})
-    follower = ProbeRuntime(second, start_demo=False, env={})
+    follower = ProbeRuntime(second, start_demo=False, env={}, clock=lambda: NOW)  # the prober's clock, too
     try:
         async with make_app(first, probes=leader).run_test(size=(200, 50)) as lead_pilot:
             app = make_app(second, probes=follower, poll_interval=0.05)
@@ -113,7 +114,8 @@ async def test_second_cockpit_follows_the_leader(tmp_path):
                     follower.tick()
                     if "UP" in panel.header_text().plain:
                         break
-                assert "UP" in panel.header_text().plain  # read from the leader's journal entries
+                assert "UP" in panel.header_text().plain  # read from the prober's live figures
+                assert app.query_one(ProbesPane).border_subtitle.startswith("from alice (pid ")
     finally:
         first.close()
         second.close()
@@ -123,7 +125,10 @@ class Sink:
     """What a cockpit screen receives from the probe runtime, recorded."""
 
     def __init__(self):
-        self.probes, self.triggers, self.notices = {}, [], []
+        self.probes, self.triggers, self.notices, self.sources = {}, [], [], []
+
+    def show_source(self, text):
+        self.sources.append(text)
 
     def show_probe(self, name, status):
         self.probes[name] = status
@@ -136,6 +141,7 @@ class Sink:
 
 
 async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path):
+    """The new prober starts the demo service before it probes: the hand-over fires no trigger."""
     import asyncio
 
     from launchpad.shell.session import LiveSession
@@ -143,24 +149,29 @@ async def test_another_cockpit_takes_over_probing_when_the_leader_exits(tmp_path
     plan = fast_plan(tmp_path, free_port())
     first = start_session(plan, tmp_path / "s.toml")
     second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
-    leader, follower = ProbeRuntime(first, start_demo=True, env={}), ProbeRuntime(second, start_demo=False, env={})
+    leader, follower = ProbeRuntime(first, start_demo=True, env={}), ProbeRuntime(second, start_demo=True, env={})
     lead_sink, follow_sink = Sink(), Sink()
     try:
         leader.start(lead_sink)
         follower.start(follow_sink)
         assert leader.leader and not follower.leader
-        await leader.stop()  # the leading cockpit quits (its demo service with it: probes now fail)
+        await leader.stop()  # the leading cockpit quits, and its demo service with it
         follower.tick()
         assert follower.leader
-        for _ in range(100):
+        for _ in range(200):
             await asyncio.sleep(0.05)
-            if "health" in follow_sink.probes and follow_sink.probes["health"].attempts:
+            if "health" in follow_sink.probes and follow_sink.probes["health"].attempts >= 5:
                 break
-        assert follow_sink.probes["health"].attempts >= 1  # the new leader probes by itself
+        assert follow_sink.probes["health"].attempts >= 5  # the new leader probes by itself
+        assert follow_sink.probes["health"].failures == 0  # ... its own demo service, started first
+        assert not [state for state in follow_sink.triggers if state.state in ("pending", "firing")]
     finally:
         await follower.stop()
         first.close()
         second.close()
+    journal = tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"]
+    assert not [e for e in journal if e["kind"] == "trigger" and e["payload"]["state"] in ("pending", "firing")]
+    assert not [e for e in journal if e["kind"] == "probe" and e["payload"]["state"] == "DOWN"]
 
 
 async def test_many_probes_show_as_one_table_line_each():
@@ -214,3 +225,73 @@ async def test_an_unopenable_probes_lock_leaves_the_cockpit_watching_and_says_wh
     finally:
         runtime.close()
         session.close()
+def test_acknowledging_a_firing_twice_anywhere_journals_one_ack(tmp_path):
+    from datetime import datetime, timezone
+
+    from launchpad.core.triggers import TriggerState
+    from launchpad.shell.probes import acknowledged
+    from launchpad.shell.session import LiveSession
+
+    plan = fast_plan(tmp_path, free_port())
+    first = start_session(plan, tmp_path / "s.toml")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    firing = TriggerState("Health check failures > 3 consecutive", "health", "firing", 4.0,
+                          datetime(2026, 11, 22, 17, 1, 2, 345678, tzinfo=timezone.utc), "health: 4 consecutive failures")
+    try:
+        here, there = ProbeRuntime(first, start_demo=False, env={}), ProbeRuntime(second, start_demo=False, env={})
+        assert here.acknowledge([firing]) == [firing]
+        assert there.acknowledge([firing]) == []  # already acknowledged in the other cockpit
+        assert here.acknowledge([firing]) == []
+        assert acknowledged(second.state.acks, firing)
+        again = TriggerState(firing.trigger, firing.probe, "firing", 5.0,
+                             datetime(2026, 11, 22, 17, 9, tzinfo=timezone.utc), "fired anew")
+        assert not acknowledged(second.state.acks, again)  # a new firing rings again
+    finally:
+        first.close()
+        second.close()
+    acks = [e for e in tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"] if e["kind"] == "ack"]
+    assert len(acks) == 1 and acks[0]["payload"]["since"] == "2026-11-22T17:01:02.345678+00:00"
+
+
+async def test_a_watching_cockpit_never_takes_the_probes_and_shows_stale_not_down(tmp_path):
+    import asyncio
+    from datetime import timedelta
+
+    from launchpad.core.live_state import STALE_SECONDS
+    from launchpad.shell.session import LiveSession
+
+    plan = fast_plan(tmp_path, free_port())
+    first = start_session(plan, tmp_path / "s.toml")
+    watcher_session = LiveSession.resume(tmp_path / "s.toml", actor="viewer", watch=True)
+    now = [NOW]
+    prober = ProbeRuntime(first, start_demo=True, env={}, clock=lambda: now[0])
+    watcher = ProbeRuntime(watcher_session, start_demo=False, env={}, watch_only=True, clock=lambda: now[0])
+    probe_sink, watch_sink = Sink(), Sink()
+    try:
+        watcher.start(watch_sink)  # first on the file, yet it does not lead
+        assert not watcher.leader
+        prober.start(probe_sink)
+        assert prober.leader
+        prober.demo.set_mode("down")
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            shown = watch_sink.probes.get("health")
+            if shown is not None and shown.state == "DOWN" and shown.consecutive_failures >= 4:
+                break
+        assert watch_sink.probes["health"].state == "DOWN"  # what the prober sees now
+        assert any(state.firing for state in watch_sink.triggers)
+        await prober.stop()  # the prober goes; nobody probes (the watcher may not)
+        now[0] = NOW + timedelta(seconds=STALE_SECONDS + 1)
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if watch_sink.probes["health"].state == "STALE":
+                break
+        assert watch_sink.probes["health"].state == "STALE"  # not DOWN: nobody measures any more
+        assert watch_sink.triggers[-1].state == "insufficient_data"  # could not measure, no longer firing
+        assert watch_sink.sources[-1].startswith("STALE: alice (pid ")
+        watcher.tick()
+        assert not watcher.leader
+    finally:
+        await watcher.stop()
+        first.close()
+        watcher_session.close()

@@ -242,3 +242,87 @@ async def test_all_of_it_survives_reopening_the_session_file(live, clock):
             assert app.query_one("#poll-verdict").render().plain.startswith(" HOLD PROPOSED")
     finally:
         again.close()
+
+
+async def test_the_poll_pane_comes_and_goes_with_the_journal_not_a_local_flag(live, clock):
+    """Issue 11: after one poll Owners and Activity vanished for the rest of the cockpit's life."""
+    other = LiveSession.resume(live.path, actor="bob")  # another cockpit or a script on the same file
+    app = app_for(live, clock)
+    try:
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.press("p")  # this cockpit opens the poll
+            await pilot.pause()
+            assert app.screen.has_class("-polling") and not app.query_one(OwnersPane).display
+            other.poll()
+            other.close_poll()  # ... another one closes it
+            app.poll_session()
+            await pilot.pause()
+            assert not app.screen.has_class("-polling")
+            assert app.query_one(OwnersPane).display and app.query_one("#activity").display
+            other.open_poll()
+            app.poll_session()
+            await pilot.pause()
+            assert app.screen.has_class("-polling")  # opened elsewhere: shown here too
+            other.poll()
+            other.close_poll()
+            await pilot.press("v")  # voting with no poll open does not bring a stuck pane back
+            app.poll_session()
+            await pilot.pause()
+            assert not app.screen.has_class("-polling") and app.query_one(OwnersPane).display
+    finally:
+        other.close()
+
+
+async def test_votes_never_rename_a_holder_a_take_does_with_its_time(live, clock):
+    live.vote("backend", "no-go", "lag")  # alice answers for the backend role
+    app = app_for(live, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        app.action_show_pane("owners")
+        await pilot.pause()
+        owners = app.query_one(OwnersPane).query_one("DataTable")
+        assert owners.get_cell("backend", "person").plain == "Bo Lindqvist"  # not "alice"
+        app.action_take_role()  # the palette's "Take role…"
+        await answer(pilot, "backend Sam Lee")
+        app.tick()
+        await pilot.pause()
+        assert owners.get_cell("backend", "person").plain == f"Sam Lee (since {NOW:%H:%M})"
+        assert owners.get_cell("devops", "person").plain == "Dana Ortiz"
+    [take] = [e for e in _entries(live) if e.kind == "take"]
+    assert (take.target, dict(take.payload), take.actor, take.at) == ("backend", {"person": "Sam Lee"}, "alice", NOW)
+
+
+async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_nothing(live, clock):
+    from launchpad.tui.widgets.checklist_pane import ChecklistTree
+
+    before = live.path.read_bytes()
+    watcher = LiveSession.resume(live.path, actor="viewer", watch=True)
+    app = LaunchpadApp(watcher, clock=clock, read_only=True)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))[1]  # toasts expire; count them
+    try:
+        async with app.run_test(size=(200, 60), notifications=True) as pilot:
+            assert app.sub_title.startswith("WATCH-ONLY")
+            attempts = 0
+            for key in ("n", "h", "w", "H", "C", "R", "S", "p", "X", "v"):
+                await pilot.press(key)
+                await pilot.pause()
+                attempts += 1
+                assert not isinstance(app.screen, TextPrompt), key  # no prompt opens: nothing to write
+            for command in app.get_system_commands(app.screen):  # every palette command too
+                if command.title.startswith(("Show ", "Search", "Open link", "Toggle", "Filter", "Clear", "Copy",
+                                             "Keys", "Quit", "Save screenshot", "Theme", "Maximize", "Minimize",
+                                             "Change theme", "Screenshot")):
+                    continue
+                command.callback()
+                await pilot.pause()
+                attempts += 1
+                assert not isinstance(app.screen, TextPrompt), command.title
+            app.post_message(ChecklistTree.ToggleRequested("deploy-backend"))
+            await pilot.pause()
+            attempts += 1
+            refusals = [message for message in said if "read-only (watch-only)" in message]
+            assert attempts > 20 and len(refusals) == attempts  # each one answered "read-only"
+    finally:
+        watcher.close()
+    assert live.path.read_bytes() == before  # not one byte written

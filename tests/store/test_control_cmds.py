@@ -156,3 +156,15 @@ def test_the_installed_command_runs_hold_and_vote(session):
         done = subprocess.run([sys.executable, "-m", "launchpad", *argv], capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, done.stderr
     assert [e.kind for e in entries(session)] == ["hold", "vote"]
+
+
+def test_take_records_who_holds_a_role_and_refuses_an_unknown_one(session, capsys):
+    assert run("take", "Backend", str(session), "--as", "Sam Lee") == 0
+    assert "Sam Lee holds Backend Lead" in capsys.readouterr().out
+    [take] = [e for e in entries(session) if e.kind == "take"]
+    assert (take.target, dict(take.payload), take.actor) == ("backend", {"person": "Sam Lee"}, "Sam Lee")
+    before = session.read_bytes()
+    assert run("take", "bakend", str(session), "--as", "Sam") == 1
+    err = capsys.readouterr().err
+    assert "`bakend` is not a role of this plan; nothing written" in err and "backend" in err
+    assert session.read_bytes() == before

@@ -1,4 +1,5 @@
-"""`launchpad [PLAN]` and `launchpad open SESSION`: start the cockpit on a plan or resume a session file."""
+"""`launchpad [PLAN]`, `launchpad open SESSION` and `launchpad watch SESSION`: the cockpit on a plan or a session
+file; `watch` opens it read-only (it never writes and never takes the probes: it draws the prober's figures)."""
 
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ def default_session_path(plan_path: str, now: datetime) -> Path:
 def no_terminal() -> int | None:
     """The cockpit draws on a terminal; in a pipe, cron or CI it would never end (and would hold the probes)."""
     if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    if "web_driver" in os.environ.get("TEXTUAL_DRIVER", ""):  # a browser tab of `launchpad serve`
         return None
     return _fail("the cockpit needs a terminal (standard input and output are not a TTY)",
                  "run it in a terminal or tmux; from scripts use `launchpad status`, `launchpad mark` or "
@@ -212,7 +215,28 @@ def _crash_safe(app_class):
     return CrashSafeCockpit
 
 
-def _run_app(session, *, demo: bool) -> int:
+
+    from launchpad.cli.crash import report_crash
+def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", metavar="SESSION", help="a session file written by launchpad")
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who is watching (shown nowhere in the journal: a watching cockpit writes nothing)")
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from launchpad.shell.session import LiveSession, SessionOpenError
+
+    refused = no_terminal()
+    if refused is not None:
+        return refused
+    try:
+        session = LiveSession.resume(args.session, actor=args.actor, watch=True)
+    except SessionOpenError as error:
+        return _fail(str(error), error.hint)
+    return _run_app(session, demo=False, watch=True)
+
+
+def _run_app(session, *, demo: bool, watch: bool = False) -> int:
     from launchpad.cli.crash import report_crash
     from launchpad.tui.app import LaunchpadApp
 
@@ -220,8 +244,8 @@ def _run_app(session, *, demo: bool) -> int:
     if session.plan.probes or session.plan.metrics:
         from launchpad.shell.probes import ProbeRuntime
 
-        probes = ProbeRuntime(session, start_demo=demo)
-    app = _crash_safe(LaunchpadApp)(session, probes=probes)
+        probes = ProbeRuntime(session, start_demo=demo, watch_only=watch)
+    app = _crash_safe(LaunchpadApp)(session, probes=probes, read_only=watch)
     intact = f"; the session file is intact: {invoked_as()} open {shlex.quote(str(session.path))}"
     try:
         app.run()
@@ -237,5 +261,6 @@ def _run_app(session, *, demo: bool) -> int:
         return report_crash(app.crash, "the cockpit", log=app.crash_log, after=intact)
     if app.return_code:
         return app.return_code
-    print(f"Session saved in {session.path}\nResume it with: {invoked_as()} open {shlex.quote(str(session.path))}")
+    if not watch:
+        print(f"Session saved in {session.path}\nResume it with: {invoked_as()} open {shlex.quote(str(session.path))}")
     return 0

@@ -1,4 +1,4 @@
-"""`launchpad event | hold | resume | vote | recycle | scrub | poll`: launch control from another terminal.
+"""`launchpad event | hold | resume | vote | recycle | scrub | poll | take`: launch control from another terminal.
 
 Each command opens the session as a cockpit would (plan and fold), checks the action the same way the
 cockpit does (shell/control.py) and writes ONE journal entry; on any problem it exits 1 and writes nothing.
@@ -252,6 +252,72 @@ def run_vote(args: argparse.Namespace) -> int:
             return code
         print(written_line(_written(entries, "vote"), f"vote {value.upper()} for {_safe(role.title)}"))
         _print_poll(session)
+        return 0
+
+
+# --------------------------------------------------------------------------- ack
+
+
+def add_ack_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("session", help="the session file (.toml)")
+    _add_actor(parser)
+
+
+def run_ack(args: argparse.Namespace) -> int:
+    """Acknowledge every trigger firing now (as the prober's live figures say): every cockpit stops ringing."""
+    from launchpad.shell.probes import acknowledge, read_live
+
+    session, code = _open("ack", args.session, args.actor)
+    if session is None:
+        return code
+    with _closing(session):
+        live = read_live(session)
+        if live is None:
+            return _error("ack", "no cockpit is probing this session (no live figures beside it); nothing written",
+                          "    hint: open it in a cockpit (`launchpad open SESSION`): the first one probes")
+        if live.stale(session.now()):
+            return _error("ack", f"the live figures are {live.age(session.now()):.0f}s old: the prober is gone and "
+                          "nothing is measured now; nothing written")
+        firing = [state for state in live.triggers if state.firing]
+        try:
+            done = acknowledge(session, firing)
+        except OSError as error:
+            return _error("ack", f"{session.path}: could not write the entry: {error}")
+        if not firing:
+            print("no trigger is firing; nothing written")
+        for state in firing:
+            print(f"acknowledged {_safe(state.trigger)} · {_safe(state.probe)}" if state in done else
+                  f"already acknowledged: {_safe(state.trigger)} · {_safe(state.probe)}")
+        return 0
+
+
+# --------------------------------------------------------------------------- take
+
+
+def add_take_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("role", metavar="ROLE", help="the role taken over (its id or title)")
+    parser.add_argument("session", help="the session file (.toml)")
+    parser.add_argument("--as", dest="actor", metavar="NAME",
+                        help="who takes the role (default: $LAUNCHPAD_USER, else your login name)")
+
+
+def run_take(args: argparse.Namespace) -> int:
+    from launchpad.core.owners import match_role
+    from launchpad.core.problems import did_you_mean
+
+    session, code = _open("take", args.session, args.actor)
+    if session is None:
+        return code
+    with _closing(session):
+        roles = session.plan.roles
+        role = match_role(args.role, roles)
+        if role is None:
+            hint = did_you_mean(args.role, [r.id for r in roles]) or "roles: " + ", ".join(r.id for r in roles)
+            return _error("take", f"`{args.role}` is not a role of this plan; nothing written", f"    hint: {hint}")
+        entries, code = _act("take", session, session.take_role, role.id, session.actor)
+        if entries is None:
+            return code
+        print(written_line(_written(entries, "take"), f"{_safe(session.actor)} holds {_safe(role.title)}"))
         return 0
 
 

@@ -17,7 +17,7 @@ from launchpad.core.count import COUNT_KINDS, CountState, count_summary, fold_co
 from launchpad.core.poll import PollState, apply_poll
 from launchpad.core.rollback import ModeState, apply_mode
 
-CONTROL_KINDS = COUNT_KINDS + ("poll", "vote", "mode", "step")
+CONTROL_KINDS = COUNT_KINDS + ("poll", "vote", "mode", "step", "take")
 REOPEN_KINDS = ("recycle", "scrub")  # entries whose payload lists the events and items they re-open
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -29,7 +29,10 @@ class ControlState:
     poll: PollState = field(default_factory=PollState)
     mode: ModeState = field(default_factory=ModeState)
     step_marks: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)  # step id -> payload
-    holders: Mapping[str, str] = field(default_factory=lambda: _EMPTY)  # role -> who last answered for it
+    # role -> who holds it, from `take` entries (target = role, payload `person`); votes never rename anyone:
+    # a voter answers for a role, the plan's person (or whoever took the role) still holds it
+    holders: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    holder_since: Mapping[str, datetime] = field(default_factory=lambda: _EMPTY)  # role -> when it was taken
 
     def count(self, t0: datetime, started: datetime, planned=()) -> CountState:
         return fold_count(t0, started, self.count_entries, planned)
@@ -42,6 +45,7 @@ class ControlFold:
         self.mode = ModeState()
         self.step_marks: dict[str, Mapping[str, Any]] = {}
         self.holders: dict[str, str] = {}
+        self.holder_since: dict[str, datetime] = {}
 
     @classmethod
     def from_state(cls, state: "ControlState | None") -> "ControlFold":
@@ -52,6 +56,7 @@ class ControlFold:
             fold.mode = state.mode
             fold.step_marks = dict(state.step_marks)
             fold.holders = dict(state.holders)
+            fold.holder_since = dict(state.holder_since)
         return fold
 
     def apply(self, entry) -> bool:
@@ -61,8 +66,12 @@ class ControlFold:
             self.count_entries.append(entry)
         elif kind == "poll" or kind == "vote":
             self.poll = apply_poll(self.poll, entry)
-            if kind == "vote" and entry.target:
-                self.holders[entry.target] = entry.actor
+        elif kind == "take":
+            person = (entry.payload or {}).get("person")
+            if not entry.target or not isinstance(person, str) or not person.strip():
+                return False
+            self.holders[entry.target] = person.strip()
+            self.holder_since[entry.target] = entry.at
         elif kind == "mode":
             self.mode = apply_mode(self.mode, entry)
         elif kind == "step":
@@ -73,7 +82,8 @@ class ControlFold:
 
     def snapshot(self) -> ControlState:
         return ControlState(tuple(self.count_entries), self.poll, self.mode,
-                            MappingProxyType(dict(self.step_marks)), MappingProxyType(dict(self.holders)))
+                            MappingProxyType(dict(self.step_marks)), MappingProxyType(dict(self.holders)),
+                            MappingProxyType(dict(self.holder_since)))
 
 
 def reopened_by(entry) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -170,6 +180,8 @@ def describe_control(entry) -> str | None:
         return "opened a Go/No-Go poll of every role"
     if kind == "vote":
         return f"voted {str(payload.get('vote', '?')).upper()} for {entry.target}" + said("reason")
+    if kind == "take":
+        return f"recorded {payload.get('person', '?')} as the holder of role {entry.target}"
     if kind == "mode":
         if payload.get("mode") == "rollback":
             return "declared ROLLBACK" + said("reason")

@@ -32,7 +32,7 @@ END_LINE = "# end\n"
 HEADER_END = "# journal: one [[entry]] per action below, appended in order\n"
 LAST_ENTRIES = 50  # how many recent entries the state keeps for "who did what" panels
 
-KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute")
+KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute", "ack")
 EVENT_STATES = ("pending", "in_progress", "done", "skipped")
 # Payload keys whose values are secrets by name: never written, whatever a caller passes (defence in depth).
 _SECRET_KEY = re.compile(r"authorization|cookie|token|secret|password|passwd|api[-_]?key", re.IGNORECASE)
@@ -293,6 +293,8 @@ class SessionState:
     # probe -> its last HISTORY_MINUTES `probe_minute` folds, oldest first: replayed and followed sparklines
     probe_history: Mapping[str, tuple[ProbeMinute, ...]] = field(default_factory=lambda: _EMPTY)
     control: ControlState = field(default_factory=ControlState)  # holds, recycles, scrubs, poll, mode (core.control)
+    # "trigger · probe" -> payload of its latest `ack` (trigger, probe, since: the firing acknowledged)
+    acks: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _EMPTY)
 
     def marks(self) -> dict[str, bool]:
         """item id -> ticked, for progress counting (items absent here keep their initial state)."""
@@ -325,6 +327,7 @@ class StateBuilder:
         self.handoffs: list[Handoff] = []
         self.probe_states: dict[str, Mapping[str, Any]] = {}
         self.trigger_states: dict[str, Mapping[str, Any]] = {}
+        self.acks: dict[str, Mapping[str, Any]] = {}
         self.probe_history: dict[str, deque[ProbeMinute]] = {}
         self.control = ControlFold()
         self.entry_count = 0
@@ -341,6 +344,7 @@ class StateBuilder:
         builder.handoffs = list(state.handoffs)
         builder.probe_states = dict(state.probe_states)
         builder.trigger_states = dict(state.trigger_states)
+        builder.acks = dict(state.acks)
         builder.probe_history = {probe: deque(minutes, maxlen=HISTORY_MINUTES)
                                  for probe, minutes in state.probe_history.items()}
         builder.control = ControlFold.from_state(state.control)
@@ -384,6 +388,8 @@ class StateBuilder:
             self.probe_states[entry.target] = payload
         elif kind == "trigger":
             self.trigger_states[entry.target] = payload
+        elif kind == "ack":  # acknowledged anywhere: every cockpit stops ringing for that firing
+            self.acks[entry.target] = payload
         elif kind == "probe_minute":
             minute = probe_minute_from_payload(entry.target, payload)
             if minute is None:
@@ -394,7 +400,8 @@ class StateBuilder:
                     history = self.probe_history[entry.target] = deque(maxlen=HISTORY_MINUTES)
                 history.append(minute)
         elif kind in CONTROL_KINDS:
-            self.control.apply(entry)
+            if not self.control.apply(entry):
+                self.ignored += 1  # e.g. a `take` that names nobody
             if kind in REOPEN_KINDS:  # a recycle or scrub re-opens the events and items its payload names
                 events, items = reopened_by(entry)
                 for event_id in events:
@@ -419,6 +426,7 @@ class StateBuilder:
             ignored=self.ignored,
             probe_history=MappingProxyType({probe: tuple(minutes) for probe, minutes in self.probe_history.items()}),
             control=self.control.snapshot(),
+            acks=MappingProxyType(dict(self.acks)),
         )
 
 

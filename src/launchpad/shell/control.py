@@ -123,6 +123,15 @@ class ControlActions:
             payload["reason"] = reason.strip()
         return self.append("vote", role, payload)
 
+    def take_role(self, role: str, person: str) -> list:
+        """`person` holds `role` from now on (the Owners pane shows them, with the time), until the next take."""
+        person = " ".join(person.split())
+        if not person:
+            raise ValueError("taking a role needs the name of who takes it")
+        if role not in {r.id for r in self.plan.roles}:
+            raise KeyError(f"no role {role!r} in this plan")
+        return self.append("take", role, {"person": person})
+
     # ------------------------------------------------------------------ rollback
 
     def set_mode(self, mode: str, reason: str = "", trigger: str = "") -> list:

@@ -99,11 +99,11 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
 
     @classmethod
     def resume(cls, path: str | os.PathLike, *, actor: str | None = None, plan: Plan | None = None,
-               clock: Clock = system_clock) -> "LiveSession":
+               clock: Clock = system_clock, watch: bool = False) -> "LiveSession":
         if not Path(path).exists():
             raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
-        try:
-            file, report = open_session(path, actor=resolve_actor(actor), clock=clock)
+        try:  # watching writes nothing: not even the repair of a torn tail
+            file, report = open_session(path, actor=resolve_actor(actor), clock=clock, repair=not watch)
         except LoadError as error:
             raise _from_load_error(error) from None
         notices = list(report.messages()) if hasattr(report, "messages") else []

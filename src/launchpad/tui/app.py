@@ -102,9 +102,18 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         super().notify(cut(printable(message, keep_newlines=True), LONGEST), title=cut(printable(title), 200),
                        severity=severity, timeout=timeout, markup=False)
 
+    # Everything that writes to the session (keys, palette commands, prompts behind them): a watch-only cockpit
+    # answers each with "read-only" instead (tui/control.py's actions included).
+    WRITE_ACTIONS = ("note", "handoff", "save", "acknowledge", "demo_mode", "hold", "resume_count", "recycle",
+                     "scrub", "poll", "vote", "declare_rollback", "end_rollback", "take_role")
+
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
-                 poll_interval: float = 0.5, notices: Iterable[str] = ()) -> None:
+                 poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
+        self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
+        if read_only:
+            for name in self.WRITE_ACTIONS:
+                setattr(self, f"action_{name}", self.refuse_write)
         self.session = session
         self.plan = session.plan
         self.probes = probes
@@ -160,9 +169,10 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         logger.addHandler(self._log_handler)
         logger.propagate = False
         self.title = printable(self.plan.name)  # a terminal's window title: no escape sequence may ride along
-        self.sub_title = printable(str(self.session.path))
+        self.sub_title = printable(("WATCH-ONLY · " if self.read_only else "") + str(self.session.path))
         self.refresh_all()
         self._ui_thread = threading.get_ident()
+        self._ui_loop = asyncio.get_running_loop()
         self.session.subscribe(self._entries_read)
         for entry in self.session.state.last_entries:
             self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
@@ -182,10 +192,12 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self._dirty_probes: dict = {}
             # Probes start once the first frame is on screen: the cockpit shows at once, panels fill in.
             self.call_after_refresh(self.probes.start, self)
+            self._show_acks()
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
-            self.set_interval(0.25, self._flush_probes)
+            self.set_interval(0.25, self.flush_probes)
         self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
-        self._journal.submit(self._start_notifier)
+        if not self.read_only:  # a watching cockpit never speaks for the launch
+            self._journal.submit(self._start_notifier)
 
     def _after_first_frame(self) -> None:
         gc.freeze()
@@ -212,7 +224,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self._dirty_probes[name] = status
 
     @while_running
-    def _flush_probes(self) -> None:
+    def flush_probes(self) -> None:
         if not self._dirty_probes:
             return
         dirty, self._dirty_probes = self._dirty_probes, {}
@@ -225,6 +237,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
         self.cockpit.query_one(TriggerBanner).update_state(state)
+
+    @while_running
+    def show_source(self, text: str) -> None:
+        """Whose probe figures the pane shows, and how old they are (a follower's, or "probing here")."""
+        pane = self.cockpit.query_one(ProbesPane)
+        if pane.border_subtitle != text:
+            pane.border_subtitle = text
 
     @while_running
     def notice(self, text: str, severity: str = "information") -> None:
@@ -374,6 +393,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
         if any(entry.kind not in self.QUIET_KINDS for entry in entries):
             self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
+        if self.probes is not None and any(entry.kind == "ack" for entry in entries):
+            self._show_acks()  # acknowledged anywhere: this banner stops ringing too
         self.control_record(entries)
 
     @staticmethod
@@ -386,9 +407,11 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         if threading.get_ident() == self._ui_thread:
             self.record(entries)
             return
+        # Queued, never waited for: the journal thread may hold the session's lock here, and the UI thread may
+        # be waiting for that lock (a probe runtime's append): a blocking hop deadlocked the prober.
         try:
-            self.call_from_thread(self.record, entries)
-        except RuntimeError:  # the app has stopped: nothing left to draw on
+            self._ui_loop.call_soon_threadsafe(self.record, entries)
+        except RuntimeError:  # the loop has closed: nothing left to draw on
             pass
 
     def _on_journal_thread(self, action: Callable, *args, done: Callable[[Future], None]) -> Future:
@@ -423,10 +446,19 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
 
-    def _write(self, action: Callable, *args, quiet: bool = False) -> Future:
+    def refuse_write(self, *args) -> None:
+        """What every write key and palette command says in a cockpit that writes nothing (watch, replay)."""
+        why = "watch-only" if self.read_only else "a view"
+        self.notify(f"This cockpit is read-only ({why}): nothing is written. "
+                    "Act from `launchpad open SESSION` or the launchpad commands.", title="Read-only", timeout=4)
+
+    def _write(self, action: Callable, *args, quiet: bool = False) -> Future | None:
         """Run one journal action on the journal thread; what it wrote reaches the screen through `record`
         once it is on disk. On a failed write say so and change nothing (`quiet`: an expected refusal, such as
-        another cockpit having resumed a planned hold first)."""
+        another cockpit having resumed a planned hold first). A watch-only cockpit writes nothing: None."""
+        if self.read_only:
+            self.refuse_write()
+            return None
 
         def written(future: Future) -> None:
             error = future.exception()
@@ -549,10 +581,33 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             if self.screen.has_class("-narrow"):
                 self.action_show_pane("checklist")
 
+    def _show_acks(self) -> None:
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+        self.cockpit.query_one(TriggerBanner).set_acks(self.session.state.acks)
+
     def on_trigger_banner_acknowledged(self, message) -> None:
-        self.probes.acknowledge(message.states)
-        names = ", ".join(printable(state.trigger) for state in message.states)
-        self.notify(f"Acknowledged: {names}", timeout=4)
+        from launchpad.shell.probes import acknowledge
+        from launchpad.tui.widgets.trigger_banner import TriggerBanner
+
+        if self.read_only:  # the banner's own key or a click: it keeps ringing until someone who can write acks
+            self.cockpit.query_one(TriggerBanner).unacknowledge(message.states)
+            self.refuse_write()
+            return
+
+        def done(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                self.bell()
+                self.notify(f"Not recorded: {printable(str(error))}", title="Session file write failed", severity="error")
+                return
+            self._show_acks()
+            names = ", ".join(printable(state.trigger) for state in future.result())
+            self.notify(f"Acknowledged: {names}" if names else "Already acknowledged in another cockpit", timeout=4)
+
+        # On the journal thread like every write: it reads the journal first, so a firing acknowledged
+        # anywhere a moment ago is not acknowledged twice.
+        self._on_journal_thread(acknowledge, self.session, list(message.states), done=done)
 
     def action_demo_mode(self, mode: str) -> None:
         try:

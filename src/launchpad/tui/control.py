@@ -11,6 +11,7 @@ y copy the highlighted rollback step's shell command.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta, timezone
 
 from textual.app import SystemCommand
@@ -43,7 +44,6 @@ class ControlCockpit:
 
     _poll_point_passed: bool | None = None
     _hold_reasons_seen: tuple = ()
-    _show_poll = False
 
     # ------------------------------------------------------------------ what the session offers
 
@@ -78,7 +78,7 @@ class ControlCockpit:
             cockpit.set_class(rollback is not None, "-rollback")
             if self.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
                 self.action_show_pane("checklist")
-        cockpit.set_class(control.poll.open or self._show_poll, "-polling")
+        cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
         next_hold = next((p for p in current.planned if p.id not in current.consumed and p.at >= t_clock
                           and (hold is None or p.id != hold.planned)), None)
         cockpit.query_one(CountClock).show(
@@ -98,6 +98,8 @@ class ControlCockpit:
         self._poll_point(t_clock)
         if result is not None:
             self._propose_hold(result, control.poll.open)
+        if getattr(self, "read_only", False):  # a watching cockpit leaves the planned resume to those who write
+            return
         # Another cockpit may resume it first: the entry read back says so, so a refusal is quiet.
         self._write(self.session.resume_planned_if_ready, quiet=True)
 
@@ -133,23 +135,29 @@ class ControlCockpit:
         return " · ".join(parts)
 
     def owner_control(self, role_id: str, person: str) -> dict:
-        """Who holds a role now (the last person to answer for it, else the plan's), and its vote."""
+        """Who holds a role now (whoever took it, with the time, else the plan's person), and its vote.
+        A vote answers for the role; it never renames who holds it."""
         control = self._control_state()
         if control is None:
             return {"holder": person, "vote": None}
         vote = (control.poll.votes or {}).get(role_id)
-        return {"holder": control.holders.get(role_id) or person, "vote": vote.value if vote else None}
+        holder = control.holders.get(role_id)
+        since = control.holder_since.get(role_id)
+        if holder and since is not None:
+            holder = f"{holder} (since {since.astimezone(timezone.utc):%H:%M})"
+        return {"holder": holder or person, "vote": vote.value if vote else None}
 
     # ------------------------------------------------------------------ the count
 
     def _ask(self, title: str, placeholder: str, done, value: str = "") -> None:
         self.push_screen(TextPrompt(printable(title), placeholder, value), done)
 
-    def _control(self, method: str, *args) -> None:
-        if not self.controllable:
-            self.notify("This view is read-only.", timeout=3)
-            return
-        self._write(getattr(self.session, method), *args)
+    def _control(self, method: str, *args):
+        """One launch-control action, on the journal thread: the Future of its write (None: refused)."""
+        if not self.controllable or getattr(self, "read_only", False):
+            self.refuse_write()
+            return None
+        return self._write(getattr(self.session, method), *args)
 
     def action_hold(self) -> None:
         result = self.session.poll_verdict() if hasattr(self.session, "poll_verdict") else None
@@ -210,25 +218,30 @@ class ControlCockpit:
 
     def action_poll(self) -> None:
         control = self._control_state()
-        if control is not None and control.poll.open:
-            self._control("close_poll")
-        else:
-            self._control("open_poll")
-        self._show_poll_pane()
+        written = self._control("close_poll" if control is not None and control.poll.open else "open_poll")
+        if written is not None:  # once on disk (and drawn: the journal's open poll shows the pane), bring it forward
+            asyncio.wrap_future(written).add_done_callback(lambda _: self._show_poll_pane() if self.is_running else None)
 
     def _show_poll_pane(self) -> None:
-        self._show_poll = True
-        self.cockpit.add_class("-polling")
+        """Bring the poll pane forward. Whether wide screens show it is the journal's say (an open poll sets
+        Screen.-polling in control_tick), never a local flag: it goes when the poll closes, wherever."""
         if self.screen.has_class("-narrow") or self.cockpit.has_class("-narrow"):
             self.action_show_pane("poll")
-        else:
+        elif self.cockpit.has_class("-polling"):
             self.call_after_refresh(lambda: self.cockpit.query_one("#poll-table").focus())
 
     def action_vote(self) -> None:
         self._show_poll_pane()
+        control = self._control_state()
+        if control is not None and not control.poll.open and not self.cockpit.has_class("-narrow"):
+            self.notify("No poll is open: p opens one (or vote from the command palette)", timeout=4)
+            return
         self.notify("g: Go · N: No-Go for the highlighted role", timeout=4)
 
     def on_poll_pane_vote_requested(self, message) -> None:
+        if getattr(self, "read_only", False):
+            self.refuse_write()
+            return
         role, vote = message.role, message.vote
         title = next((r.title for r in poll_spec(self.plan).roles if r.id == role), role)
         if vote == GO:
@@ -240,6 +253,26 @@ class ControlCockpit:
                 self._control("vote", role, NO_GO, reason)
 
         self._ask(f"No-Go for {title}: why? (empty: no reason)", "what must happen first", lambda r: done(r or ""))
+
+    # ------------------------------------------------------------------ who holds each role
+
+    def action_take_role(self) -> None:
+        from launchpad.core.owners import match_role
+
+        roles = ", ".join(role.id for role in self.plan.roles)
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            name, _, person = text.strip().partition(" ")
+            role = match_role(name, self.plan.roles)
+            if role is None:
+                self.bell()
+                self.notify(f"No role {printable(name)!r}: one of {printable(roles)}", title="Take role", severity="error")
+                return
+            self._control("take_role", role.id, person.strip() or self.session.actor)
+
+        self._ask(f"Take role: ROLE [NAME] (roles: {roles}; NAME defaults to you)", "backend Sam Lee", done)
 
     # ------------------------------------------------------------------ rollback
 
@@ -267,8 +300,8 @@ class ControlCockpit:
         self._control("end_rollback", "rollback finished")
 
     def bring_rollback_forward(self) -> None:
-        """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens)."""
-        self.cockpit.add_class("-rollback")
+        """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens). The mode itself
+        (Screen.-rollback) follows the journal in control_tick."""
         if self.active_pane == "checklist" or self.cockpit.has_class("-narrow"):
             self.action_show_pane("checklist")
         self.call_after_refresh(lambda: self.cockpit.query_one("#rollback-table").focus())
@@ -310,6 +343,8 @@ class ControlCockpit:
                                 lambda r=role.id: self._control("vote", r, GO))
             yield SystemCommand(f"Vote No-Go: {printable(role.title)}", "Answer the poll for this role, with a reason",
                                 lambda r=role.id: self.on_poll_pane_vote_requested(_Vote(r, NO_GO)))
+        yield SystemCommand("Take role…", "Record who holds a role from now on (journaled, with the time)",
+                            self.action_take_role)
         if control is not None and control.mode.rollback:
             yield SystemCommand("Work the rollback steps", "The rollback checklist, in front (2)", self.bring_rollback_forward)
             yield SystemCommand("End rollback mode", "Back to the count", self.action_end_rollback)

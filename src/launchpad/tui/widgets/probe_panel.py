@@ -22,6 +22,7 @@ BADGES = {
     "UP": ("\u25b2 UP", "bold #000000 on #00af00"),
     "DOWN": ("\u25bc DOWN", "bold #ffffff on #d70000"),
     "PENDING": ("\u25a0 PENDING", "bold #000000 on #d7af00"),
+    "STALE": ("\u25cc STALE", "bold #000000 on #8a8a8a"),  # the prober stopped writing: old figures, not DOWN
 }
 
 
@@ -91,7 +92,7 @@ class ProbePanel(Widget):
         return Text(prefix + one_line(self.status.last_error, 120), style="#d70000" if self.status.state == "DOWN" else "dim")
 
     def _render_status(self) -> None:
-        for state in ("UP", "DOWN", "PENDING"):
+        for state in ("UP", "DOWN", "PENDING", "STALE"):
             self.set_class(self.status.state == state, f"-{state.lower()}")
         self._header.set(self.header_text())
         latencies = list(self.status.latencies)

@@ -20,6 +20,7 @@ STATE_CELLS = {
     "UP": ("▲ UP", "bold #00af00"),
     "DOWN": ("▼ DOWN", "bold #d70000"),
     "PENDING": ("■ …", "bold #d7af00"),
+    "STALE": ("◌ STALE", "bold #8a8a8a"),  # the prober stopped writing: old figures, not DOWN
 }
 
 

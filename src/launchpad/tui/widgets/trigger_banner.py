@@ -3,7 +3,8 @@
 Hidden when nothing fires. Feed it every trigger state change with `update_state`; it posts `Raised` when
 a trigger starts firing (the app rings the bell, notifies, brings the rollback section forward) and
 `Acknowledged` when a person acknowledges (the app journals it). An acknowledged trigger shows again only
-if it stops firing and fires anew.
+if it stops firing and fires anew. Acks journaled anywhere (another cockpit, a script) arrive through
+`set_acks`: a firing acknowledged in one cockpit stops ringing in every cockpit.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from launchpad.core.literal import one_line, printable
+from launchpad.core.live_state import since_key
 from launchpad.core.triggers import TriggerState
 
 Key = tuple[str, str]  # (trigger name, probe name)
@@ -44,6 +46,7 @@ class TriggerBanner(Widget, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self._firing: dict[Key, TriggerState] = {}
         self._acknowledged: dict[Key, datetime | None] = {}  # key -> `since` of the firing that was acknowledged
+        self._journal_acks: dict[Key, str] = {}  # key -> since_key of the firing acknowledged in the journal
         self._text = Static(classes="trigger-text")
         self.display = False
 
@@ -53,15 +56,24 @@ class TriggerBanner(Widget, can_focus=True):
     @property
     def shown(self) -> list[TriggerState]:
         """Firing triggers not yet acknowledged, oldest first."""
-        states = [s for k, s in self._firing.items() if self._acknowledged.get(k, False) != s.since]
+        states = [s for k, s in self._firing.items() if not self._is_acknowledged(k, s)]
         return sorted(states, key=lambda s: (s.since is None, s.since or datetime.min, s.trigger, s.probe))
+
+    def _is_acknowledged(self, key: Key, state: TriggerState) -> bool:
+        return self._acknowledged.get(key, False) == state.since or self._journal_acks.get(key) == since_key(state.since)
+
+    def set_acks(self, acks) -> None:
+        """The journal's acks (`"trigger · probe"` -> payload with trigger, probe and since)."""
+        self._journal_acks = {(str(p.get("trigger", "")), str(p.get("probe", ""))): str(p.get("since", ""))
+                              for p in acks.values() if p}
+        self._refresh()
 
     def update_state(self, state: TriggerState) -> None:
         key = (state.trigger, state.probe)
-        was_firing = key in self._firing
+        was_firing = key in self._firing and self._firing[key].since == state.since
         if state.firing:
             self._firing[key] = state
-            if not was_firing:
+            if not was_firing and not self._is_acknowledged(key, state):
                 self.post_message(self.Raised(state))
         else:
             self._firing.pop(key, None)
@@ -81,6 +93,12 @@ class TriggerBanner(Widget, can_focus=True):
         if shown:
             self.post_message(self.Acknowledged(shown))
         return shown
+
+    def unacknowledge(self, states: list[TriggerState]) -> None:
+        """Undo a local acknowledgement that could not be recorded (a watch-only cockpit)."""
+        for state in states:
+            self._acknowledged.pop((state.trigger, state.probe), None)
+        self._refresh()
 
     def action_acknowledge(self) -> None:
         self.acknowledge()
