@@ -120,7 +120,9 @@ async def test_cockpit_and_replay_show_every_vector_literally(name, plan_dir):
                 assert_screen_inert(app)
             lines = "\n".join(line.text for line in log.query_one("#activity-log").lines)
             assert_inert(lines, vector, 12)
-            for toast in list(app.screen.query(Toast)):  # a click on a toast dismisses it and does nothing else
+            visible = [toast for toast in app.screen.query(Toast)
+                       if toast.region.height and app.screen.region.contains_region(toast.region)]
+            for toast in visible:  # a click on a toast dismisses it and does nothing else
                 await pilot.click(toast, offset=(1, 1))
             assert app.is_running and app.return_code is None
             palette = await search_palette(pilot, "vote")

@@ -26,7 +26,7 @@ def test_test_message_reaches_each_target_and_a_dead_one_fails_the_command(tmp_p
         assert [(e.target, e.payload["status"], e.payload["event"]) for e in entries] == [
             ("good", "sent", "test"), ("dead", "failed", "test")]
         report = render_report(*load_session(tmp_path / "s.toml")[:2])
-        assert "announced test to good (json://…)" in report
+        assert "announced test to good" in report and "json://…" in report  # link-like words stay inert (code span)
         for shown in (out, err, (tmp_path / "s.toml").read_text(), report):
             assert SECRET not in shown and SECRET[:8] not in shown
 
