@@ -29,6 +29,7 @@ class MetricRuntime:
         self.engine = None
         self._task: asyncio.Task | None = None
         self._followed = False
+        self._shown: dict = {}  # journaled metric trigger states already drawn, by target
         self.thresholds = {name: tuple(sorted({trigger.above for trigger in runtime.plan.metric_triggers
                                                if trigger.metric == name and trigger.kind in VALUE_KINDS}))
                            for name in self.specs}
@@ -44,8 +45,12 @@ class MetricRuntime:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="metric engine")
 
     def follow(self) -> None:
-        """Another cockpit queries: say so on each panel, once."""
-        if self._followed or self.runtime._sink is None:
+        """Another cockpit queries: say so on each panel, once; show the metric triggers' states as the leader
+        journaled them (the live file carries the probes' figures; metric triggers are journal entries)."""
+        if self.runtime._sink is None:
+            return
+        self._show_journaled_triggers()
+        if self._followed:
             return
         self._followed = True
         for name, spec in self.specs.items():
@@ -70,7 +75,17 @@ class MetricRuntime:
     def _on_sample(self, sample: MetricSample) -> None:
         self.runtime._sink.show_probe(metric_key(sample.metric), self.view(sample.metric))
 
+    def _show_journaled_triggers(self) -> None:
+        from launchpad.shell.probes import trigger_from_journal
+
+        metric_triggers = {trigger.name for trigger in self.runtime.plan.metric_triggers}
+        for target, payload in self.runtime.session.state.trigger_states.items():
+            if payload.get("trigger") in metric_triggers and payload is not self._shown.get(target):
+                self._shown[target] = payload
+                self.runtime._sink.show_trigger(trigger_from_journal(payload))
+
     def _on_trigger(self, trigger: str, target: str, state) -> None:
+        self.runtime._sink.show_trigger(state)  # the probes' triggers are drawn from the live snapshot; these here
         self.runtime._on_trigger(trigger, target, state)
         name = next((name for name in self.specs if target == name or target.startswith(name + "{")), None)
         if name is not None:
