@@ -337,3 +337,22 @@ async def test_every_timeline_and_owner_column_fits_its_pane(session, size):
             assert used <= table.size.width, (pane_type.__name__, used, table.size.width)
             titles = [table.get_cell_at((row, 1)).plain for row in range(table.row_count)]
             assert all(len(title) <= table.columns[list(table.columns)[1]].get_render_width(table) for title in titles)
+
+
+async def test_activity_lines_keep_every_word_at_any_width(session):
+    """Wrapped activity lines dropped words (`All secrets stored in envir`): lines written before the layout
+    settled kept that width. Every word of a long line is on screen, at 120x36 and after a resize."""
+    from textual.widgets import RichLog
+
+    from launchpad.tui.widgets.activity_pane import ActivityPane
+
+    session.toggle("3081kb")
+    async with make_app(session).run_test(size=(120, 36)) as pilot:
+        for size in ((120, 36), (200, 60), (120, 36)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            log = pilot.app.query_one(ActivityPane).query_one(RichLog)
+            width = log.scrollable_content_region.width
+            shown = " ".join(strip.crop(0, width).text.strip() for strip in log.lines)  # what fits on screen
+            assert "All secrets stored in environment variables" in " ".join(shown.split()), shown
