@@ -107,3 +107,34 @@ async def test_cockpit_metric_panel_banner_and_query_shown_literally(tmp_path, d
     finally:
         demo.set_mode("healthy")
         session.close()
+
+
+async def test_a_follower_draws_the_probers_metric_figures_from_the_live_file(tmp_path, demo, prometheus):
+    """One truth: the cockpit that does not query shows the querying cockpit's figures (value, sparkline, raw
+    answer) and its metric trigger, from the same live document the probe panels use."""
+    first = start_session(metric_plan(tmp_path, prometheus.url), tmp_path / "s.toml")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob", clock=lambda: NOW)  # one clock for both
+    leader, follower = ProbeRuntime(first, start_demo=False, env={}), ProbeRuntime(second, start_demo=False, env={})
+    lead_sink, follow_sink = Sink(), Sink()
+    demo.set_mode("failing")
+    key = metric_key("error-ratio")
+    try:
+        leader.start(lead_sink)
+        follower.start(follow_sink)
+        for _ in range(300):
+            view = follow_sink.probes.get(key)
+            if view is not None and view.status.state == "MEASURED" and view.status.values:
+                break
+            await asyncio.sleep(0.1)
+        view = follow_sink.probes[key]
+        assert view.followed and view.status.state == "MEASURED" and view.status.values
+        assert view.status.last_raw.startswith("{")  # Prometheus's own answer, for the "show query" view
+        assert follower.metrics.engine is None  # still never queries itself
+        published = leader.metrics.engine.status("error-ratio").values
+        assert set(view.status.values) <= set(published)  # the prober's figures, not recomputed
+    finally:
+        demo.set_mode("healthy")
+        await leader.stop()
+        await follower.stop()
+        first.close()
+        second.close()

@@ -44,3 +44,19 @@ def test_figures_older_than_the_limit_are_stale_never_down():
     assert live_state.describe_source(live, later, here=False).startswith("STALE: alice (pid 4242) stopped 6s ago")
     assert live_state.describe_source(live, AT + timedelta(seconds=0.4), here=False) == "from alice (pid 4242) · updated <2s ago"
     assert live_state.describe_source(live, AT + timedelta(seconds=3.2), here=False) == "from alice (pid 4242) · updated 3s ago"
+
+
+def test_metric_figures_round_trip_through_the_document():
+    from datetime import datetime, timezone
+
+    from launchpad.core import live_state
+    from launchpad.core.metric_status import MetricStatus, Series
+
+    status = MetricStatus("error-ratio", state="MEASURED", series=(Series((("code", "500"),), 0.07),),
+                          values=(0.01, 0.07), last_raw='{"status":"success"}', queries=4, failures=1)
+    at = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)
+    body = live_state.figures({}, [], {"error-ratio": status}, {"error-ratio": "3 more series not shown"})
+    live = live_state.decode(live_state.encode("alice", 42, at, body))
+    assert live.metrics["error-ratio"] == status
+    assert live.notes == {"error-ratio": "3 more series not shown"}
+    assert live_state.decode(live_state.encode("alice", 42, at, live_state.figures({}, []))).metrics == {}

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from launchpad.core.metric_status import MetricStatus, Series
 from launchpad.core.probe_status import ProbeStatus
 from launchpad.core.triggers import TriggerState
 
@@ -56,6 +57,8 @@ class LiveState:
     at: datetime
     probes: Mapping[str, ProbeStatus]
     triggers: tuple[TriggerState, ...]
+    metrics: Mapping[str, MetricStatus] = None  # the prober's PromQL figures, when the plan has [[metric]]s
+    notes: Mapping[str, str] = None  # a metric's series-cap note, by metric
 
     def age(self, now: datetime) -> float:
         return max(0.0, (now - self.at).total_seconds())
@@ -75,11 +78,41 @@ def encode_trigger(state: TriggerState) -> dict[str, Any]:
             "since": since_key(state.since), "message": state.message}
 
 
-def figures(statuses: Mapping[str, ProbeStatus], triggers) -> dict[str, Any]:
-    """The part of the document that changes with the probes (the prober rewrites only when this changes,
-    or when its heartbeat is due)."""
-    return {"probes": {name: encode_status(status) for name, status in statuses.items()},
+RAW_KEPT = 2000  # characters of a metric's last raw answer carried to followers (the "show query" view)
+
+
+def encode_metric(status: MetricStatus) -> dict[str, Any]:
+    return {"state": status.state, "values": list(status.values), "last_error": status.last_error,
+            "last_raw": status.last_raw[:RAW_KEPT], "queries": status.queries, "failures": status.failures,
+            "series": [{"labels": [list(pair) for pair in item.labels], "value": item.value} for item in status.series]}
+
+
+def decode_metric(name: str, data: Mapping[str, Any]) -> MetricStatus:
+    state = data.get("state")
+    values = data.get("values") if isinstance(data.get("values"), list) else []
+    series = []
+    for item in data.get("series") if isinstance(data.get("series"), list) else []:
+        if isinstance(item, dict):
+            labels = tuple((str(pair[0]), str(pair[1])) for pair in item.get("labels") or []
+                           if isinstance(pair, list) and len(pair) == 2)
+            series.append(Series(labels, _number(item.get("value"))))
+    error, raw = data.get("last_error"), data.get("last_raw")
+    return MetricStatus(name, state=state if state in ("PENDING", "MEASURED", "UNMEASURED") else "PENDING",
+                        series=tuple(series), values=tuple(v for v in (_number(x) for x in values) if v is not None),
+                        last_error=error if isinstance(error, str) else None, last_raw=raw if isinstance(raw, str) else "",
+                        queries=_count(data.get("queries")), failures=_count(data.get("failures")))
+
+
+def figures(statuses: Mapping[str, ProbeStatus], triggers, metrics: Mapping[str, MetricStatus] | None = None,
+            notes: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The part of the document that changes with the probes and metrics (the prober rewrites only when this
+    changes, or when its heartbeat is due)."""
+    body = {"probes": {name: encode_status(status) for name, status in statuses.items()},
             "triggers": [encode_trigger(state) for state in triggers]}
+    if metrics:
+        body["metrics"] = {name: encode_metric(status) for name, status in metrics.items()}
+        body["metric_notes"] = {name: note for name, note in (notes or {}).items() if note}
+    return body
 
 
 def encode(prober: str, pid: int, at: datetime, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,10 +145,14 @@ def decode(data: Any) -> LiveState | None:
     triggers = data.get("triggers")
     if at is None or not isinstance(probes, dict) or not isinstance(triggers, list):
         return None
+    metrics = data.get("metrics") if isinstance(data.get("metrics"), dict) else {}
+    notes = data.get("metric_notes") if isinstance(data.get("metric_notes"), dict) else {}
     return LiveState(str(data.get("prober", "")), _count(data.get("pid")), at,
                      {str(name): decode_status(str(name), value) for name, value in probes.items()
                       if isinstance(value, dict)},
-                     tuple(decode_trigger(value) for value in triggers if isinstance(value, dict)))
+                     tuple(decode_trigger(value) for value in triggers if isinstance(value, dict)),
+                     {str(name): decode_metric(str(name), value) for name, value in metrics.items() if isinstance(value, dict)},
+                     {str(name): str(note) for name, note in notes.items()})
 
 
 def stale_status(status: ProbeStatus) -> ProbeStatus:

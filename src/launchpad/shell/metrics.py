@@ -18,6 +18,12 @@ VALUE_KINDS = ("threshold", "error_rate", "response_time")  # triggers whose `ab
 FOLLOWED_NOTE = "queried by the cockpit that leads the probes; its trigger states show in the banner"
 
 
+def live_state_unmeasured(state):
+    from launchpad.core.live_state import unmeasured
+
+    return unmeasured(state, "no prober: could not measure")
+
+
 def metric_key(name: str) -> str:
     return METRIC_KEY_PREFIX + name
 
@@ -74,6 +80,27 @@ class MetricRuntime:
 
     def _on_sample(self, sample: MetricSample) -> None:
         self.runtime._sink.show_probe(metric_key(sample.metric), self.view(sample.metric))
+        changed = getattr(self.runtime, "_changed", None)
+        if changed is not None:  # publish the new figure to the other cockpits now, not at the next beat
+            changed.set()
+
+    def show_live(self, live, stale: bool) -> None:
+        """A follower draws the prober's metric figures from the live document, exactly as the prober has
+        them; figures from a prober that stopped writing are shown as not measured (STALE), never as a breach."""
+        from dataclasses import replace
+
+        for name, spec in self.specs.items():
+            status = (live.metrics or {}).get(name)
+            if status is None:
+                continue
+            if stale:
+                status = replace(status, state="UNMEASURED", last_error="STALE: the querying cockpit stopped writing")
+            states = tuple(state for state in live.triggers if state.probe == name or state.probe.startswith(name + "{"))
+            if stale:
+                states = tuple(live_state_unmeasured(state) for state in states)
+            self._followed = True
+            self.runtime._sink.show_probe(metric_key(name), MetricView(
+                spec, status, states, (live.notes or {}).get(name, ""), followed=True, thresholds=self.thresholds[name]))
 
     def _show_journaled_triggers(self) -> None:
         from launchpad.shell.probes import trigger_from_journal

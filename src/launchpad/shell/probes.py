@@ -225,7 +225,11 @@ class ProbeRuntime:
         if self.engine is None:
             return
         statuses, triggers = self.engine.statuses(), self.engine.trigger_states()
-        body = live_state.figures(statuses, triggers.values())
+        metric_engine = self.metrics.engine if self.metrics is not None else None
+        metrics = metric_engine.statuses() if metric_engine is not None else None
+        notes = {name: metric_engine.note(name) for name in metrics} if metrics else None
+        metric_triggers = list(metric_engine.trigger_states().values()) if metric_engine is not None else []
+        body = live_state.figures(statuses, [*triggers.values(), *metric_triggers], metrics, notes)
         now = self.clock()
         last_body, last_at = self._published
         if body == last_body and last_at is not None and \
@@ -295,6 +299,8 @@ class ProbeRuntime:
         if (live, stale) == self._drawn:
             return
         self._drawn = (live, stale)
+        if self.metrics is not None:  # the prober's PromQL figures, as it sees them (or STALE once it is gone)
+            self.metrics.show_live(live, stale)
         if not stale:
             self._show(live.probes, live.triggers)
             return
