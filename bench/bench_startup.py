@@ -1,5 +1,5 @@
 """Process start to the first complete cockpit frame (bundled plan), against a bare Textual app with a
-Header and a Footer started the same way, in the same run. Target: ratio <= 1.3x.
+Header and a Footer started the same way, in the same run. Target (issue 13): ratio <= 2.0x.
 
 Both run as child processes on a pseudo-terminal (as in a terminal or tmux), interleaved, many rounds;
 the figure is the median wall time from spawn to the moment the child's first complete frame has been
@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGET = 1.3
+TARGET = 2.0  # issue 13: first complete frame within 2x a bare Textual app
 
 
 def run_once(which: str) -> float:
