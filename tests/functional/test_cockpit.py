@@ -356,3 +356,20 @@ async def test_activity_lines_keep_every_word_at_any_width(session):
             width = log.scrollable_content_region.width
             shown = " ".join(strip.crop(0, width).text.strip() for strip in log.lines)  # what fits on screen
             assert "All secrets stored in environment variables" in " ".join(shown.split()), shown
+
+
+async def test_a_cockpit_that_joins_later_lists_no_probe_folds(session):
+    """A cockpit opened on a session with history listed raw `probe_minute` entries in Activity; the one that
+    was there when they were written never did."""
+    from textual.widgets import RichLog
+
+    from launchpad.tui.widgets.activity_pane import ActivityPane
+
+    session.append("probe_minute", "api-health", {"minute": "2026-11-22T16:00:00Z", "count": 12, "errors": 0,
+                                                   "p50": 30.0, "p95": 60.0})
+    session.toggle("3081kb")
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        log = pilot.app.query_one(ActivityPane).query_one(RichLog)
+        shown = " ".join(strip.text for strip in log.lines)
+        assert "ticked #3081kb" in shown and "probe_minute" not in shown and "api-health" not in shown

@@ -175,7 +175,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self._ui_loop = asyncio.get_running_loop()
         self.session.subscribe(self._entries_read)
         for entry in self.session.state.last_entries:
-            self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
+            if self._logged(entry):  # a cockpit that joins later lists what one that was there saw
+                self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
         for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
             self.notify(printable(notice), severity="warning", timeout=10)
             self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(notice), style=f"bold {self.colors['warning']}"))
@@ -387,7 +388,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         change, and tell the room about what other people did."""
         pane = self.cockpit.query_one(ActivityPane)
         for entry in entries:
-            if entry.kind not in self.HISTORY_KINDS and not self._routine(entry):
+            if self._logged(entry):
                 pane.add(self._activity_line(entry))
             if entry.actor != self.session.actor and entry.kind not in self.QUIET_KINDS:
                 self.notify(f"{printable(entry.actor)} {printable(describe_entry(entry, self.plan))}", timeout=4)
@@ -396,6 +397,10 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         if self.probes is not None and any(entry.kind == "ack" for entry in entries):
             self._show_acks()  # acknowledged anywhere: this banner stops ringing too
         self.control_record(entries)
+
+    def _logged(self, entry) -> bool:
+        """Whether the activity log lists this entry: not the per-minute probe folds, not routine trigger states."""
+        return entry.kind not in self.HISTORY_KINDS and not self._routine(entry)
 
     @staticmethod
     def _routine(entry) -> bool:
