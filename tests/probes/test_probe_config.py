@@ -236,3 +236,11 @@ def test_demo_table():
 
 def test_parse_seconds_forms():
     assert parse_seconds("1m30s") == 90 and parse_seconds("250ms") == 0.25 and parse_seconds(2.5) == 2.5
+
+
+@pytest.mark.parametrize("key", ["probe", "trigger"])  # [[metric]]: tests/metrics
+@pytest.mark.parametrize("value", ["5", '"x"', "{ name = \"a\" }"])
+def test_a_table_key_that_is_not_an_array_of_tables_is_a_problem(key, value):
+    """`probe = 5` raised TypeError out of the loader (only `[probe]` was checked)."""
+    problem = only_problem(f"{key} = {value}\n")
+    assert problem.line == 1 and f"`{key}` must be an array of tables" in problem.message

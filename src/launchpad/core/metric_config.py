@@ -169,17 +169,9 @@ def _read_sources(reader: _Reader, doc: dict) -> dict[str, SourceSpec | None]:
 
 
 def _read_metrics(reader: _Reader, doc: dict, sources: dict[str, SourceSpec | None]) -> list[MetricSpec]:
-    tables = doc.get("metric", [])
-    if not isinstance(tables, list):
-        reader.problem(("metric",), "`metric` must be an array of tables", "write `[[metric]]` (double brackets) for each metric")
-        return []
     metrics: list[MetricSpec] = []
     seen: set[str] = set()
-    for index, table in enumerate(tables):
-        where = ("metric", index)
-        if not isinstance(table, dict):
-            reader.problem(where, "each metric must be a table", "write `[[metric]]` followed by its keys")
-            continue
+    for index, where, table in reader.each_table(doc, "metric"):
         name = reader.unique_name(table, where, "metric", index, seen, "error-ratio")
         seen.add(name)
         owner = f"metric {name}"

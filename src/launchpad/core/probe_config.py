@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 
 from launchpad.core.conditions import HINT as CONDITION_HINT
@@ -220,6 +220,20 @@ class _Reader(TableReader):
 
     problem = TableReader.add
 
+    def each_table(self, doc: Mapping, key: str) -> Iterator[tuple[int, tuple, dict]]:
+        """Every `[[key]]` table with its index and key path. A value that is not an array of tables (`[key]`,
+        `key = 5`) or an item that is not a table is a problem with its line, never an exception."""
+        tables = doc.get(key, [])
+        if not isinstance(tables, list):
+            self.problem((key,), f"`{key}` must be an array of tables", f"write `[[{key}]]` (double brackets) for each {key}")
+            return
+        for index, table in enumerate(tables):
+            where = (key, index)
+            if not isinstance(table, dict):
+                self.problem(where, f"each {key} must be a table", f"write `[[{key}]]` followed by its keys")
+                continue
+            yield index, where, table
+
     def unique_name(self, table: Mapping, where: tuple, what: str, index: int, taken, example: str) -> str:
         """The table's `name`, with a problem when it is missing, holds control characters or is taken."""
         name = table.get("name")
@@ -375,17 +389,9 @@ def _read_probes(reader: _Reader, doc: dict) -> list[ProbeSpec]:
         reader.unknown_keys(defaults_table, SHARED_KEYS, ("defaults",), "[defaults]")
         defaults = reader.shared({k: v for k, v in defaults_table.items() if k in SHARED_KEYS}, ("defaults",), "[defaults]")
 
-    tables = doc.get("probe", [])
-    if isinstance(tables, dict):
-        reader.problem(("probe",), "`probe` must be an array of tables", "write `[[probe]]` (double brackets) for each probe")
-        return []
     probes: list[ProbeSpec] = []
     seen: dict[str, int] = {}
-    for index, table in enumerate(tables):
-        where = ("probe", index)
-        if not isinstance(table, dict):
-            reader.problem(where, "each probe must be a table", "write `[[probe]]` followed by its keys")
-            continue
+    for index, where, table in reader.each_table(doc, "probe"):
         name = reader.unique_name(table, where, "probe", index, seen, "api")
         seen.setdefault(name, index)
         owner = f"probe {name}"
@@ -416,17 +422,9 @@ def _read_probes(reader: _Reader, doc: dict) -> list[ProbeSpec]:
 
 
 def _read_triggers(reader: _Reader, doc: dict, probe_names: list[str]) -> list[TriggerSpec]:
-    tables = doc.get("trigger", [])
-    if isinstance(tables, dict):
-        reader.problem(("trigger",), "`trigger` must be an array of tables", "write `[[trigger]]` (double brackets) for each trigger")
-        return []
     triggers: list[TriggerSpec] = []
     names: set[str] = set()
-    for index, table in enumerate(tables):
-        where = ("trigger", index)
-        if not isinstance(table, dict):
-            reader.problem(where, "each trigger must be a table", "write `[[trigger]]` followed by its keys")
-            continue
+    for index, where, table in reader.each_table(doc, "trigger"):
         name = reader.unique_name(table, where, "trigger", index, names, "Error rate > 5%")
         if "metric" in table:  # a trigger on a metric: core/metric_config reads it
             names.add(name)
