@@ -20,7 +20,7 @@ from typing import Iterable
 from launchpad.core.metric_config import MetricSpec, MetricTriggerSpec
 from launchpad.core.metric_status import MetricSample, format_value
 from launchpad.core.probe_status import percentile
-from launchpad.core.triggers import TriggerEvaluator, TriggerState, _Measure, percent, span
+from launchpad.core.triggers import TriggerEvaluator, TriggerState, _Measure, percent, span, worse_by
 
 _HARD_CAP = 20000
 
@@ -139,7 +139,7 @@ class MetricDegradationEvaluator(_MetricEvaluator):
         if len(values) < self.spec.min_samples:
             return _Measure(None, None, f"{self._label()}degradation: {len(values)} of {self.spec.min_samples} values needed over {span(self.spec.window)}")
         current, baseline = percentile(values, 0.5), self._baseline
-        ratio = (current - baseline) / baseline if baseline > 0 else (float("inf") if current > 0 else 0.0)
+        ratio = worse_by(current, baseline)
         condition = ratio > self.spec.above and current - baseline >= self.spec.min_difference
         message = (f"{self._label()}median {self.fmt(current)} vs baseline {self.fmt(baseline)}: "
                    f"{percent(ratio) if ratio != float('inf') else 'inf'} worse {'>' if ratio > self.spec.above else '<='} {percent(self.spec.above)}")

@@ -59,6 +59,14 @@ def millis(value_ms: float) -> str:
     return f"{value_ms:.0f}ms" if value_ms < 1000 else f"{value_ms / 1000:.3g}s"
 
 
+def worse_by(current: float, baseline: float) -> float:
+    """How much worse than its baseline a median is, as a fraction (0.5 = 50 % worse); any rise from a zero
+    baseline is infinitely worse. One rule for the probes' and the metrics' degradation triggers."""
+    if baseline > 0:
+        return (current - baseline) / baseline
+    return float("inf") if current > 0 else 0.0
+
+
 def percent(fraction: float) -> str:
     return f"{fraction * 100:.3g}%"
 
@@ -299,7 +307,7 @@ class DegradationEvaluator(TriggerEvaluator):
             return _Measure(None, None, f"{self._label()}degradation: {len(values)} of {self.spec.min_samples} samples needed over {span(self.spec.window)}")
         current = percentile(values, 0.5)
         baseline = self._baseline
-        ratio = (current - baseline) / baseline if baseline > 0 else (float("inf") if current > 0 else 0.0)
+        ratio = worse_by(current, baseline)
         slower_ms = current - baseline
         condition = ratio > self.spec.above and slower_ms >= self.spec.min_difference * 1000.0
         relation = ">" if ratio > self.spec.above else "<="
