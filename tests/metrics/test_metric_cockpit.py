@@ -38,7 +38,7 @@ above = "5%"
 
 async def test_leader_queries_fires_and_journals_follower_only_shows(tmp_path, demo, prometheus):
     first = start_session(metric_plan(tmp_path, prometheus.url), tmp_path / "s.toml")
-    second = LiveSession.resume(tmp_path / "s.toml", actor="bob")
+    second = LiveSession.resume(tmp_path / "s.toml", actor="bob", clock=lambda: NOW)  # one clock for both
     leader, follower = ProbeRuntime(first, start_demo=False, env={}), ProbeRuntime(second, start_demo=False, env={})
     lead_sink, follow_sink = Sink(), Sink()
     demo.set_mode("failing")
@@ -60,6 +60,10 @@ async def test_leader_queries_fires_and_journals_follower_only_shows(tmp_path, d
         assert max(view.status.values) > 0.05  # what it measured (the latest query may have timed out on a loaded machine)
         second.poll()
         follower.tick()
+        for _ in range(100):  # the follower draws the prober's live snapshot, read by its watcher thread
+            if any(state.firing and state.trigger == "Error rate > 5%" for state in follow_sink.triggers):
+                break
+            await asyncio.sleep(0.05)
         assert second.state.trigger_states[trigger_target("Error rate > 5%", "error-ratio")]["state"] == "firing"
         assert any(state.firing and state.trigger == "Error rate > 5%" for state in follow_sink.triggers)
     finally:

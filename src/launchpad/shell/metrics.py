@@ -9,8 +9,10 @@ key `metric_key(name)`, so they batch with the probe panels' redraws.
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 from launchpad.core.literal import one_line
+from launchpad.core.live_state import unmeasured
 from launchpad.core.metric_status import METRIC_KEY_PREFIX, MetricSample, MetricStatus, MetricView
 from launchpad.core.redact import scrub
 
@@ -18,10 +20,9 @@ VALUE_KINDS = ("threshold", "error_rate", "response_time")  # triggers whose `ab
 FOLLOWED_NOTE = "queried by the cockpit that leads the probes; its trigger states show in the banner"
 
 
-def live_state_unmeasured(state):
-    from launchpad.core.live_state import unmeasured
-
-    return unmeasured(state, "no prober: could not measure")
+def _on_metric(target: str, name: str) -> bool:
+    """Whether a trigger state's target is this metric: its name, or one of its series (`name{code="500"}`)."""
+    return target == name or target.startswith(name + "{")
 
 
 def metric_key(name: str) -> str:
@@ -35,7 +36,6 @@ class MetricRuntime:
         self.engine = None
         self._task: asyncio.Task | None = None
         self._followed = False
-        self._shown: dict = {}  # journaled metric trigger states already drawn, by target
         self.thresholds = {name: tuple(sorted({trigger.above for trigger in runtime.plan.metric_triggers
                                                if trigger.metric == name and trigger.kind in VALUE_KINDS}))
                            for name in self.specs}
@@ -51,12 +51,8 @@ class MetricRuntime:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="metric engine")
 
     def follow(self) -> None:
-        """Another cockpit queries: say so on each panel, once; show the metric triggers' states as the leader
-        journaled them (the live file carries the probes' figures; metric triggers are journal entries)."""
-        if self.runtime._sink is None:
-            return
-        self._show_journaled_triggers()
-        if self._followed:
+        """Another cockpit queries: say so on each panel, once (until its live figures arrive: show_live)."""
+        if self._followed or self.runtime._sink is None:
             return
         self._followed = True
         for name, spec in self.specs.items():
@@ -73,8 +69,7 @@ class MetricRuntime:
             self.runtime._sink.notice(f"Metric engine stopped: {one_line(scrub(str(error)))}", "error")
 
     def view(self, name: str) -> MetricView:
-        states = tuple(state for key, state in self.engine.trigger_states().items()
-                       if key[1] == name or key[1].startswith(name + "{"))
+        states = tuple(state for key, state in self.engine.trigger_states().items() if _on_metric(key[1], name))
         return MetricView(self.specs[name], self.engine.status(name), states, self.engine.note(name),
                           thresholds=self.thresholds[name])
 
@@ -87,34 +82,24 @@ class MetricRuntime:
     def show_live(self, live, stale: bool) -> None:
         """A follower draws the prober's metric figures from the live document, exactly as the prober has
         them; figures from a prober that stopped writing are shown as not measured (STALE), never as a breach."""
-        from dataclasses import replace
-
         for name, spec in self.specs.items():
             status = (live.metrics or {}).get(name)
             if status is None:
                 continue
             if stale:
                 status = replace(status, state="UNMEASURED", last_error="STALE: the querying cockpit stopped writing")
-            states = tuple(state for state in live.triggers if state.probe == name or state.probe.startswith(name + "{"))
+            states = tuple(state for state in live.triggers if _on_metric(state.probe, name))
             if stale:
-                states = tuple(live_state_unmeasured(state) for state in states)
+                states = tuple(unmeasured(state, "no prober: could not measure") for state in states)
             self._followed = True
             self.runtime._sink.show_probe(metric_key(name), MetricView(
                 spec, status, states, (live.notes or {}).get(name, ""), followed=True, thresholds=self.thresholds[name]))
 
-    def _show_journaled_triggers(self) -> None:
-        from launchpad.shell.probes import trigger_from_journal
-
-        metric_triggers = {trigger.name for trigger in self.runtime.plan.metric_triggers}
-        for target, payload in self.runtime.session.state.trigger_states.items():
-            if payload.get("trigger") in metric_triggers and payload is not self._shown.get(target):
-                self._shown[target] = payload
-                self.runtime._sink.show_trigger(trigger_from_journal(payload))
-
     def _on_trigger(self, trigger: str, target: str, state) -> None:
-        self.runtime._sink.show_trigger(state)  # the probes' triggers are drawn from the live snapshot; these here
+        # Drawn here: a plan with metrics only runs no probe engine, whose live snapshot would draw it.
+        self.runtime._sink.show_trigger(state)
         self.runtime._on_trigger(trigger, target, state)
-        name = next((name for name in self.specs if target == name or target.startswith(name + "{")), None)
+        name = next((name for name in self.specs if _on_metric(target, name)), None)
         if name is not None:
             self.runtime._sink.show_probe(metric_key(name), self.view(name))
 

@@ -131,10 +131,6 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DARK.name
-        # No garbage collection while the screen is built (it ran several full passes over the young widget
-        # tree); after the first frame everything built so far is frozen out of later full collections, which
-        # otherwise grew to 100-200 ms pauses every few seconds over a long launch.
-        gc.disable()
 
     # ------------------------------------------------------------------ layout
 
@@ -199,6 +195,13 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
         if not self.read_only:  # a watching cockpit never speaks for the launch
             self._journal.submit(self._start_notifier)
+
+    def on_load(self) -> None:
+        # No garbage collection while the screen is built (it ran several full passes over the young widget
+        # tree); after the first frame everything built so far is frozen out of later full collections, which
+        # otherwise grew to 100-200 ms pauses every few seconds over a long launch. Here, not in __init__: an
+        # app that is built but never run must not leave the process without collection.
+        gc.disable()
 
     def _after_first_frame(self) -> None:
         gc.freeze()
