@@ -120,10 +120,16 @@ async def test_cockpit_and_replay_show_every_vector_literally(name, plan_dir):
                 assert_screen_inert(app)
             lines = "\n".join(line.text for line in log.query_one("#activity-log").lines)
             assert_inert(lines, vector, 12)
-            visible = [toast for toast in app.screen.query(Toast)
-                       if toast.region.height and app.screen.region.contains_region(toast.region)]
-            for toast in visible:  # a click on a toast dismisses it and does nothing else
-                await pilot.click(toast, offset=(1, 1))
+            def visible_toasts() -> list:
+                return [toast for toast in app.screen.query(Toast)
+                        if toast.region.height and app.screen.region.contains_region(toast.region)]
+
+            for _ in range(len(visible_toasts())):  # a click on a toast dismisses it and does nothing else
+                on_screen = visible_toasts()  # asked again each time: a toast may have timed out since the last click
+                if not on_screen:
+                    break
+                await pilot.click(on_screen[0], offset=(1, 1))
+                await pilot.pause()
             assert app.is_running and app.return_code is None
             palette = await search_palette(pilot, "vote")
             if name != "long":
