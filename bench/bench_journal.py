@@ -22,7 +22,7 @@ import tomllib
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
-from launchpad.core.journal import entry_to_toml, header_to_toml, make_entry, Header
+from launchpad.core.journal.journal import entry_to_toml, header_to_toml, make_entry, Header
 from launchpad.store.session_file import create_session, load_session, open_session
 
 T0 = datetime(2026, 11, 22, 7, tzinfo=timezone.utc)

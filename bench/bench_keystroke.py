@@ -98,7 +98,7 @@ class Terminal:
 
 def security_ids() -> list[str]:
     """The items of the bundled readiness checklist's Security section, in tree order."""
-    from launchpad.core.checklist import load_checklist
+    from launchpad.core.plan.checklist import load_checklist
 
     checklist, _ = load_checklist(str(HERE.parent / "checklists" / "launch-readiness.md"))
     return [task.id for task in checklist.tasks if task.section[-1] == "Security"]

@@ -27,14 +27,14 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.metrics.prom_server: the tests' launcher
 
-from launchpad.core.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec  # noqa: E402
+from launchpad.core.probes.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec  # noqa: E402
 from launchpad.engine.metric_engine import MetricEngine  # noqa: E402
 from tests.metrics.prom_server import BINARY_HINT, LocalPrometheus, prometheus_binary  # noqa: E402
 
 DEMO = textwrap.dedent(
     """
     import sys, threading, time, urllib.request
-    from launchpad.core.probe_config import DemoSpec
+    from launchpad.core.probes.probe_config import DemoSpec
     from launchpad.engine.demo_service import DemoService
 
     demo = DemoService(DemoSpec(port=0), seed=1)

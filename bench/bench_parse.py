@@ -23,7 +23,7 @@ import time
 
 from markdown_it import MarkdownIt
 
-from launchpad.core.checklist import parse_checklist
+from launchpad.core.plan.checklist import parse_checklist
 
 TARGET_RATIO = 1.5
 DEFAULT_SEEDS = os.environ.get("LAUNCHPAD_SEEDS", "/work/shared/seeds")

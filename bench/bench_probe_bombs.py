@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from launchpad.core.probe_config import ProbeSpec
+from launchpad.core.probes.probe_config import ProbeSpec
 from launchpad.engine.probe_engine import ProbeEngine
 
 LIMIT = 1024 * 1024

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from launchpad.core.probe_config import ProbeSpec, TriggerSpec
+from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec
 from launchpad.engine.probe_engine import FIRST_START_SPACING, ProbeEngine
 
 SERVER = textwrap.dedent(

@@ -27,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from launchpad.core.journal import entry_to_toml, fold, make_entry  # noqa: E402
-from launchpad.core.plan import load_plan  # noqa: E402
-from launchpad.core.probe_history import KIND, MinuteFolder  # noqa: E402
-from launchpad.core.replay import ReplayCursor, ReplayIndex  # noqa: E402
-from launchpad.core.simulate import session_text, simulate  # noqa: E402
+from launchpad.core.journal.journal import entry_to_toml, fold, make_entry  # noqa: E402
+from launchpad.core.plan.plan import load_plan  # noqa: E402
+from launchpad.core.probes.probe_history import KIND, MinuteFolder  # noqa: E402
+from launchpad.core.journal.replay import ReplayCursor, ReplayIndex  # noqa: E402
+from launchpad.core.journal.simulate import session_text, simulate  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:

@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from launchpad.core.plan import load_plan  # noqa: E402
+from launchpad.core.plan.plan import load_plan  # noqa: E402
 from tests.scale.scale_inputs import ITEMS_PER_FILE, item_id, write_plan, write_session  # noqa: E402
 
 LAUNCHPAD = [sys.executable, "-m", "launchpad"]

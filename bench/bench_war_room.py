@@ -123,8 +123,8 @@ class BarePoller(threading.Thread):
 
 
 def run_size(n: int, actions: int, idle: float, directory: Path, explain: bool = False) -> None:
-    from launchpad.core.plan import load_plan
-    from launchpad.core.progress import overall
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.core.plan.progress import overall
     from launchpad.shell.session import LiveSession
 
     plan, problems = load_plan(fast_plan(directory))

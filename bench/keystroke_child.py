@@ -26,7 +26,7 @@ def main() -> None:
         + probes,
         encoding="utf-8",
     )
-    from launchpad.core.plan import load_plan
+    from launchpad.core.plan.plan import load_plan
     from launchpad.shell.probes import ProbeRuntime
     from launchpad.shell.session import LiveSession
     from launchpad.tui.app import LaunchpadApp

@@ -109,7 +109,7 @@ def test_the_served_cockpit_draws_in_chromium_and_shows_a_tick_made_from_the_she
     _need_browser()
     from playwright.sync_api import sync_playwright
 
-    from launchpad.core.plan import load_plan
+    from launchpad.core.plan.plan import load_plan
     from launchpad.shell.session import LiveSession
 
     shutil.copytree(ROOT / "timelines", tmp_path / "timelines")

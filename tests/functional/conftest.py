@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
 

@@ -179,8 +179,8 @@ async def test_many_probes_show_as_one_table_line_each():
 
     from textual.app import App
 
-    from launchpad.core.probe_config import ProbeSpec
-    from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
+    from launchpad.core.probes.probe_config import ProbeSpec
+    from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
     from launchpad.tui.widgets.probe_table import ProbeTable
     from launchpad.tui.widgets.probes_pane import PANEL_LIMIT, ProbesPane
 
@@ -228,7 +228,7 @@ async def test_an_unopenable_probes_lock_leaves_the_cockpit_watching_and_says_wh
 def test_acknowledging_a_firing_twice_anywhere_journals_one_ack(tmp_path):
     from datetime import datetime, timezone
 
-    from launchpad.core.triggers import TriggerState
+    from launchpad.core.probes.triggers import TriggerState
     from launchpad.shell.probes import acknowledged
     from launchpad.shell.session import LiveSession
 
@@ -257,7 +257,7 @@ async def test_a_watching_cockpit_never_takes_the_probes_and_shows_stale_not_dow
     import asyncio
     from datetime import timedelta
 
-    from launchpad.core.live_state import STALE_SECONDS
+    from launchpad.core.journal.live_state import STALE_SECONDS
     from launchpad.shell.session import LiveSession
 
     plan = fast_plan(tmp_path, free_port())

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
 from launchpad.tui.prompt import TextPrompt

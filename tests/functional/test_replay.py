@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import fold
-from launchpad.core.plan import load_plan
-from launchpad.core.simulate import session_text, simulate
+from launchpad.core.journal.journal import fold
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.journal.simulate import session_text, simulate
 from launchpad.tui.replay import PlayheadBar, ReplayApp, load_replay
 from launchpad.tui.widgets.checklist_pane import ChecklistPane
 from launchpad.tui.widgets.probes_pane import ProbesPane
@@ -130,7 +130,7 @@ async def test_idle_skip_jumps_to_the_next_activity(simulated):
     app = ReplayApp(session, speed=1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        from launchpad.core.replay import moment_of
+        from launchpad.core.journal.replay import moment_of
 
         activity = session.index.activity_times
         await pilot.press("i")  # the session opened a few seconds before its first entry

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
-from launchpad.core.poll import poll_spec
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.control.poll import poll_spec
 from launchpad.store.session_file import create_session
 
 from .conftest import IDS, VECTORS, assert_inert, hostile_plan, shown

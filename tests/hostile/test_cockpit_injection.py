@@ -12,8 +12,8 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets._toast import Toast
 
-from launchpad.core.plan import load_plan
-from launchpad.core.poll import poll_spec
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.control.poll import poll_spec
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
 from launchpad.tui.replay import ReplayApp, load_replay

@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from launchpad.cli.session_cmds import _print_text, status_report
-from launchpad.core.activity import describe_entry
-from launchpad.core.journal import Entry, Header, fold, freeze
-from launchpad.core.offsets import MAX_SECONDS
-from launchpad.core.plan import load_plan
-from launchpad.core.replay import ReplayIndex
-from launchpad.core.report import render_report
+from launchpad.core.journal.activity import describe_entry
+from launchpad.core.journal.journal import Entry, Header, fold, freeze
+from launchpad.core.plan.offsets import MAX_SECONDS
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.journal.replay import ReplayIndex
+from launchpad.core.journal.report import render_report
 
 from .conftest import ROOT
 

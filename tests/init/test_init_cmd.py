@@ -11,7 +11,7 @@ import pytest
 import tomlkit
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 
 from .test_trigger_text import SEED_TRIGGERS
 

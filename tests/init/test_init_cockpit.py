@@ -10,7 +10,7 @@ import pytest
 from textual.app import SystemCommand
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
 from launchpad.tui.init_offer import COMMAND_TITLE

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.checklist import parse_checklist
-from launchpad.core.plan_init import trigger_lines
-from launchpad.core.probe_config import parse_probe_tables
-from launchpad.core.probe_status import Attempt
+from launchpad.core.plan.checklist import parse_checklist
+from launchpad.core.plan.plan_init import trigger_lines
+from launchpad.core.probes.probe_config import parse_probe_tables
+from launchpad.core.probes.probe_status import Attempt
 from launchpad.core.tomlpos import scan
-from launchpad.core.trigger_text import ManualTrigger, TriggerRule, read_trigger
-from launchpad.core.triggers import make_evaluator
+from launchpad.core.plan.trigger_text import ManualTrigger, TriggerRule, read_trigger
+from launchpad.core.probes.triggers import make_evaluator
 
 # Every trigger line each seed writes under its rollback-trigger heading, and what it must become.
 SEED_TRIGGERS = {

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 
-from launchpad.core.probe_config import DemoSpec
+from launchpad.core.probes.probe_config import DemoSpec
 from launchpad.engine.demo_service import DemoService
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 
 from .prom_server import BINARY_HINT, LocalPrometheus, prometheus_binary

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.engine.metric_engine import MetricEngine
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from launchpad.core.metric_config import MetricSpec, SourceSpec
+from launchpad.core.probes.metric_config import MetricSpec, SourceSpec
 from launchpad.engine.metric_engine import MAX_ANSWER_BYTES, MetricEngine
 
 SECRET = "s3cr3t-prom-token-0123456789"

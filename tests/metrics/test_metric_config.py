@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 
 from launchpad.cli.main import main
-from launchpad.core.metric_config import parse_metric_tables
-from launchpad.core.plan import load_plan
+from launchpad.core.probes.metric_config import parse_metric_tables
+from launchpad.core.plan.plan import load_plan
 from launchpad.core.tomlpos import scan
 
 GOOD = """

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from launchpad.core.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec
-from launchpad.core.metric_status import MetricSample, MetricStatus, Series, apply_sample, format_value, series_from_answer
-from launchpad.core.metric_triggers import MetricTriggers
+from launchpad.core.probes.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec
+from launchpad.core.probes.metric_status import MetricSample, MetricStatus, Series, apply_sample, format_value, series_from_answer
+from launchpad.core.probes.metric_triggers import MetricTriggers
 
 T0 = datetime(2026, 5, 1, 18, 0, tzinfo=timezone.utc)
 SOURCE = SourceSpec("prometheus", "http://127.0.0.1:9090")

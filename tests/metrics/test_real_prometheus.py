@@ -12,8 +12,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
-from launchpad.core.metric_status import MetricStatus
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.probes.metric_status import MetricStatus
 from launchpad.engine.metric_engine import MetricEngine
 
 ERROR_RATIO = ('(sum(rate(demo_requests_total{code=~"5.."}[5s])) or vector(0))'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)

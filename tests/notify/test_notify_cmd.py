@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from launchpad.cli.main import main
-from launchpad.core.report import render_report
+from launchpad.core.journal.report import render_report
 from launchpad.store.session_file import load_session
 from tests.notify.conftest import notify_table, start_session, write_plan
 from tests.notify.receivers import Receiver, closed_port

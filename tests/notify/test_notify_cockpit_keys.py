@@ -68,7 +68,7 @@ async def test_a_firing_trigger_reaches_the_receiver_once_from_the_cockpit_that_
             assert room.bodies()[1].startswith("✅ resolved Health check failures > 3 consecutive on health")
             # A loaded machine can make the probe time out again after "healthy": whatever the trigger did, each
             # of its journaled transitions went out once, in journal order (the last may still be unsent).
-            from launchpad.core.notify_events import NotifyFold
+            from launchpad.core.control.notify_events import NotifyFold
 
             fold = NotifyFold(session.plan.name, str)
             fold.apply_all(load_session(session.path)[1])

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from launchpad.core.activity import describe_entry
-from launchpad.core.journal import make_entry
-from launchpad.core.notify_config import NotifySpec
-from launchpad.core.notify_events import NotifyFold, digest_number, timed_announcements
+from launchpad.core.journal.activity import describe_entry
+from launchpad.core.journal.journal import make_entry
+from launchpad.core.control.notify_config import NotifySpec
+from launchpad.core.control.notify_events import NotifyFold, digest_number, timed_announcements
 from tests.notify.conftest import NOW
 
 EVERYTHING = NotifySpec("room", "json://x/y", frozenset({"trigger_firing", "trigger_resolved", "hold", "resume",
@@ -79,8 +79,8 @@ def test_digests_count_whole_intervals_since_watching_began():
 
 
 def test_late_steps_and_t0_are_announced_once_per_attempt_and_not_if_so_before_watching(tmp_path):
-    from launchpad.core.count import start_count
-    from launchpad.core.plan import load_plan
+    from launchpad.core.control.count import start_count
+    from launchpad.core.plan.plan import load_plan
     from tests.notify.conftest import T0, write_plan
 
     plan, _ = load_plan(write_plan(tmp_path, ""), env={})

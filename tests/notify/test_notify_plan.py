@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from launchpad.cli.main import main
-from launchpad.core.notify_config import DEFAULT_EVENTS
-from launchpad.core.plan import load_plan
+from launchpad.core.control.notify_config import DEFAULT_EVENTS
+from launchpad.core.plan.plan import load_plan
 from tests.notify.conftest import notify_table, write_plan
 
 

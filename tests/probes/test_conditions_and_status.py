@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from launchpad.core.conditions import ConditionError, ConditionFacts, parse_condition
-from launchpad.core.probe_status import RECENT, Attempt, ProbeStatus, apply_attempt, percentile
+from launchpad.core.probes.conditions import ConditionError, ConditionFacts, parse_condition
+from launchpad.core.probes.probe_status import RECENT, Attempt, ProbeStatus, apply_attempt, percentile
 
 BODY = json.dumps({"status": "UP", "data": [{"id": 5}], "items": [1, 2], "flag": False, "n": 2.5})
 

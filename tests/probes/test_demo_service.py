@@ -8,8 +8,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from launchpad.core.conditions import parse_condition
-from launchpad.core.probe_config import DemoSpec, ProbeSpec
+from launchpad.core.probes.conditions import parse_condition
+from launchpad.core.probes.probe_config import DemoSpec, ProbeSpec
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
 from launchpad.engine.probe_engine import ProbeEngine
 

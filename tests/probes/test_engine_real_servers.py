@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from launchpad.core.conditions import parse_condition
-from launchpad.core.probe_config import ProbeSpec, TriggerSpec
+from launchpad.core.probes.conditions import parse_condition
+from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec
 from launchpad.core.redact import REDACTED
 from launchpad.engine.probe_engine import ProbeEngine
 

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from launchpad.core.probe_config import ProbeSpec
+from launchpad.core.probes.probe_config import ProbeSpec
 from launchpad.engine.probe_engine import ProbeEngine
 
 from .conftest import gzip_bomb, nested_gzip_bomb

@@ -25,8 +25,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
-from launchpad.core.probe_config import ProbeSpec
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.probes.probe_config import ProbeSpec
 from launchpad.core.redact import REDACTED, Redactor, redact_url
 from launchpad.engine.probe_engine import ProbeEngine
 from launchpad.shell.probes import ProbeRuntime
@@ -125,7 +125,7 @@ async def test_engine_attempts_and_statuses_hold_no_secret(plan_path):
 
 async def test_a_condition_cut_inside_an_echoed_token_shows_none_of_it(server):
     # The reproducer: `[BODY] == ok` shows 57 characters of the body, which end 29 characters into the token.
-    from launchpad.core.conditions import parse_condition
+    from launchpad.core.probes.conditions import parse_condition
 
     probe = ProbeSpec(name="cut", url=f"{server.url}/echo-all", headers=(("Authorization", "Bearer ${API_TOKEN}"),),
                       valid_status_codes=((500, 500),), conditions=(parse_condition("[BODY] == ok"),), timeout=3.0)

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from launchpad.core.probe_config import (
+from launchpad.core.probes.probe_config import (
     DemoSpec,
     ProbeSpec,
     check_url,

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from launchpad.core.probe_config import TriggerSpec
-from launchpad.core.probe_status import Attempt
-from launchpad.core.triggers import make_evaluator, make_evaluators, span
+from launchpad.core.probes.probe_config import TriggerSpec
+from launchpad.core.probes.probe_status import Attempt
+from launchpad.core.probes.triggers import make_evaluator, make_evaluators, span
 
 T0 = datetime(2026, 5, 1, 12, 0, tzinfo=timezone.utc)
 

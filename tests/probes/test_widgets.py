@@ -9,8 +9,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import Sparkline
 
 import launchpad.tui
-from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
-from launchpad.core.triggers import TriggerState
+from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
+from launchpad.core.probes.triggers import TriggerState
 from launchpad.tui.widgets.probe_panel import ProbePanel
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 

@@ -60,8 +60,8 @@ def write_plan(directory: Path, items: int, seed: int = 13) -> Path:
 def write_session(path: Path, plan_path: Path, plan_sha256: str, entries: int, seed: int = 17) -> Path:
     """A session of `entries` journal entries, written as the store writes them: mostly folded probe
     minutes of 20 probes (what a long probing cockpit leaves), with checks, notes and a handoff mixed in."""
-    from launchpad.core.journal import Header, entry_to_toml, header_to_toml, make_entry
-    from launchpad.core.probe_history import KIND, fold_minute
+    from launchpad.core.journal.journal import Header, entry_to_toml, header_to_toml, make_entry
+    from launchpad.core.probes.probe_history import KIND, fold_minute
 
     rng = random.Random(seed)
     start = T0 - timedelta(hours=24)

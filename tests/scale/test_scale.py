@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from launchpad.cli.main import main
-from launchpad.core.journal import fold
-from launchpad.core.plan import load_plan
-from launchpad.core.replay import ReplayIndex
+from launchpad.core.journal.journal import fold
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.journal.replay import ReplayIndex
 from launchpad.shell.session import LiveSession
 from launchpad.store.session_file import load_session
 

@@ -22,7 +22,7 @@ import pytest
 
 from launchpad.cli.crash import CRASH_EXIT
 from launchpad.cli.main import COMMANDS, INTERRUPTED, PIPE_CLOSED
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.store.session_file import create_session
 
 from .conftest import T0

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.cli import control_cmds, session_cmds
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.store.session_file import create_session, load_session
 
 REPO = Path(__file__).resolve().parents[2]

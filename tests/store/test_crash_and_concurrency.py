@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from launchpad.core.journal import fold
+from launchpad.core.journal.journal import fold
 from launchpad.store.session_file import create_session, load_session, open_session
 
 from .conftest import T0

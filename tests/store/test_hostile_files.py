@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import entry_to_toml, make_entry
-from launchpad.core.plan import load_plan
+from launchpad.core.journal.journal import entry_to_toml, make_entry
+from launchpad.core.plan.plan import load_plan
 from launchpad.core.problems import LoadError
 from launchpad.core.safe_read import PLAN_LIMIT
 from launchpad.core.toml_depth import MAX_DEPTH

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.cli import session_cmds
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.store.session_file import create_session, load_session
 
 from .conftest import T0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import fold
+from launchpad.core.journal.journal import fold
 from launchpad.core.problems import LoadError
 from launchpad.store.actor import resolve_actor
 from launchpad.store.leader import ProbeLeadership

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from launchpad.cli.main import main
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.store.session_file import create_session, load_session
 
 from .conftest import T0

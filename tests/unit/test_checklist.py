@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.checklist import (
+from launchpad.core.plan.checklist import (
     Link,
     find_section,
     load_checklist,

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.checklist import load_checklist, parse_checklist
+from launchpad.core.plan.checklist import load_checklist, parse_checklist
 
 SEED_DIRS = [
     Path(os.environ["LAUNCHPAD_SEEDS"]) if os.environ.get("LAUNCHPAD_SEEDS") else None,

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.count import PlannedHold, first_wall_at, fold_count, reopen_ids, start_count
-from launchpad.core.journal import Header, fold, make_entry
-from launchpad.core.plan import load_plan
-from launchpad.core.timeline import DUE, LATE, PENDING, timeline
+from launchpad.core.control.count import PlannedHold, first_wall_at, fold_count, reopen_ids, start_count
+from launchpad.core.journal.journal import Header, fold, make_entry
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.plan.timeline import DUE, LATE, PENDING, timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)

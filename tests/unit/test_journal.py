@@ -10,7 +10,7 @@ import tomlkit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.journal import (
+from launchpad.core.journal.journal import (
     END_LINE,
     ENTRY_MARK,
     Header,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from launchpad.core import live_state
-from launchpad.core.probe_status import ProbeStatus
-from launchpad.core.triggers import TriggerState
+from launchpad.core.journal import live_state
+from launchpad.core.probes.probe_status import ProbeStatus
+from launchpad.core.probes.triggers import TriggerState
 
 AT = datetime(2026, 11, 22, 17, 30, 0, 123456, tzinfo=timezone.utc)
 
@@ -49,8 +49,8 @@ def test_figures_older_than_the_limit_are_stale_never_down():
 def test_metric_figures_round_trip_through_the_document():
     from datetime import datetime, timezone
 
-    from launchpad.core import live_state
-    from launchpad.core.metric_status import MetricStatus, Series
+    from launchpad.core.journal import live_state
+    from launchpad.core.probes.metric_status import MetricStatus, Series
 
     status = MetricStatus("error-ratio", state="MEASURED", series=(Series((("code", "500"),), 0.07),),
                           values=(0.01, 0.07), last_raw='{"status":"success"}', queries=4, failures=1)

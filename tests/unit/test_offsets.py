@@ -1,6 +1,6 @@
 import pytest
 
-from launchpad.core.offsets import (OffsetError, format_clock, format_offset, parse_duration, parse_instant,
+from launchpad.core.plan.offsets import (OffsetError, format_clock, format_offset, parse_duration, parse_instant,
                                     parse_offset)
 
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.owners import ALL, LEAD, match_role
-from launchpad.core.plan import Role, load_plan
+from launchpad.core.plan.owners import ALL, LEAD, match_role
+from launchpad.core.plan.plan import Role, load_plan
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

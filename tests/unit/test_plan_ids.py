@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell import plan_ids
 from launchpad.shell.plan_ids import cached_ids, load_plan_ids
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import Header, fold, make_entry
-from launchpad.core.plan import load_plan
-from launchpad.core.poll import (AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NO_GO, NOT_POLLING, PollState, criteria,
+from launchpad.core.journal.journal import Header, fold, make_entry
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.control.poll import (AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NO_GO, NOT_POLLING, PollState, criteria,
                                  normalise_vote, poll_spec, verdict)
-from launchpad.core.progress import checked_ids
-from launchpad.core.rollback import rollback_steps
+from launchpad.core.plan.progress import checked_ids
+from launchpad.core.control.rollback import rollback_steps
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)

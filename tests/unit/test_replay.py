@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.journal import Header, fold, make_entry
-from launchpad.core.plan import load_plan
-from launchpad.core.replay import (
+from launchpad.core.journal.journal import Header, fold, make_entry
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.journal.replay import (
     ReplayCursor, ReplayIndex, markers_of, moment_of, parse_moment, stamp,
 )
-from launchpad.core.simulate import simulate
+from launchpad.core.journal.simulate import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2026, 11, 22, 18, tzinfo=timezone.utc)

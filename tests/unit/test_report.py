@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import make_entry
-from launchpad.core.plan import load_plan
-from launchpad.core.report import md, render_report
-from launchpad.core.simulate import simulate
+from launchpad.core.journal.journal import make_entry
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.journal.report import md, render_report
+from launchpad.core.journal.simulate import simulate
 
 from test_checklist_oracle import github_task_count  # tests/unit is on sys.path (rootdir-less test modules)
 

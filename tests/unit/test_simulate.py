@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.journal import KNOWN_KINDS, fold
-from launchpad.core.plan import load_plan
-from launchpad.core.probe_history import MinuteFolder, fold_minute
-from launchpad.core.simulate import session_text, simulate
+from launchpad.core.journal.journal import KNOWN_KINDS, fold
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.probes.probe_history import MinuteFolder, fold_minute
+from launchpad.core.journal.simulate import session_text, simulate
 from launchpad.store.session_file import load_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -129,8 +129,8 @@ def test_a_28_hour_20_probe_session_stays_under_20_mb():
     """Measured, not estimated: every minute of every probe journaled as the probing cockpit does."""
     from datetime import datetime, timezone
 
-    from launchpad.core.journal import entry_to_toml, make_entry
-    from launchpad.core.probe_history import KIND
+    from launchpad.core.journal.journal import entry_to_toml, make_entry
+    from launchpad.core.probes.probe_history import KIND
 
     start = datetime(2026, 11, 21, 14, tzinfo=timezone.utc)
     folder = MinuteFolder()

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from launchpad.core.timeline import (
+from launchpad.core.plan.timeline import (
     DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, default_grace, format_relative, next_event, now_index, timeline,
 )
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 
 WORKER = Path(__file__).with_name("cockpit_worker.py")

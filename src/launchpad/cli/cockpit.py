@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from launchpad.core.clock import system_clock
-from launchpad.core.offsets import OffsetError, parse_instant, parse_t0
-from launchpad.core.plan import load_plan
+from launchpad.core.plan.offsets import OffsetError, parse_instant, parse_t0
+from launchpad.core.plan.plan import load_plan
 
 
 def add_cockpit_arguments(parser: argparse.ArgumentParser) -> None:
@@ -92,7 +92,7 @@ def session_conflict(session_path: str, plan, plan_named: bool, t0: datetime | N
     """An existing --session keeps its own plan and T-0: a different PLAN or --t0 is refused, not ignored.
 
     A session made for one plan and reopened with another would journal ticks of items it does not have."""
-    from launchpad.core.plan_ref import resolve_plan_path
+    from launchpad.core.plan.plan_ref import resolve_plan_path
     from launchpad.core.problems import LoadError
     from launchpad.store.session_file import load_session
 
@@ -163,7 +163,7 @@ def run_cockpit(args: argparse.Namespace) -> int:
             path = Path(args.session) if args.session else default_session_path(plan.path, now)
             session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
             if args.plan is None and not args.session and t0 is None:
-                session.seed_demo()  # the bundled demo opens on a launch in flight (core/demo_history.py)
+                session.seed_demo()  # the bundled demo opens on a launch in flight (core/journal/demo_history.py)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from launchpad.cli.session_cmds import _add_actor, _error, _safe, bad_argument, unknown_id, written_line
-from launchpad.core.journal import format_utc
+from launchpad.core.journal.journal import format_utc
 
 EVENT_STATES = {"start": "in_progress", "done": "done", "skip": "skipped", "reset": "pending"}
 
@@ -43,7 +43,7 @@ def _act(command: str, session, action, *args) -> tuple[object | None, int]:
 
 
 def _clock(session) -> str:
-    from launchpad.core.offsets import format_clock
+    from launchpad.core.plan.offsets import format_clock
 
     now = session.now()
     count = session.count()
@@ -130,7 +130,7 @@ def add_recycle_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_recycle(args: argparse.Namespace) -> int:
-    from launchpad.core.offsets import HINT, OffsetError, parse_offset
+    from launchpad.core.plan.offsets import HINT, OffsetError, parse_offset
 
     try:
         to = parse_offset(args.to)
@@ -159,7 +159,7 @@ def add_scrub_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_scrub(args: argparse.Namespace) -> int:
     from launchpad.core.clock import system_clock
-    from launchpad.core.offsets import MAX_DAYS, OffsetError, parse_t0, session_window, within
+    from launchpad.core.plan.offsets import MAX_DAYS, OffsetError, parse_t0, session_window, within
 
     if not args.reason.strip():
         return _error("scrub", "a scrub needs a reason; nothing written")
@@ -231,8 +231,8 @@ def add_vote_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_vote(args: argparse.Namespace) -> int:
-    from launchpad.core.owners import match_role
-    from launchpad.core.poll import normalise_vote, poll_spec
+    from launchpad.core.plan.owners import match_role
+    from launchpad.core.control.poll import normalise_vote, poll_spec
     from launchpad.core.problems import did_you_mean
 
     value = normalise_vote(args.vote)
@@ -302,7 +302,7 @@ def add_take_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_take(args: argparse.Namespace) -> int:
-    from launchpad.core.owners import match_role
+    from launchpad.core.plan.owners import match_role
     from launchpad.core.problems import did_you_mean
 
     session, code = _open("take", args.session, args.actor)

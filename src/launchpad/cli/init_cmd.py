@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from launchpad.core.offsets import OffsetError, parse_instant
+from launchpad.core.plan.offsets import OffsetError, parse_instant
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

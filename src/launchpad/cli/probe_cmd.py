@@ -20,10 +20,10 @@ from typing import TextIO
 
 from launchpad.core.clock import Clock, system_clock
 from launchpad.core.literal import one_line, printable
-from launchpad.core.metric_status import MetricSample, format_value
-from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.probes.metric_status import MetricSample, format_value
+from launchpad.core.probes.probe_status import Attempt, ProbeStatus
 from launchpad.core.problems import Problem
-from launchpad.core.triggers import TriggerState, millis
+from launchpad.core.probes.triggers import TriggerState, millis
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -155,7 +155,7 @@ def _fail(problems: list[Problem]) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from launchpad.core.plan import load_plan  # lazily: `--help` stays fast
+    from launchpad.core.plan.plan import load_plan  # lazily: `--help` stays fast
 
     plan, problems = load_plan(args.plan)
     if plan is None or problems:

@@ -33,8 +33,8 @@ def _problems(command: str, problems) -> int:
 
 def _load(command: str, path: str):
     """(header, entries, plan) of a session, or an exit code after saying what is wrong."""
-    from launchpad.core.plan import load_plan
-    from launchpad.core.plan_ref import resolve_plan_path
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.core.plan.plan_ref import resolve_plan_path
     from launchpad.store.session_file import load_session
 
     try:
@@ -68,8 +68,8 @@ def add_replay_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_replay(args: argparse.Namespace) -> int:
-    from launchpad.core.offsets import OffsetError
-    from launchpad.core.replay import offset_moment, parse_moment
+    from launchpad.core.plan.offsets import OffsetError
+    from launchpad.core.journal.replay import offset_moment, parse_moment
 
     if not 1 <= args.speed <= 3600:
         return _fail("replay", f"speed {args.speed:g} is out of range", "use --speed between 1 and 3600", code=2)
@@ -110,7 +110,7 @@ def run_report(args: argparse.Namespace) -> int:
     if isinstance(loaded, int):
         return loaded
     header, entries, plan = loaded
-    from launchpad.core.report import render_report
+    from launchpad.core.journal.report import render_report
 
     text = render_report(header, entries, plan)
     if not args.output:
@@ -142,10 +142,10 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_simulate(args: argparse.Namespace) -> int:
-    from launchpad.core.offsets import OffsetError, parse_t0
-    from launchpad.core.plan import load_plan
-    from launchpad.core.plan_ref import relative_plan_path
-    from launchpad.core.simulate import DEFAULT_HOURS, DEFAULT_T0, session_text, simulate
+    from launchpad.core.plan.offsets import OffsetError, parse_t0
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.core.plan.plan_ref import relative_plan_path
+    from launchpad.core.journal.simulate import DEFAULT_HOURS, DEFAULT_T0, session_text, simulate
 
     hours = DEFAULT_HOURS if args.hours is None else args.hours
     if not 0 < hours <= 24 * 365:

@@ -60,7 +60,7 @@ def _session_for(target: str | None, actor: str | None) -> tuple[Path | None, in
     if target and _is_session(Path(target)):
         return Path(target), 0
     from launchpad.bundled import bundled_plan
-    from launchpad.core.plan import load_plan
+    from launchpad.core.plan.plan import load_plan
 
     plan_path = target or (str(bundled_plan()) if bundled_plan() else None)
     if plan_path is None:

@@ -14,10 +14,10 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from launchpad.core.activity import describe_entry
+from launchpad.core.journal.activity import describe_entry
 from launchpad.core.clock import system_clock
 from launchpad.core.literal import one_line, printable
-from launchpad.core.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
+from launchpad.core.journal.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
 from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
 
@@ -26,7 +26,7 @@ LAST_SHOWN = 10
 
 def _load_plan(path: str):
     """The plan a session was started from; a seam so tests can hand in a stand-in plan."""
-    from launchpad.core.plan import load_plan
+    from launchpad.core.plan.plan import load_plan
 
     return load_plan(path)
 
@@ -67,7 +67,7 @@ def _add_actor(parser: argparse.ArgumentParser) -> None:
 def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False) -> tuple[Any, list[Problem]]:
     """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, so a script ticking
     one item of a 100,000-item plan does not parse the whole plan each time)."""
-    from launchpad.core.plan_ref import resolve_plan_path
+    from launchpad.core.plan.plan_ref import resolve_plan_path
 
     path = resolve_plan_path(header.plan, session_path)  # relative: beside the session
     try:
@@ -237,7 +237,7 @@ def _section_name(path: tuple[str, ...] | None) -> str:
 
 def status_report(header, entries, plan, now: datetime | None = None) -> dict[str, Any]:
     """The status JSON document: the journal's state laid over the plan (or the journal alone without one)."""
-    from launchpad.core.offsets import format_offset
+    from launchpad.core.plan.offsets import format_offset
 
     state: SessionState = fold(header, entries)
     report: dict[str, Any] = {
@@ -259,13 +259,13 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "last_entries": [{**entry_as_json(entry), "text": describe_entry(entry, plan)}
                          for entry in state.last_entries[-LAST_SHOWN:]],
     }
-    from launchpad.core.control import control_report  # "count", "poll", "mode": launch control (issue 6)
+    from launchpad.core.control.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
     report.update(control_report(header, state, plan, now or system_clock()))
     if plan is None:
         report["checks"] = {item: mark.checked for item, mark in state.checks.items()}
         return report
-    from launchpad.core.progress import by_owner, by_section, checked_ids, overall
+    from launchpad.core.plan.progress import by_owner, by_section, checked_ids, overall
 
     tasks = list(plan.tasks)
     checked = checked_ids(tasks, state.marks())
@@ -278,7 +278,7 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
                         for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
     report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
                       for task in tasks if task.id not in checked]
-    from launchpad.core.timeline import timeline
+    from launchpad.core.plan.timeline import timeline
 
     # The same states as the cockpit's timeline (due, late ...), at the count's T-clock, holds included.
     marks = {event.id: state.event_state(event.id) for event in plan.events}
@@ -290,7 +290,7 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
 
 
 def _print_text(report: dict[str, Any]) -> None:
-    from launchpad.core.offsets import format_clock
+    from launchpad.core.plan.offsets import format_clock
 
     out = []
     t0 = datetime.fromisoformat(report["t0"].replace("Z", "+00:00"))
@@ -301,7 +301,7 @@ def _print_text(report: dict[str, Any]) -> None:
     out.append(f"  plan: {report['plan']}" + ("  [CHANGED since the session began]" if report["plan_changed"] else ""))
     if report["vanished_ids"]:
         out.append(f"  items no longer in the plan (kept in the journal): {', '.join(report['vanished_ids'])}")
-    from launchpad.core.control import control_text
+    from launchpad.core.control.control import control_text
 
     out.extend(control_text(report))
     if report["progress"] is not None:
@@ -333,7 +333,7 @@ def _print_text(report: dict[str, Any]) -> None:
         for note in report["notes"]:
             out.append(f"  {note['at']} {note['actor']} on {note['target'] or 'the launch'}: {note['text']}")
     out.append(f"last entries ({report['entry_count']} in all):")
-    for entry in report["last_entries"]:  # in the words of the cockpit's activity log (core/activity.py)
+    for entry in report["last_entries"]:  # in the words of the cockpit's activity log (core/journal/activity.py)
         out.append(f"  #{entry['seq']} {entry['at']} {entry['actor']} {entry['text']}")
     print(_safe("\n".join(out)))
 
@@ -360,8 +360,8 @@ def run_status(args: argparse.Namespace) -> int:
     plan, problems = _plan_or_problem(header, args.session)
     at = None
     if getattr(args, "at", None):
-        from launchpad.core.offsets import OffsetError
-        from launchpad.core.replay import offset_moment, parse_moment
+        from launchpad.core.plan.offsets import OffsetError
+        from launchpad.core.journal.replay import offset_moment, parse_moment
 
         holds = getattr(plan, "holds", ())
         try:  # a T-offset is plan time: the moment the count showed it, holds included

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from launchpad.core.literal import printable
-from launchpad.core.plan import TOML_SUFFIXES, load_plan
+from launchpad.core.plan.plan import TOML_SUFFIXES, load_plan
 from launchpad.core.problems import Problem
 
 CHECKABLE = {".toml", ".md", ".markdown", ".txt"}

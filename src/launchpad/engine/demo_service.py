@@ -22,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from launchpad.core.probe_config import DemoSpec
+from launchpad.core.probes.probe_config import DemoSpec
 
 log = logging.getLogger("launchpad.demo")
 

@@ -25,11 +25,11 @@ from typing import Callable, Iterable, Mapping
 import httpx
 
 from launchpad.core.clock import Clock, system_clock
-from launchpad.core.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec, source_redactor
-from launchpad.core.metric_status import MetricSample, MetricStatus, apply_sample, series_from_answer, unmeasured_for
-from launchpad.core.metric_triggers import MetricTriggers
-from launchpad.core.probe_config import resolve_headers
-from launchpad.core.triggers import TriggerState, span
+from launchpad.core.probes.metric_config import MetricSpec, MetricTriggerSpec, SourceSpec, source_redactor
+from launchpad.core.probes.metric_status import MetricSample, MetricStatus, apply_sample, series_from_answer, unmeasured_for
+from launchpad.core.probes.metric_triggers import MetricTriggers
+from launchpad.core.probes.probe_config import resolve_headers
+from launchpad.core.probes.triggers import TriggerState, span
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms
 

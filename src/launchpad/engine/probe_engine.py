@@ -29,10 +29,10 @@ from typing import Callable, Iterable, Mapping
 
 import httpx
 
-from launchpad.core.conditions import ConditionFacts
-from launchpad.core.probe_config import ProbeSpec, TriggerSpec, probe_redactor, resolve_headers
-from launchpad.core.probe_status import Attempt, ProbeStatus, apply_attempt
-from launchpad.core.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
+from launchpad.core.probes.conditions import ConditionFacts
+from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec, probe_redactor, resolve_headers
+from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
+from launchpad.core.probes.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
 from launchpad.core.clock import Clock, system_clock
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms

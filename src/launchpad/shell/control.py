@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from launchpad.core.count import CountState, fold_count, reopen_ids
-from launchpad.core.offsets import MAX_DAYS, format_clock, format_offset, in_range, session_window, within
-from launchpad.core.poll import GO, NO_GO, Verdict, criteria, normalise_vote, poll_spec, verdict
-from launchpad.core.rollback import COUNT_MODE, MODES, ROLLBACK_MODE, RollbackStep, rollback_steps, step_done
+from launchpad.core.control.count import CountState, fold_count, reopen_ids
+from launchpad.core.plan.offsets import MAX_DAYS, format_clock, format_offset, in_range, session_window, within
+from launchpad.core.control.poll import GO, NO_GO, Verdict, criteria, normalise_vote, poll_spec, verdict
+from launchpad.core.control.rollback import COUNT_MODE, MODES, ROLLBACK_MODE, RollbackStep, rollback_steps, step_done
 
 
 class ControlActions:

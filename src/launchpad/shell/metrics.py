@@ -12,8 +12,8 @@ import asyncio
 from dataclasses import replace
 
 from launchpad.core.literal import one_line
-from launchpad.core.live_state import unmeasured
-from launchpad.core.metric_status import METRIC_KEY_PREFIX, MetricSample, MetricStatus, MetricView
+from launchpad.core.journal.live_state import unmeasured
+from launchpad.core.probes.metric_status import METRIC_KEY_PREFIX, MetricSample, MetricStatus, MetricView
 from launchpad.core.redact import scrub
 
 VALUE_KINDS = ("threshold", "error_rate", "response_time")  # triggers whose `above` is a value of the metric

@@ -3,7 +3,7 @@
 Why it is built this way:
 - Only the cockpit that holds the session's probe leadership sends (the same flock the probes use: one
   leader for everything that talks to the outside), so three cockpits on one session post once.
-- What to send comes from the journal (core/notify_events.py) and every delivery is journaled (`notify`
+- What to send comes from the journal (core/control/notify_events.py) and every delivery is journaled (`notify`
   entries: sent, or failed with the reason), so a cockpit that takes over sends only what was not sent.
 - Nothing here runs on the UI loop: `tick()` only wakes a dispatcher thread; each target has its own
   worker thread and queue, so a target that is down or hangs delays only its own messages, in order, and
@@ -24,12 +24,12 @@ from datetime import datetime
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from launchpad.core.journal import format_utc
+from launchpad.core.journal.journal import format_utc
 from launchpad.core.literal import one_line
-from launchpad.core.notify_config import NotifySpec, resolve_url, secret_values, url_variables
-from launchpad.core.notify_events import (FAILED, KIND, SENT, WATCHING, Announcement, NotifyFold,
+from launchpad.core.control.notify_config import NotifySpec, resolve_url, secret_values, url_variables
+from launchpad.core.control.notify_events import (FAILED, KIND, SENT, WATCHING, Announcement, NotifyFold,
                                           digest_announcement, digest_number, timed_announcements, title)
-from launchpad.core.offsets import format_clock
+from launchpad.core.plan.offsets import format_clock
 from launchpad.core.problems import Problem
 from launchpad.core.redact import Redactor, url_secrets
 from launchpad.store.leader import ProbeLeadership

@@ -23,7 +23,7 @@ from launchpad import __version__
 FORMAT = 1
 # The modules whose code decides what a plan's IDs are: a change to any of them (a dev checkout, an upgrade)
 # changes the key, so a cache written by other code is never trusted.
-_PARSER_MODULES = ("plan.py", "checklist.py", "checklist_ids.py", "checklist_markdown.py", "checklist_text.py")
+_PARSER_MODULES = ("plan/plan.py", "plan/checklist.py", "plan/checklist_ids.py", "plan/checklist_markdown.py", "plan/checklist_text.py")
 
 
 @dataclass(frozen=True)

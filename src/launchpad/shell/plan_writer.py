@@ -11,8 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from launchpad.core.plan import TOML_SUFFIXES, load_plan
-from launchpad.core.plan_init import Draft, draft_plan
+from launchpad.core.plan.plan import TOML_SUFFIXES, load_plan
+from launchpad.core.plan.plan_init import Draft, draft_plan
 from launchpad.core.problems import Problem
 
 

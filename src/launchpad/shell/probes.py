@@ -6,7 +6,7 @@ prober) runs the engine, so no target is probed several times over. The prober
     takes over after the prober quit or died must not probe an empty port and call that a failure);
   - journals probe and trigger transitions and per-minute folds (the durable record);
   - publishes what it sees now to `SESSION.live.json` a few times a second (store/live_file.py).
-Every other cockpit draws exactly that document (core/live_state.py), says whose figures they are and how old,
+Every other cockpit draws exactly that document (core/journal/live_state.py), says whose figures they are and how old,
 shows them as STALE when the prober stopped writing, and takes over within LEADERSHIP_RETRY_SECONDS unless it
 is watch-only. Disk work (the demo's port check, reading and writing the document) runs in worker threads.
 
@@ -23,12 +23,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Callable, Mapping
 
-from launchpad.core import live_state
+from launchpad.core.journal import live_state
 from launchpad.core.literal import one_line
-from launchpad.core.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
-from launchpad.core.probe_status import Attempt, ProbeStatus
+from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
+from launchpad.core.probes.probe_status import Attempt, ProbeStatus
 from launchpad.core.redact import scrub
-from launchpad.core.triggers import TriggerState
+from launchpad.core.probes.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
 from launchpad.shell.metrics import MetricRuntime

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from launchpad.core.clock import Clock, system_clock
-from launchpad.core.demo_history import demo_history, is_demo_note
-from launchpad.core.journal import SessionState, StateBuilder, plan_drift
-from launchpad.core.plan import Plan, load_plan
-from launchpad.core.plan_ref import resolve_plan_path
+from launchpad.core.journal.demo_history import demo_history, is_demo_note
+from launchpad.core.journal.journal import SessionState, StateBuilder, plan_drift
+from launchpad.core.plan.plan import Plan, load_plan
+from launchpad.core.plan.plan_ref import resolve_plan_path
 from launchpad.core.problems import LoadError
-from launchpad.core.progress import checked_ids
+from launchpad.core.plan.progress import checked_ids
 from launchpad.shell.control import ControlActions
 from launchpad.store.actor import resolve_actor
 from launchpad.store.session_file import SessionFile, create_session, open_session
@@ -131,7 +131,7 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         return self.file.header.t0
 
     def t_clock(self, now: datetime) -> float:
-        """Plan time: seconds from T-0 (negative before it); it stands still during holds (core/count.py)."""
+        """Plan time: seconds from T-0 (negative before it); it stands still during holds (core/control/count.py)."""
         return self.count().t_clock(now)
 
     def checked(self) -> set[str]:

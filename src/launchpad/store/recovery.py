@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from launchpad.core.toml_depth import loads_bounded
-from launchpad.core.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
+from launchpad.core.journal.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
 
 MARK = ENTRY_MARK.encode()
 END = ("\n" + END_LINE).encode()  # a complete block ends with this

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
 
-from launchpad.core.journal import (
+from launchpad.core.journal.journal import (
     Entry,
     Header,
     current_lead,

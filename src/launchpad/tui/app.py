@@ -24,11 +24,11 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
-from launchpad.core.activity import describe_entry
+from launchpad.core.journal.activity import describe_entry
 from launchpad.core.literal import LONGEST, cut, one_line, printable
-from launchpad.core.owners import ALL, LEAD
-from launchpad.core.progress import by_owner, overall
-from launchpad.core.timeline import DONE, LATE, SKIPPED, timeline
+from launchpad.core.plan.owners import ALL, LEAD
+from launchpad.core.plan.progress import by_owner, overall
+from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands

@@ -18,9 +18,9 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import OffsetError, format_clock, format_offset, parse_offset, parse_t0
-from launchpad.core.poll import GO, NO_GO, poll_spec
-from launchpad.core.rollback import ROLLBACK_MODE
+from launchpad.core.plan.offsets import OffsetError, format_clock, format_offset, parse_offset, parse_t0
+from launchpad.core.control.poll import GO, NO_GO, poll_spec
+from launchpad.core.control.rollback import ROLLBACK_MODE
 from launchpad.tui.prompt import TextPrompt
 
 CONTROL_BINDINGS = [
@@ -257,7 +257,7 @@ class ControlCockpit:
     # ------------------------------------------------------------------ who holds each role
 
     def action_take_role(self) -> None:
-        from launchpad.core.owners import match_role
+        from launchpad.core.plan.owners import match_role
 
         roles = ", ".join(role.id for role in self.plan.roles)
 

@@ -23,12 +23,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, RichLog
 
-from launchpad.core.journal import Header, SessionState
+from launchpad.core.journal.journal import Header, SessionState
 from launchpad.core.literal import printable
-from launchpad.core.offsets import OffsetError, format_clock
-from launchpad.core.progress import checked_ids
-from launchpad.core.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Marker, ReplayCursor, ReplayIndex, parse_moment
-from launchpad.core.triggers import TriggerState
+from launchpad.core.plan.offsets import OffsetError, format_clock
+from launchpad.core.plan.progress import checked_ids
+from launchpad.core.journal.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Marker, ReplayCursor, ReplayIndex, parse_moment
+from launchpad.core.probes.triggers import TriggerState
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
 from launchpad.tui.lifecycle import while_running
@@ -486,8 +486,8 @@ class ReplayApp(LaunchpadApp):
 
 def load_replay(path: str | os.PathLike, plan=None, start: datetime | None = None) -> ReplaySession:
     """A replay session for a file: read-only load (no lock taken, nothing written), plan beside it."""
-    from launchpad.core.plan import load_plan
-    from launchpad.core.plan_ref import resolve_plan_path
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.core.plan.plan_ref import resolve_plan_path
     from launchpad.store.session_file import load_session
 
     header, entries, _ = load_session(path)

@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import Input, Tree
 
 from launchpad.core.literal import cut, printable
-from launchpad.core.progress import by_section
+from launchpad.core.plan.progress import by_section
 from launchpad.tui.widgets.text_line import TextLine
 
 

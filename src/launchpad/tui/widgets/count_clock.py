@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.containers import Horizontal
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import format_clock, format_offset
+from launchpad.core.plan.offsets import format_clock, format_offset
 from launchpad.tui.widgets.big_clock import BigClock
 from launchpad.tui.widgets.text_line import TextLine
 

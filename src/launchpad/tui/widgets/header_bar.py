@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import format_clock
+from launchpad.core.plan.offsets import format_clock
 from launchpad.tui.widgets.text_line import TextLine
 
 

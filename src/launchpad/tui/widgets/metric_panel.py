@@ -13,7 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Sparkline
 
 from launchpad.core.literal import one_line, printable
-from launchpad.core.metric_status import MetricStatus, MetricView, format_value
+from launchpad.core.probes.metric_status import MetricStatus, MetricView, format_value
 from launchpad.tui.widgets.text_line import TextLine
 
 BADGES = {

@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import format_offset
+from launchpad.core.plan.offsets import format_offset
 from launchpad.tui.widgets.fit import content_width, ellipsize, flexible_width, set_columns
 from launchpad.tui.widgets.text_line import TextLine
 from launchpad.tui.widgets.table_cursor import highlighted_key

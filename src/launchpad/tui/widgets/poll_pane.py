@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import format_offset
-from launchpad.core.poll import AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NOT_POLLING
+from launchpad.core.plan.offsets import format_offset
+from launchpad.core.control.poll import AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NOT_POLLING
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 

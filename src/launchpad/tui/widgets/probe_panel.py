@@ -13,8 +13,8 @@ from textual.widget import Widget
 from textual.widgets import Sparkline
 
 from launchpad.core.literal import one_line, printable
-from launchpad.core.probe_status import ProbeStatus
-from launchpad.core.triggers import millis
+from launchpad.core.probes.probe_status import ProbeStatus
+from launchpad.core.probes.triggers import millis
 from launchpad.tui.widgets.text_line import TextLine
 
 # Exact xterm-256 colours, so the badge looks the same on 256-colour terminals as on truecolour ones.

@@ -12,8 +12,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from launchpad.core.literal import one_line, printable
-from launchpad.core.probe_status import ProbeStatus
-from launchpad.core.triggers import millis
+from launchpad.core.probes.probe_status import ProbeStatus
+from launchpad.core.probes.triggers import millis
 
 BARS = "▁▂▃▄▅▆▇█"
 STATE_CELLS = {

@@ -31,7 +31,7 @@ class ProbesPane(VerticalScroll):
     def compose(self):
         yield from self._compose_probes()
         if self.metrics:
-            from launchpad.core.metric_status import METRIC_KEY_PREFIX
+            from launchpad.core.probes.metric_status import METRIC_KEY_PREFIX
             from launchpad.tui.widgets.metric_panel import MetricPanel
 
             for position, spec in enumerate(self.metrics):

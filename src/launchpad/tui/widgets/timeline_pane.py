@@ -9,8 +9,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
-from launchpad.core.offsets import format_clock, format_offset
-from launchpad.core.timeline import DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
+from launchpad.core.plan.offsets import format_clock, format_offset
+from launchpad.core.plan.timeline import DONE, DUE, IN_PROGRESS, LATE, PENDING, SKIPPED, STATE_LABELS, format_relative
 from launchpad.tui.widgets.fit import ellipsize, flexible_width, set_columns
 from launchpad.tui.widgets.quiet_table import QuietTable
 from launchpad.tui.widgets.table_cursor import highlighted_key

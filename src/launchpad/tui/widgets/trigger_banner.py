@@ -19,8 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from launchpad.core.literal import one_line, printable
-from launchpad.core.live_state import since_key
-from launchpad.core.triggers import TriggerState
+from launchpad.core.journal.live_state import since_key
+from launchpad.core.probes.triggers import TriggerState
 
 Key = tuple[str, str]  # (trigger name, probe name)
 

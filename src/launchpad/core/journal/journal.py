@@ -21,10 +21,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import tomli_w
 
-from launchpad.core.offsets import T0_SECONDS, near
-from launchpad.core.probe_history import HISTORY_MINUTES, ProbeMinute
-from launchpad.core.probe_history import from_payload as probe_minute_from_payload
-from launchpad.core.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
+from launchpad.core.plan.offsets import T0_SECONDS, near
+from launchpad.core.probes.probe_history import HISTORY_MINUTES, ProbeMinute
+from launchpad.core.probes.probe_history import from_payload as probe_minute_from_payload
+from launchpad.core.control.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
 
 FORMAT = 1
 ENTRY_MARK = "\n[[entry]]\n"

@@ -13,12 +13,12 @@ from dataclasses import dataclass, replace
 from typing import Any, Iterator, Mapping
 from urllib.parse import urlsplit
 
-from launchpad.core.conditions import HINT as CONDITION_HINT
-from launchpad.core.conditions import Condition, ConditionError, parse_condition
-from launchpad.core.offsets import OffsetError, parse_duration
+from launchpad.core.probes.conditions import HINT as CONDITION_HINT
+from launchpad.core.probes.conditions import Condition, ConditionError, parse_condition
+from launchpad.core.plan.offsets import OffsetError, parse_duration
 from launchpad.core.problems import Problem, did_you_mean
 from launchpad.core.redact import Redactor, header_secrets, redact_url, url_secrets
-from launchpad.core.table_reader import TableReader
+from launchpad.core.plan.table_reader import TableReader
 from launchpad.core.tomlpos import TomlPositions
 
 PROBE_TABLE_KEYS = {"defaults", "probe", "trigger", "demo"}
@@ -426,7 +426,7 @@ def _read_triggers(reader: _Reader, doc: dict, probe_names: list[str]) -> list[T
     names: set[str] = set()
     for index, where, table in reader.each_table(doc, "trigger"):
         name = reader.unique_name(table, where, "trigger", index, names, "Error rate > 5%")
-        if "metric" in table:  # a trigger on a metric: core/metric_config reads it
+        if "metric" in table:  # a trigger on a metric: core/probes/metric_config reads it
             names.add(name)
             continue
         names.add(name)

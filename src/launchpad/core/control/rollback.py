@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Mapping
 
-from launchpad.core.owners import slugify
+from launchpad.core.plan.owners import slugify
 
 COUNT_MODE = "count"
 ROLLBACK_MODE = "rollback"

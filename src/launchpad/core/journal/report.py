@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from launchpad.core.activity import describe_entry
-from launchpad.core.journal import Entry, Header, SessionState, fold
+from launchpad.core.journal.activity import describe_entry
+from launchpad.core.journal.journal import Entry, Header, SessionState, fold
 from launchpad.core.literal import markdown_literal
-from launchpad.core.offsets import clamp_into, format_clock, session_window
-from launchpad.core.probe_history import KIND as PROBE_MINUTE
-from launchpad.core.probe_history import ProbeMinute, from_payload
-from launchpad.core.replay import CountClock, count_of, is_rollback
-from launchpad.core.triggers import millis
+from launchpad.core.plan.offsets import clamp_into, format_clock, session_window
+from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE
+from launchpad.core.probes.probe_history import ProbeMinute, from_payload
+from launchpad.core.journal.replay import CountClock, count_of, is_rollback
+from launchpad.core.probes.triggers import millis
 
 QUIET_KINDS = (PROBE_MINUTE,)  # folded history: in the incident figures, not the timeline
 
@@ -141,7 +141,7 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
     held = sum(hold.seconds(end) for hold in holds)
     rows.append(("Holds", f"{len(holds)}, {span(held)} held in all" if holds else "none"))
     if plan is not None:
-        from launchpad.core.progress import checked_ids
+        from launchpad.core.plan.progress import checked_ids
 
         checked = checked_ids(plan.tasks, state.marks())
         rows.append(("Checklist", f"{len(checked)} of {len(plan.tasks)} items done, {len(plan.tasks) - len(checked)} left open"))
@@ -264,7 +264,7 @@ def _outcome(state, rollbacks, entries, reached, counted, t_of, plan, end) -> st
 
 
 def _checklist(plan, state: SessionState, t_of) -> list[str]:
-    from launchpad.core.progress import by_owner, by_section, checked_ids
+    from launchpad.core.plan.progress import by_owner, by_section, checked_ids
 
     checked = checked_ids(plan.tasks, state.marks())
     names = {role.id: role.title for role in plan.roles}

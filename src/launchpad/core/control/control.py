@@ -13,9 +13,9 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from launchpad.core.count import COUNT_KINDS, CountState, count_summary, fold_count
-from launchpad.core.poll import PollState, apply_poll
-from launchpad.core.rollback import ModeState, apply_mode
+from launchpad.core.control.count import COUNT_KINDS, CountState, count_summary, fold_count
+from launchpad.core.control.poll import PollState, apply_poll
+from launchpad.core.control.rollback import ModeState, apply_mode
 
 CONTROL_KINDS = COUNT_KINDS + ("poll", "vote", "mode", "step", "take")
 REOPEN_KINDS = ("recycle", "scrub")  # entries whose payload lists the events and items they re-open
@@ -99,16 +99,16 @@ def reopened_by(entry) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def control_report(header, state, plan, now: datetime) -> dict[str, Any]:
     """The "count", "poll" and "mode" parts of `launchpad status --json`."""
-    from launchpad.core.poll import criteria, poll_spec, poll_summary, verdict
-    from launchpad.core.progress import checked_ids
-    from launchpad.core.rollback import mode_summary, rollback_steps
+    from launchpad.core.control.poll import criteria, poll_spec, poll_summary, verdict
+    from launchpad.core.plan.progress import checked_ids
+    from launchpad.core.control.rollback import mode_summary, rollback_steps
 
     control: ControlState = getattr(state, "control", None) or ControlState()
     planned = getattr(plan, "holds", ()) if plan is not None else ()
     count = control.count(header.t0, header.created_at, planned)
     report: dict[str, Any] = {"count": count_summary(count, now)}
     if plan is not None:  # where every event now falls on the wall clock, holds included
-        from launchpad.core.offsets import format_offset
+        from launchpad.core.plan.offsets import format_offset
 
         report["count"]["schedule"] = [
             {"id": event.id, "at": format_offset(event.at), "expected": _iso(count.wall_time_of(event.at, now))}

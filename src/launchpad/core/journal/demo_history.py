@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from launchpad.core.checklist import tasks_in
-from launchpad.core.owners import ALL, LEAD
+from launchpad.core.plan.checklist import tasks_in
+from launchpad.core.plan.owners import ALL, LEAD
 
 DEMO_NOTE = ("DEMO: the steps before now were filled in as done by their owners when this demo session was "
              "created, so the cockpit opens on a launch in flight.")

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from launchpad.core.metric_status import MetricStatus, Series
-from launchpad.core.probe_status import ProbeStatus
-from launchpad.core.triggers import TriggerState
+from launchpad.core.probes.metric_status import MetricStatus, Series
+from launchpad.core.probes.probe_status import ProbeStatus
+from launchpad.core.probes.triggers import TriggerState
 
 VERSION = 1
 STALE_SECONDS = 5.0  # the prober rewrites the document at least once a second; five missed beats = gone

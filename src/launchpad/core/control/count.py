@@ -266,7 +266,7 @@ def _text(payload: Mapping[str, Any], key: str) -> str:
 
 def target_offset(payload: Mapping[str, Any]) -> float | None:
     """A recycle's target T-offset: `to` in seconds, or a T-offset string; None unless the clock can hold it."""
-    from launchpad.core.offsets import in_range
+    from launchpad.core.plan.offsets import in_range
 
     value = payload.get("to") if payload else None
     if isinstance(value, bool):
@@ -274,7 +274,7 @@ def target_offset(payload: Mapping[str, Any]) -> float | None:
     if isinstance(value, (int, float)):
         return float(value) if in_range(value) else None
     if isinstance(value, str):
-        from launchpad.core.offsets import OffsetError, parse_offset
+        from launchpad.core.plan.offsets import OffsetError, parse_offset
 
         try:
             return float(parse_offset(value))
@@ -287,7 +287,7 @@ def _moment(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else None
     if isinstance(value, str):
-        from launchpad.core.offsets import parse_instant
+        from launchpad.core.plan.offsets import parse_instant
 
         try:
             return parse_instant(value)
@@ -302,7 +302,7 @@ def _skip(state: CountState, entry, why: str) -> CountState:
 
 def apply_count(state: CountState, entry) -> CountState:
     """One journal entry on the count (entries of other kinds return the state unchanged)."""
-    from launchpad.core.offsets import MAX_DAYS, session_window, within
+    from launchpad.core.plan.offsets import MAX_DAYS, session_window, within
 
     kind = entry.kind
     if kind not in COUNT_KINDS:
@@ -389,7 +389,7 @@ def reopen_ids(plan, to: float | None, checked: Iterable[str] = ()) -> tuple[lis
 
 def count_summary(state: CountState, now: datetime) -> dict[str, Any]:
     """The count for `launchpad status --json`: T-clock, holds, attempts, recycles."""
-    from launchpad.core.offsets import format_clock, format_offset
+    from launchpad.core.plan.offsets import format_clock, format_offset
 
     def iso(moment: datetime | None) -> str | None:
         if moment is None:

@@ -18,10 +18,10 @@ from datetime import datetime, timedelta
 from typing import Callable, Iterable
 
 from launchpad.core.literal import one_line
-from launchpad.core.offsets import format_clock
-from launchpad.core.poll import GO_FOR_LAUNCH
-from launchpad.core.progress import by_owner, overall
-from launchpad.core.timeline import LATE, grace_of, timeline
+from launchpad.core.plan.offsets import format_clock
+from launchpad.core.control.poll import GO_FOR_LAUNCH
+from launchpad.core.plan.progress import by_owner, overall
+from launchpad.core.plan.timeline import LATE, grace_of, timeline
 
 KIND = "notify"
 WATCHING, SENT, FAILED = "watching", "sent", "failed"
@@ -155,7 +155,7 @@ def timed_announcements(plan, count, marks, now: datetime, since: datetime | Non
     head = title(plan.name, format_clock(t_now))
     found: list[Announcement] = []
     for row in timeline(plan.events, t_now, marks):
-        if row.state != LATE:  # late as the cockpit shows it: after the step's grace (core/timeline.py)
+        if row.state != LATE:  # late as the cockpit shows it: after the step's grace (core/plan/timeline.py)
             continue
         if now - timedelta(seconds=row.overdue_by - grace_of(row.event)) < since:
             continue

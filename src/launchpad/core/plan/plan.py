@@ -18,18 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from launchpad.core.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
-from launchpad.core.control_config import CONTROL_TABLE_KEYS, parse_control_tables
-from launchpad.core.item_owners import in_signoff, looks_like_role, settle_owners
-from launchpad.core.notify_config import parse_notify_tables
-from launchpad.core.offsets import HINT as OFFSET_HINT
-from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
-from launchpad.core.owners import ALL, LEAD, match_role, slugify
-from launchpad.core.metric_config import METRIC_TABLE_KEYS, parse_metric_tables
-from launchpad.core.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
+from launchpad.core.plan.checklist import Checklist, Task, find_section, load_checklist, parse_checklist
+from launchpad.core.control.control_config import CONTROL_TABLE_KEYS, parse_control_tables
+from launchpad.core.plan.item_owners import in_signoff, looks_like_role, settle_owners
+from launchpad.core.control.notify_config import parse_notify_tables
+from launchpad.core.plan.offsets import HINT as OFFSET_HINT
+from launchpad.core.plan.offsets import OffsetError, parse_duration, parse_offset
+from launchpad.core.plan.owners import ALL, LEAD, match_role, slugify
+from launchpad.core.probes.metric_config import METRIC_TABLE_KEYS, parse_metric_tables
+from launchpad.core.probes.probe_config import PROBE_TABLE_KEYS, parse_probe_tables
 from launchpad.core.problems import Problem, did_you_mean, read_text
 from launchpad.core.safe_read import UnreadableFile, read_regular, resolved
-from launchpad.core.table_reader import TableReader
+from launchpad.core.plan.table_reader import TableReader
 from launchpad.core.toml_depth import loads_bounded
 from launchpad.core.tomlpos import scan
 
@@ -70,7 +70,7 @@ class Plan:
     probes: tuple = ()
     triggers: tuple = ()
     demo: object | None = None
-    metrics: tuple = ()  # MetricSpec (core/metric_config)
+    metrics: tuple = ()  # MetricSpec (core/probes/metric_config)
     metric_triggers: tuple = ()  # MetricTriggerSpec
     rollback_section: tuple[str, ...] | None = None
     problems: tuple[Problem, ...] = ()

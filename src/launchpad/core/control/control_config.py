@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from typing import Callable, Mapping
 
-from launchpad.core.count import PlannedHold
-from launchpad.core.offsets import HINT as OFFSET_HINT
-from launchpad.core.offsets import OffsetError, parse_duration, parse_offset
-from launchpad.core.owners import match_role, slugify
-from launchpad.core.poll import PollRole, PollSpec
+from launchpad.core.control.count import PlannedHold
+from launchpad.core.plan.offsets import HINT as OFFSET_HINT
+from launchpad.core.plan.offsets import OffsetError, parse_duration, parse_offset
+from launchpad.core.plan.owners import match_role, slugify
+from launchpad.core.control.poll import PollRole, PollSpec
 from launchpad.core.problems import did_you_mean
 
 CONTROL_TABLE_KEYS = {"hold", "poll"}

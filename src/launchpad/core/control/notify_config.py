@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from launchpad.core.offsets import OffsetError, parse_duration
+from launchpad.core.plan.offsets import OffsetError, parse_duration
 from launchpad.core.problems import did_you_mean
 
 # What can be announced, in the words a plan uses; `all` stands for every one of them.

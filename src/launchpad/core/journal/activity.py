@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from launchpad.core.control import describe_control
-from launchpad.core.notify_events import KIND as NOTIFY, describe_notify
-from launchpad.core.timeline import STATE_LABELS
+from launchpad.core.control.control import describe_control
+from launchpad.core.control.notify_events import KIND as NOTIFY, describe_notify
+from launchpad.core.plan.timeline import STATE_LABELS
 
 
 def _item(plan, target: str) -> str:

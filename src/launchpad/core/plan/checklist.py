@@ -23,7 +23,7 @@ from .checklist_markdown import (
     prepare_source,
 )
 from .checklist_text import flatten, split_owner
-from .problems import Problem, read_text
+from launchpad.core.problems import Problem, read_text
 
 __all__ = [
     "Checklist",

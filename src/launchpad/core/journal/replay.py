@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from launchpad.core.offsets import clamp_into, session_window
-from launchpad.core.count import COUNT_KINDS, CountState, apply_count, first_wall_at, fold_count, start_count
-from launchpad.core.journal import Entry, Header, SessionState, StateBuilder
+from launchpad.core.plan.offsets import clamp_into, session_window
+from launchpad.core.control.count import COUNT_KINDS, CountState, apply_count, first_wall_at, fold_count, start_count
+from launchpad.core.journal.journal import Entry, Header, SessionState, StateBuilder
 
 CHECKPOINT_EVERY = 256
 # Entries that are history rather than activity: an hour of them alone is still an idle hour.
@@ -157,7 +157,7 @@ def parse_moment(text: str, t0: datetime, at_offset: Callable[[float], datetime]
 
     A T-offset means plan time, the T-clock the cockpit shows: `at_offset` (offset_moment over the journal)
     finds when the count showed it, holds included. Without a journal it is T-0 plus the offset."""
-    from launchpad.core.offsets import T0_SECONDS, OffsetError, near, parse_instant, parse_offset
+    from launchpad.core.plan.offsets import T0_SECONDS, OffsetError, near, parse_instant, parse_offset
 
     cleaned = text.strip()
     if cleaned[:1] in ("T", "t") and not cleaned[1:2].isdigit():

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
-from launchpad.core.probe_status import percentile
+from launchpad.core.probes.probe_status import percentile
 
 KIND = "probe_minute"
 HISTORY_MINUTES = 60  # what the fold keeps per probe: an hour of sparkline, whatever the session's length

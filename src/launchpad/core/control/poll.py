@@ -133,7 +133,7 @@ def apply_poll(state: PollState, entry) -> PollState:
 
 def signoff_roles(plan) -> tuple[PollRole, ...]:
     """The `**Role**:` owners of items in a Sign-off section, as poll roles (seed 001's sign-off lists)."""
-    from launchpad.core.owners import match_role, slugify
+    from launchpad.core.plan.owners import match_role, slugify
 
     found: list[PollRole] = []
     for task in plan.tasks:
@@ -204,7 +204,7 @@ def verdict(spec: PollSpec, poll: PollState, measured: tuple[Criterion, ...]) ->
 
 
 def poll_summary(spec: PollSpec, poll: PollState, result: Verdict) -> dict[str, Any]:
-    from launchpad.core.offsets import format_offset
+    from launchpad.core.plan.offsets import format_offset
 
     def iso(moment):
         if moment is None:

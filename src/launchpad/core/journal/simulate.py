@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from launchpad.core.journal import Entry, Header, make_entry
-from launchpad.core.probe_history import fold_minute
+from launchpad.core.journal.journal import Entry, Header, make_entry
+from launchpad.core.probes.probe_history import fold_minute
 
 DEFAULT_T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
 LEAD = "Rae Kim"
@@ -265,7 +265,7 @@ def _final_checked(plan, entries) -> set[str]:
 
 def session_text(simulation: Simulation) -> str:
     """The session file's text, exactly as the store writes it."""
-    from launchpad.core.journal import entry_to_toml, header_to_toml
+    from launchpad.core.journal.journal import entry_to_toml, header_to_toml
 
     return header_to_toml(simulation.header) + "".join(map(entry_to_toml, simulation.entries))
 

@@ -1,6 +1,6 @@
 """Rollback triggers on metrics, per series, on injected times.
 
-The kinds are those of core/triggers.py, applied to a metric's value instead of a probe's attempts, and they
+The kinds are those of core/probes/triggers.py, applied to a metric's value instead of a probe's attempts, and they
 reuse its TriggerEvaluator state machine (Prometheus `for:` semantics, resolved after firing):
   threshold, error_rate, response_time   value > above at every evaluation for `for`;
   consecutive_failures                   more than `above` queries in a row with value > when_above;
@@ -17,10 +17,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from launchpad.core.metric_config import MetricSpec, MetricTriggerSpec
-from launchpad.core.metric_status import MetricSample, format_value
-from launchpad.core.probe_status import percentile
-from launchpad.core.triggers import TriggerEvaluator, TriggerState, _Measure, percent, span, worse_by
+from launchpad.core.probes.metric_config import MetricSpec, MetricTriggerSpec
+from launchpad.core.probes.metric_status import MetricSample, format_value
+from launchpad.core.probes.probe_status import percentile
+from launchpad.core.probes.triggers import TriggerEvaluator, TriggerState, _Measure, percent, span, worse_by
 
 _HARD_CAP = 20000
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from launchpad.core.triggers import millis, percent
+from launchpad.core.probes.triggers import millis, percent
 
 HISTORY = 60  # values kept for the sparkline
 METRIC_KEY_PREFIX = "metric:"  # metric panels share the probe panels' sink and redraw batching under this prefix

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from launchpad.core.probe_config import TriggerSpec
-from launchpad.core.probe_status import Attempt, percentile
+from launchpad.core.probes.probe_config import TriggerSpec
+from launchpad.core.probes.probe_status import Attempt, percentile
 
 STATES = ("insufficient_data", "ok", "pending", "firing", "resolved")
 _HARD_CAP = 20000  # samples per evaluator, whatever the window: memory stays bounded

@@ -14,11 +14,11 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from launchpad.core.checklist import Checklist, Section
-from launchpad.core.offsets import parse_offset
-from launchpad.core.owners import ALL, LEAD, slugify
-from launchpad.core.plan import Plan, _resolve_section
-from launchpad.core.trigger_text import ManualTrigger, TriggerRule, duration_text, read_trigger
+from launchpad.core.plan.checklist import Checklist, Section
+from launchpad.core.plan.offsets import parse_offset
+from launchpad.core.plan.owners import ALL, LEAD, slugify
+from launchpad.core.plan.plan import Plan, _resolve_section
+from launchpad.core.plan.trigger_text import ManualTrigger, TriggerRule, duration_text, read_trigger
 
 MAX_EVENTS = 40  # a timeline longer than this is no longer a launch day one can read
 MAX_TRIGGERS = 60

@@ -4,7 +4,7 @@ Why a module of its own: metrics are read from a metrics system (Prometheus or a
 API), not measured by launchpad, so their tables differ from probes (a PromQL query and a source instead of a
 URL) and their triggers compare the metric's value, in the metric's unit, with a threshold. Everything is
 checked at load time so `launchpad validate` points at the line. Header values stay `${ENV}` templates here;
-the engine resolves them (core/probe_config.resolve_headers does the substitution for both).
+the engine resolves them (core/probes/probe_config.resolve_headers does the substitution for both).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from launchpad.core.offsets import OffsetError
+from launchpad.core.plan.offsets import OffsetError
 from launchpad.core.problems import Problem, did_you_mean
-from launchpad.core.probe_config import _TEMPLATE, _Reader, check_url, parse_percent, parse_seconds, template_variables
+from launchpad.core.probes.probe_config import _TEMPLATE, _Reader, check_url, parse_percent, parse_seconds, template_variables
 from launchpad.core.redact import Redactor, header_secrets, redact_url, url_secrets
 from launchpad.core.tomlpos import TomlPositions
 
@@ -74,7 +74,7 @@ class MetricSpec:
 @dataclass(frozen=True)
 class MetricTriggerSpec:
     """A rollback trigger on a metric's value (per series). Field names match TriggerSpec so the
-    `for:` state machine of core/triggers.TriggerEvaluator serves both.
+    `for:` state machine of core/probes/triggers.TriggerEvaluator serves both.
 
     kind                  fires when
     threshold, error_rate,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from launchpad.core.offsets import OffsetError, parse_duration
+from launchpad.core.plan.offsets import OffsetError, parse_duration
 
 OPERATORS = ("==", "!=", "<=", ">=", "<", ">")  # two-character operators first so `<=` is not read as `<`
 PLACEHOLDERS = ("[STATUS]", "[RESPONSE_TIME]", "[BODY]", "[CERTIFICATE_EXPIRATION]", "[CONNECTED]")
