@@ -40,14 +40,14 @@ async def test_the_cockpit_shows_the_injected_moment(session):
 
 def test_journal_stamps_come_from_the_session_clock(session):
     session.toggle("deploy-backend")
-    session.hold("waiting for the DBA")
+    session.control.hold("waiting for the DBA")
     header, entries, _ = load_session(session.path)
     assert header.created_at == NOW
     assert [entry.at for entry in entries] == [NOW, NOW]
 
 
 def test_the_count_and_status_follow_the_clock_not_the_wall(session):
-    session.hold("waiting for the DBA")
+    session.control.hold("waiting for the DBA")
     later = NOW + timedelta(minutes=10)
     assert session.t_clock(later) == session.t_clock(NOW)  # holding: plan time stands still
     header, entries, _ = load_session(session.path)

@@ -152,12 +152,12 @@ async def test_declared_rollback_puts_the_rollback_steps_in_front_and_copies_a_c
         assert app.clipboard == "./scripts/maintenance.sh on"
         await pilot.press("space")
         await pilot.pause()
-        assert live.step_is_done(first) and ("check", first.id) in kinds(live)
+        assert live.control.step_is_done(first) and ("check", first.id) in kinds(live)
         assert rollback.table.get_cell(first.id, "done").plain == "[x]"
 
 
 async def test_narrow_rollback_mode_shows_the_steps_under_tab_2(live, clock):
-    live.declare_rollback("Error rate > 5%")
+    live.control.declare_rollback("Error rate > 5%")
     app = app_for(live, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
@@ -220,21 +220,21 @@ async def test_recycle_and_scrub_from_the_cockpit(live, clock):
 
 
 async def test_all_of_it_survives_reopening_the_session_file(live, clock):
-    live.hold("weather")
-    live.open_poll()
-    live.vote("backend", "no-go", "lag")
-    live.declare_rollback("Error rate > 5%")
-    step = live.rollback_steps()[1]
-    live.toggle_rollback_step(step)
-    expected = (live.t_clock(clock()), live.count().current_hold(clock()).reason, live.poll_verdict().verdict)
+    live.control.hold("weather")
+    live.control.open_poll()
+    live.control.vote("backend", "no-go", "lag")
+    live.control.declare_rollback("Error rate > 5%")
+    step = live.control.rollback_steps()[1]
+    live.control.toggle_rollback_step(step)
+    expected = (live.t_clock(clock()), live.count().current_hold(clock()).reason, live.control.poll_verdict().verdict)
     path = live.path
     live.close()
     clock.advance(minutes=10)
     again = LiveSession.resume(path, actor="bob")
     again.clock = clock
     try:
-        assert (again.t_clock(clock()), again.count().current_hold(clock()).reason, again.poll_verdict().verdict) == expected
-        assert again.state.control.mode.rollback and again.step_is_done(step)
+        assert (again.t_clock(clock()), again.count().current_hold(clock()).reason, again.control.poll_verdict().verdict) == expected
+        assert again.state.control.mode.rollback and again.control.step_is_done(step)
         app = app_for(again, clock)
         async with app.run_test(size=(200, 60)) as pilot:
             await pilot.pause()
@@ -254,17 +254,17 @@ async def test_the_poll_pane_comes_and_goes_with_the_journal_not_a_local_flag(li
             await pilot.pause()
             assert app.screen.has_class("-polling") and not app.query_one(OwnersPane).display
             other.poll()
-            other.close_poll()  # ... another one closes it
+            other.control.close_poll()  # ... another one closes it
             app.poll_session()
             await pilot.pause()
             assert not app.screen.has_class("-polling")
             assert app.query_one(OwnersPane).display and app.query_one("#activity").display
-            other.open_poll()
+            other.control.open_poll()
             app.poll_session()
             await pilot.pause()
             assert app.screen.has_class("-polling")  # opened elsewhere: shown here too
             other.poll()
-            other.close_poll()
+            other.control.close_poll()
             await pilot.press("v")  # voting with no poll open does not bring a stuck pane back
             app.poll_session()
             await pilot.pause()
@@ -274,14 +274,14 @@ async def test_the_poll_pane_comes_and_goes_with_the_journal_not_a_local_flag(li
 
 
 async def test_votes_never_rename_a_holder_a_take_does_with_its_time(live, clock):
-    live.vote("backend", "no-go", "lag")  # alice answers for the backend role
+    live.control.vote("backend", "no-go", "lag")  # alice answers for the backend role
     app = app_for(live, clock)
     async with app.run_test(size=(200, 60)) as pilot:
         app.action_show_pane("owners")
         await pilot.pause()
         owners = app.query_one(OwnersPane).query_one("DataTable")
         assert owners.get_cell("backend", "person").plain == "Bo Lindqvist"  # not "alice"
-        app.action_take_role()  # the palette's "Take role…"
+        app.control.take_role()  # the palette's "Take role…"
         await answer(pilot, "backend Sam Lee")
         app.tick()
         await pilot.pause()

@@ -28,7 +28,7 @@ async def test_keys_are_handled_while_a_hanging_target_holds_a_delivery(tmp_path
         app = LaunchpadApp(session, clock=session.clock)
         async with app.run_test(size=(160, 50)) as pilot:
             assert await until(lambda: app.notifier is not None and app.notifier.fold.baseline is not None, pilot)
-            app._write(session.hold, "weather")
+            app._write(session.control.hold, "weather")
             assert await until(lambda: hung.requests == 1, pilot)  # the delivery is under way, and hangs
             for key, pane in (("2", "checklist"), ("3", "owners"), ("5", "activity"), ("2", "checklist")):
                 await pilot.press(key)

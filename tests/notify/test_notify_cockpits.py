@@ -38,7 +38,7 @@ def test_three_cockpits_post_each_event_once_in_order_and_a_new_leader_resends_n
             session.poll()
             session.append("trigger", "errors · api", {"trigger": "errors", "probe": "api", "state": "firing",
                                                       "message": "error rate 7.5% > 5%", "value": 7.5})
-            session.hold("weather")
+            session.control.hold("weather")
             session.append("poll", "", {"action": "open"})
             session.append("poll", "", {"action": "close", "result": "go", "verdict": "GO FOR LAUNCH"})
             assert wait_until(lambda: len(receiver.messages) >= 3)
@@ -47,7 +47,7 @@ def test_three_cockpits_post_each_event_once_in_order_and_a_new_leader_resends_n
             assert wait_until(lambda: sum(e.payload.get("status") == "sent" for e in journal(session_path)) == 3)
             cockpits[leader].send_signal(signal.SIGKILL)  # the sender dies; another cockpit takes the lock
             cockpits[leader].wait(30)
-            session.resume_count()
+            session.control.resume_count()
             assert wait_until(lambda: len(receiver.messages) >= 4)
             assert wait_until(lambda: sum(e.payload.get("status") == "sent" for e in journal(session_path)) == 4)
             time.sleep(1.0)  # room for a wrong duplicate to arrive; the assertion below is on counts, not time

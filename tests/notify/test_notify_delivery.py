@@ -43,8 +43,8 @@ def test_down_and_flaky_targets_cost_the_healthy_one_nothing_and_lose_nothing_af
         session = start_session(path, tmp_path / "s.toml")
         running(session, attempts=3)
         for reason in ("weather", "range safety", "fuel"):
-            session.hold(reason)
-            session.resume_count()
+            session.control.hold(reason)
+            session.control.resume_count()
         bodies = [f"⏸ HOLD at T-01:00:00: {r} — alice" for r in ("weather", "range safety", "fuel")]
         assert wait_until(lambda: len(good.messages) == 6 and len(flaky.messages) == 6)
         assert [b for b in good.bodies() if "HOLD" in b] == bodies  # in journal order
@@ -65,8 +65,8 @@ def test_a_hanging_target_delays_only_itself_and_its_later_messages_still_go(tmp
                           + notify_table(hung.url("/hook?rto=1&cto=1"), name="hung"))
         session = start_session(path, tmp_path / "s.toml")
         running(session, attempts=1, timeout=2)
-        session.hold("weather")
-        session.resume_count()
+        session.control.hold("weather")
+        session.control.resume_count()
         assert wait_until(lambda: len(good.messages) == 2)  # while the hung one still waits on its first
         assert wait_until(lambda: len(notify_entries(session, "failed")) == 2)  # each given up after its timeout
         assert hung.requests == 2  # the second message was still tried, after the first gave up
@@ -78,7 +78,7 @@ def test_a_new_leader_sends_only_what_was_not_delivered(tmp_path, running):
         path = write_plan(tmp_path, notify_table(good.url(), name="good"))
         first = start_session(path, tmp_path / "s.toml")
         leader = running(first)
-        first.hold("weather")
+        first.control.hold("weather")
         assert wait_until(lambda: len(good.messages) == 1)
         assert wait_until(lambda: len(notify_entries(first, "sent")) == 1)
         leader.stop()  # the leader leaves; its lock goes with it
@@ -86,7 +86,7 @@ def test_a_new_leader_sends_only_what_was_not_delivered(tmp_path, running):
 
         second = LiveSession.resume(tmp_path / "s.toml", actor="bob", clock=first.clock)
         follower = running(second)
-        second.resume_count()
+        second.control.resume_count()
         assert wait_until(lambda: len(good.messages) == 2)
         assert wait_until(lambda: len(notify_entries(second, "sent")) == 2) and follower.leader
         assert [b.split(" — ")[0] for b in good.bodies()] == ["⏸ HOLD at T-01:00:00: weather", "▶ count resumed at T-01:00:00"]
@@ -102,7 +102,7 @@ def test_the_webhook_token_appears_nowhere_the_session_or_a_failure_can_show(tmp
         session = start_session(path, tmp_path / "s.toml", env={"HOOK_TOKEN": secret})
         notices: list[str] = []
         running(session, attempts=2, env={"HOOK_TOKEN": secret}, notice=lambda text, _: notices.append(text))
-        session.hold("weather")
+        session.control.hold("weather")
         assert wait_until(lambda: len(notify_entries(session, "failed")) == 1)
         assert wait_until(lambda: notices)
         text = (tmp_path / "s.toml").read_text()

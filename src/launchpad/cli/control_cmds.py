@@ -95,7 +95,7 @@ def run_hold(args: argparse.Namespace) -> int:
     if session is None:
         return code
     with _closing(session):
-        entries, code = _act("hold", session, session.hold, args.reason)
+        entries, code = _act("hold", session, session.control.hold, args.reason)
         if entries is None:
             return code
         print(written_line(_written(entries, "hold"), "hold") + f"; {_clock(session)}")
@@ -112,7 +112,7 @@ def run_resume(args: argparse.Namespace) -> int:
     if session is None:
         return code
     with _closing(session):
-        entries, code = _act("resume", session, session.resume_count)
+        entries, code = _act("resume", session, session.control.resume_count)
         if entries is None:
             return code
         print(written_line(_written(entries, "resume"), "resume") + f"; {_clock(session)}")
@@ -140,7 +140,7 @@ def run_recycle(args: argparse.Namespace) -> int:
     if session is None:
         return code
     with _closing(session):
-        entries, code = _act("recycle", session, session.recycle, to, args.reason)
+        entries, code = _act("recycle", session, session.control.recycle, to, args.reason)
         if entries is None:
             return code
         entry = _written(entries, "recycle")
@@ -175,7 +175,7 @@ def run_scrub(args: argparse.Namespace) -> int:
         if not within(t0, session_window(session.now(), session.count().t0)):
             return bad_argument("scrub", f"bad --t0 `{args.t0}`: more than {MAX_DAYS} days from now and from the "
                                          "T-0 it replaces; nothing written")
-        entries, code = _act("scrub", session, session.scrub, args.reason, t0)
+        entries, code = _act("scrub", session, session.control.scrub, args.reason, t0)
         if entries is None:
             return code
         print(written_line(_written(entries, "scrub"), "scrub") +
@@ -194,7 +194,7 @@ def add_poll_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _print_poll(session) -> None:
-    result = session.poll_verdict()
+    result = session.control.poll_verdict()
     poll = session.state.control.poll
     print(f"poll #{poll.number} {'open' if poll.open else 'closed'}: {result.verdict}")
     for role, vote in result.roles:
@@ -213,7 +213,7 @@ def run_poll(args: argparse.Namespace) -> int:
         return code
     with _closing(session):
         if args.action != "show":
-            action = session.open_poll if args.action == "open" else session.close_poll
+            action = session.control.open_poll if args.action == "open" else session.control.close_poll
             entries, code = _act("poll", session, action)
             if entries is None:
                 return code
@@ -247,7 +247,7 @@ def run_vote(args: argparse.Namespace) -> int:
         if role is None:
             hint = did_you_mean(args.role, [r.id for r in roles]) or "roles polled: " + ", ".join(r.id for r in roles)
             return _error("vote", f"`{args.role}` is not a role of this poll; nothing written", f"    hint: {hint}")
-        entries, code = _act("vote", session, session.vote, role.id, value, args.reason)
+        entries, code = _act("vote", session, session.control.vote, role.id, value, args.reason)
         if entries is None:
             return code
         print(written_line(_written(entries, "vote"), f"vote {value.upper()} for {_safe(role.title)}"))
@@ -314,7 +314,7 @@ def run_take(args: argparse.Namespace) -> int:
         if role is None:
             hint = did_you_mean(args.role, [r.id for r in roles]) or "roles: " + ", ".join(r.id for r in roles)
             return _error("take", f"`{args.role}` is not a role of this plan; nothing written", f"    hint: {hint}")
-        entries, code = _act("take", session, session.take_role, role.id, session.actor)
+        entries, code = _act("take", session, session.control.take_role, role.id, session.actor)
         if entries is None:
             return code
         print(written_line(_written(entries, "take"), f"{_safe(session.actor)} holds {_safe(role.title)}"))

@@ -1,8 +1,10 @@
-"""Launch control actions of a live session: hold, resume, recycle, scrub, poll, vote, rollback mode.
+"""Launch control of a live session: hold, resume, recycle, scrub, poll, vote, rollback mode.
 
-A mixin of `LiveSession` (it uses its `append`, `plan`, `state`, `file`, `clock` and `checked`). Each action
-checks what it can first (ValueError with a message a person can act on, nothing written), then writes ONE
-journal entry; the state follows from the entry read back, like every other action.
+`LaunchControl` is a service the session owns (`session.control`); the cockpit, the CLI and scripts call the
+same methods. Each action checks what it can first (ValueError with a message a person can act on, nothing
+written), then writes ONE journal entry through the session; the state follows from the entry read back,
+like every other action. The count itself (`session.count()`) stays with the session: its plan time is what
+every pane and notification reads.
 """
 
 from __future__ import annotations
@@ -16,21 +18,47 @@ from launchpad.core.control.poll import GO, NO_GO, Verdict, criteria, normalise_
 from launchpad.core.control.rollback import COUNT_MODE, MODES, ROLLBACK_MODE, RollbackStep, rollback_steps, step_done
 
 
-class ControlActions:
-    # ------------------------------------------------------------------ reading
+def fold_session_count(session) -> CountState:
+    """The count folded from the session journal's count entries (refolded only when one arrives)."""
+    entries = session.state.control.count_entries
+    key = (len(entries), entries[-1].seq if entries else 0, id(session.plan))
+    cached = getattr(session, "_count_cached", None)
+    if cached is None or cached[0] != key:
+        header = session.file.header
+        cached = (key, fold_count(header.t0, header.created_at, entries, session.plan.holds, header.first_lead))
+        session._count_cached = cached
+    return cached[1]
+
+
+class LaunchControl:
+    """The launch-control actions of one session (which it reads through and appends to)."""
+
+    def __init__(self, session) -> None:
+        self.session = session
+
+    # ------------------------------------------------------------------ what it reads through the session
+
+    @property
+    def plan(self):
+        return self.session.plan
+
+    @property
+    def state(self):
+        return self.session.state
+
+    def append(self, kind: str, target: str = "", payload=None) -> list:
+        return self.session.append(kind, target, payload)
+
+    def checked(self) -> set[str]:
+        return self.session.checked()
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.session.clock()
 
     def count(self) -> CountState:
-        """The count folded from the journal's count entries (refolded only when one arrives)."""
-        entries = self.state.control.count_entries
-        key = (len(entries), entries[-1].seq if entries else 0, id(self.plan))
-        if getattr(self, "_count_key", None) != key:
-            header = self.file.header
-            self._count_cache = fold_count(header.t0, header.created_at, entries, self.plan.holds, header.first_lead)
-            self._count_key = key
-        return self._count_cache
+        return self.session.count()
+
+    # ------------------------------------------------------------------ reading
 
     def poll_verdict(self) -> Verdict:
         spec = poll_spec(self.plan)
@@ -154,6 +182,6 @@ class ControlActions:
 
     def toggle_rollback_step(self, step: RollbackStep) -> list:
         if step.task_id is not None:
-            return self.toggle(step.task_id)
+            return self.session.toggle(step.task_id)
         return self.append("step", step.id, {"done": not self.step_is_done(step)})
 

@@ -20,7 +20,8 @@ from launchpad.core.plan.plan import Plan, load_plan
 from launchpad.core.plan.plan_ref import resolve_plan_path
 from launchpad.core.problems import LoadError
 from launchpad.core.plan.progress import checked_ids
-from launchpad.shell.control import ControlActions
+from launchpad.core.control.count import CountState
+from launchpad.shell.control import LaunchControl, fold_session_count
 from launchpad.store.actor import resolve_actor
 from launchpad.store.session_file import SessionFile, create_session, open_session
 
@@ -39,7 +40,7 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
     return SessionOpenError(f"{where}: {first.message}", first.hint)
 
 
-class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, rollback: shell/control.py
+class LiveSession:
     def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None,
                  clock: Clock | None = None):
         self.file = file
@@ -61,6 +62,8 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
         # The cockpit writes and polls from its journal thread, the probe runtime may append from the UI
         # loop: one lock keeps the file handle, the fold and the listeners' order single-file.
         self.io_lock = threading.RLock()
+        # Hold, resume, recycle, scrub, poll, vote, rollback: shell/control.py, journaled through this session.
+        self.control = LaunchControl(self)
 
     @property
     def demo(self) -> bool:
@@ -129,6 +132,13 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
     @property
     def t0(self) -> datetime:
         return self.file.header.t0
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def count(self) -> CountState:
+        """The count (holds, recycles, scrubs) folded from the journal: shell/control.py."""
+        return fold_session_count(self)
 
     def t_clock(self, now: datetime) -> float:
         """Plan time: seconds from T-0 (negative before it); it stands still during holds (core/control/count.py)."""

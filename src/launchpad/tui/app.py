@@ -29,7 +29,7 @@ from launchpad.core.literal import LONGEST, cut, one_line, printable
 from launchpad.core.plan.owners import ALL, LEAD
 from launchpad.core.plan.progress import by_owner, overall
 from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, timeline
-from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
+from launchpad.tui.control import CONTROL_BINDINGS, CockpitControl
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
 from launchpad.tui.prompt import TextPrompt
@@ -72,7 +72,7 @@ class _NotifyHandler(logging.Handler):
             pass
 
 
-class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
+class LaunchpadApp(App):
     """One launch, one screen. It reads time from the session's clock (core/clock.py), so the screen, the
     journal's stamps and the count agree; tests and replay pin it."""
 
@@ -103,9 +103,8 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                        severity=severity, timeout=timeout, markup=False)
 
     # Everything that writes to the session (keys, palette commands, prompts behind them): a watch-only cockpit
-    # answers each with "read-only" instead (tui/control.py's actions included).
-    WRITE_ACTIONS = ("note", "handoff", "save", "acknowledge", "demo_mode", "hold", "resume_count", "recycle",
-                     "scrub", "poll", "vote", "declare_rollback", "end_rollback", "take_role")
+    # answers each with "read-only" instead (launch control's own: tui/control.py WRITES).
+    WRITE_ACTIONS = ("note", "handoff", "save", "acknowledge", "demo_mode")
 
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
                  poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
@@ -116,6 +115,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 setattr(self, f"action_{name}", self.refuse_write)
         self.session = session
         self.plan = session.plan
+        self.control = CockpitControl(self)  # launch control's keys, prompts and panes: tui/control.py
         self.probes = probes
         self.clock = clock or session.clock
         self.poll_interval = poll_interval
@@ -319,14 +319,14 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name,  # a demo says so
             t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
-            session=Path(self.session.path).name, colors=self.colors, marker=self.count_marker(now),
+            session=Path(self.session.path).name, colors=self.colors, marker=self.control.count_marker(now),
         )
         steps = timeline(self.plan.events, t_clock, self.session.event_marks())  # once, for every pane below
         self.cockpit.query_one(TimelinePane).show(steps, t_clock, self._owner_names(), self.colors,
                                                   holds=self._planned_holds(now))
         self.cockpit.query_one(OwnersPane).show(self._owner_rows(steps, checked), self.colors)
         self._ring_for_new_late(steps)
-        self.control_tick(now, t_clock)
+        self.control.tick(now, t_clock)
 
     def _planned_holds(self, now: datetime) -> list[tuple]:
         """Each planned hold with where it stands: holding now, already held in this attempt, or still ahead."""
@@ -358,7 +358,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                 "key": role_id, "role": title, "person": person, "contact": contact,
                 "open": len(open_items), "total": tally.total if tally else 0, "open_items": open_items,
                 "next": nxt.event if nxt else None, "late": bool(nxt and nxt.state == LATE),
-                **self.owner_control(role_id, person),
+                **self.control.owner_control(role_id, person),
             })
         return rows
 
@@ -399,7 +399,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
             self.refresh_all()  # probe entries change no item, step or lead: the panels draw those
         if self.probes is not None and any(entry.kind == "ack" for entry in entries):
             self._show_acks()  # acknowledged anywhere: this banner stops ringing too
-        self.control_record(entries)
+        self.control.record(entries)
 
     def _logged(self, entry) -> bool:
         """Whether the activity log lists this entry: not the per-minute probe folds, not routine trigger states."""
@@ -476,6 +476,16 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
                             severity="error", timeout=15)
 
         return self._on_journal_thread(action, *args, done=written)
+
+    def action_control(self, name: str) -> None:
+        """Launch control's keys (CONTROL_BINDINGS): tui/control.py."""
+        self.control.run(name)
+
+    def on_poll_pane_vote_requested(self, message) -> None:
+        self.control.vote_requested(message.role, message.vote)
+
+    def on_rollback_pane_step_toggled(self, message) -> None:
+        self.control.step_toggled(message.step_id)
 
     @on(ChecklistTree.ToggleRequested)
     def _toggle(self, message: ChecklistTree.ToggleRequested) -> None:
@@ -633,7 +643,7 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action in the command palette, including those without a key."""
         yield from super().get_system_commands(screen)
-        yield from self.control_commands()
+        yield from self.control.commands()
         yield from init_commands(self)
         for name, title, key in PANES:
             yield SystemCommand(f"Show {title}", f"Go to the {title.lower()} ({key})", lambda n=name: self.action_show_pane(n))

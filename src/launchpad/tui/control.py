@@ -1,8 +1,10 @@
-"""Launch control in the cockpit: keys, palette commands, prompts and the panes of issue 6.
+"""Launch control in the cockpit: keys, palette commands, prompts, and what the control panes show.
 
-A mixin of LaunchpadApp, so app.py only hooks it in: `control_tick` once a second, `control_commands` in
-the command palette, CONTROL_BINDINGS in its BINDINGS. Every action goes through the session (shell/control.py),
-which journals it; the screen follows from the entry read back, like everything else in the cockpit.
+`CockpitControl` is a small controller the app holds (`app.control`); app.py only delegates: `tick` once a
+second, `commands` in the command palette, CONTROL_BINDINGS (`control('NAME')` -> `run(NAME)`) in its
+BINDINGS, the two pane messages. Every action goes through the session's launch control service
+(`session.control`, shell/control.py), which journals it; the screen follows from the entry read back, like
+everything else in the cockpit. The panes themselves are widgets: poll_pane, rollback_pane, count_clock.
 
 Keys: H hold (asks the reason), C continue the count, R recycle, S scrub, p poll every role (again: close
 the poll), v vote, X declare a rollback (confirm with the reason; a firing trigger is offered as the reason),
@@ -24,44 +26,57 @@ from launchpad.core.control.rollback import ROLLBACK_MODE
 from launchpad.tui.prompt import TextPrompt
 
 CONTROL_BINDINGS = [
-    Binding("H", "hold", "Hold"),
-    Binding("C", "resume_count", "Resume count", show=False),
-    Binding("R", "recycle", "Recycle", show=False),
-    Binding("S", "scrub", "Scrub", show=False),
-    Binding("p", "poll", "Poll"),
-    Binding("v", "vote", "Vote", show=False),
-    Binding("X", "declare_rollback", "Rollback", show=False),
-    Binding("y", "copy_command", "Copy command", show=False),
+    Binding("H", "control('hold')", "Hold"),
+    Binding("C", "control('resume_count')", "Resume count", show=False),
+    Binding("R", "control('recycle')", "Recycle", show=False),
+    Binding("S", "control('scrub')", "Scrub", show=False),
+    Binding("p", "control('poll')", "Poll"),
+    Binding("v", "control('vote')", "Vote", show=False),
+    Binding("X", "control('declare_rollback')", "Rollback", show=False),
+    Binding("y", "control('copy_command')", "Copy command", show=False),
 ]
+# What writes to the session: a watch-only cockpit answers these with "read-only" before asking anything.
+WRITES = frozenset({"hold", "resume_count", "recycle", "scrub", "poll", "vote", "declare_rollback", "end_rollback",
+                    "take_role"})
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%MZ")
 
 
-class ControlCockpit:
-    """Mixed into LaunchpadApp (uses its session, plan, clock, cockpit, colors, _write, notify, push_screen)."""
+class CockpitControl:
+    """The cockpit's launch control (uses the app's session, plan, clock, cockpit, colors, _write, notify,
+    push_screen)."""
 
-    _poll_point_passed: bool | None = None
-    _hold_reasons_seen: tuple = ()
+    def __init__(self, app) -> None:
+        self.app = app
+        self._poll_point_passed: bool | None = None
+        self._hold_reasons_seen: tuple = ()
+
+    def run(self, name: str) -> None:
+        """A key or palette command: one of the actions below by name (a watch-only cockpit refuses writes)."""
+        if name in WRITES and self.app.read_only:
+            self.app.refuse_write()
+            return
+        getattr(self, name)()
 
     # ------------------------------------------------------------------ what the session offers
 
     @property
     def controllable(self) -> bool:
-        """A read-only session (replay) has no count actions: the cockpit then only shows."""
-        return hasattr(self.session, "hold")
+        """A session without launch control has no count actions: the cockpit then only shows."""
+        return hasattr(self.app.session, "control")
 
     def control_count(self):
-        count = getattr(self.session, "count", None)
+        count = getattr(self.app.session, "count", None)
         return count() if callable(count) else None
 
     def _control_state(self):
-        return getattr(self.session.state, "control", None)
+        return getattr(self.app.session.state, "control", None)
 
     # ------------------------------------------------------------------ once a second
 
-    def control_tick(self, now: datetime, t_clock: float) -> None:
+    def tick(self, now: datetime, t_clock: float) -> None:
         from launchpad.tui.widgets.count_clock import CountClock
         from launchpad.tui.widgets.poll_pane import PollPane
         from launchpad.tui.widgets.rollback_pane import RollbackPane, format_elapsed
@@ -70,14 +85,14 @@ class ControlCockpit:
         count = self.control_count()
         if control is None or count is None:
             return
-        cockpit = self.cockpit
+        cockpit = self.app.cockpit
         current = count.at(now)
         hold = current.holding
         rollback = control.mode if control.mode.rollback else None
         if cockpit.has_class("-rollback") != (rollback is not None):
             cockpit.set_class(rollback is not None, "-rollback")
-            if self.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
-                self.action_show_pane("checklist")
+            if self.app.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
+                self.app.action_show_pane("checklist")
         cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
         next_hold = next((p for p in current.planned if p.id not in current.consumed and p.at >= t_clock
                           and (hold is None or p.id != hold.planned)), None)
@@ -86,32 +101,32 @@ class ControlCockpit:
             hold_seconds=hold.seconds(now) if hold else 0.0, attempt=current.attempt,
             expected_t0=current.wall_time_of(0, now).strftime("%H:%M UTC %d %b"), next_hold=next_hold,
             rollback=format_elapsed((now - rollback.since).total_seconds()) if rollback and rollback.since else None,
-            colors=self.colors)
-        steps = self.session.rollback_steps() if hasattr(self.session, "rollback_steps") else ()
-        done = {step.id for step in steps if self.session.step_is_done(step)} if steps else set()
-        cockpit.query_one(RollbackPane).show(steps, done, control.mode, now, self.colors)
-        result = self.session.poll_verdict() if hasattr(self.session, "poll_verdict") else None
+            colors=self.app.colors)
+        steps = self.app.session.control.rollback_steps() if self.controllable else ()
+        done = {step.id for step in steps if self.app.session.control.step_is_done(step)} if steps else set()
+        cockpit.query_one(RollbackPane).show(steps, done, control.mode, now, self.app.colors)
+        result = self.app.session.control.poll_verdict() if self.controllable else None
         if result is not None:
-            cockpit.query_one(PollPane).show(result, control.poll, poll_spec(self.plan), dict(control.holders), self.colors)
+            cockpit.query_one(PollPane).show(result, control.poll, poll_spec(self.app.plan), dict(control.holders), self.app.colors)
         if not self.controllable:
             return
         self._poll_point(t_clock)
         if result is not None:
             self._propose_hold(result, control.poll.open)
-        if getattr(self, "read_only", False):  # a watching cockpit leaves the planned resume to those who write
+        if self.app.read_only:  # a watching cockpit leaves the planned resume to those who write
             return
         # Another cockpit may resume it first: the entry read back says so, so a refusal is quiet.
-        self._write(self.session.resume_planned_if_ready, quiet=True)
+        self.app._write(self.app.session.control.resume_planned_if_ready, quiet=True)
 
     def _poll_point(self, t_clock: float) -> None:
         """The count reaching the plan's poll point rings once and says so."""
-        spec = poll_spec(self.plan)
+        spec = poll_spec(self.app.plan)
         if spec.at is None:
             return
         passed = t_clock >= spec.at
         if self._poll_point_passed is False and passed:
-            self.bell()
-            self.notify(f"Poll point {format_offset(spec.at)}: press p to poll every role for Go/No-Go",
+            self.app.bell()
+            self.app.notify(f"Poll point {format_offset(spec.at)}: press p to poll every role for Go/No-Go",
                         title="Go/No-Go poll", severity="warning", timeout=15)
         self._poll_point_passed = passed
 
@@ -120,7 +135,7 @@ class ControlCockpit:
         fresh = [reason for reason in reasons if reason not in self._hold_reasons_seen]
         self._hold_reasons_seen = reasons
         if fresh:
-            self.notify(printable("; ".join(fresh)) + " — press H to hold the count", title="Hold proposed",
+            self.app.notify(printable("; ".join(fresh)) + " — press H to hold the count", title="Hold proposed",
                         severity="warning", timeout=10)
 
     def count_marker(self, now: datetime) -> str:
@@ -150,17 +165,17 @@ class ControlCockpit:
     # ------------------------------------------------------------------ the count
 
     def _ask(self, title: str, placeholder: str, done, value: str = "") -> None:
-        self.push_screen(TextPrompt(printable(title), placeholder, value), done)
+        self.app.push_screen(TextPrompt(printable(title), placeholder, value), done)
 
     def _control(self, method: str, *args):
         """One launch-control action, on the journal thread: the Future of its write (None: refused)."""
-        if not self.controllable or getattr(self, "read_only", False):
-            self.refuse_write()
+        if not self.controllable or self.app.read_only:
+            self.app.refuse_write()
             return None
-        return self._write(getattr(self.session, method), *args)
+        return self.app._write(getattr(self.app.session.control, method), *args)
 
-    def action_hold(self) -> None:
-        result = self.session.poll_verdict() if hasattr(self.session, "poll_verdict") else None
+    def hold(self) -> None:
+        result = self.app.session.control.poll_verdict() if self.controllable else None
         proposed = "; ".join(result.hold_reasons) if result is not None and result.proposes_hold else ""
 
         def done(reason: str | None) -> None:
@@ -169,12 +184,12 @@ class ControlCockpit:
 
         self._ask("Hold the count: why?", "the reason everyone will see", done, proposed)
 
-    def action_resume_count(self) -> None:
+    def resume_count(self) -> None:
         self._control("resume_count")
 
-    def action_recycle(self) -> None:
+    def recycle(self) -> None:
         count = self.control_count()
-        now = self.clock()
+        now = self.app.clock()
         current = count.t_clock(now) if count else 0
         suggestion = format_offset(int(current // 600) * 600) if current < 0 else format_offset(int(current // 600) * 600)
 
@@ -185,15 +200,15 @@ class ControlCockpit:
             try:
                 to = parse_offset(to_text)
             except OffsetError as error:
-                self.bell()
-                self.notify(str(error), title="Recycle", severity="error")
+                self.app.bell()
+                self.app.notify(str(error), title="Recycle", severity="error")
                 return
             self._control("recycle", to, reason.strip())
 
         self._ask(f"Recycle: take the count (now {format_clock(current)}) back to T-offset, then an optional reason",
                   "T-20m why", done, suggestion + " ")
 
-    def action_scrub(self) -> None:
+    def scrub(self) -> None:
         def ask_t0(reason: str | None) -> None:
             if not reason:
                 return
@@ -202,48 +217,47 @@ class ControlCockpit:
                 if not text:
                     return
                 try:
-                    t0 = parse_t0(text, self.clock())  # within 400 days: a T-0 the clock can hold
+                    t0 = parse_t0(text, self.app.clock())  # within 400 days: a T-0 the clock can hold
                 except OffsetError as error:  # says what it could not read
-                    self.bell()
-                    self.notify(printable(str(error)), title="Scrub: bad T-0", severity="error")
+                    self.app.bell()
+                    self.app.notify(printable(str(error)), title="Scrub: bad T-0", severity="error")
                     return
                 self._control("scrub", reason, t0)
 
-            tomorrow = self.control_count().t0 + timedelta(days=1) if self.control_count() else self.clock()
+            tomorrow = self.control_count().t0 + timedelta(days=1) if self.control_count() else self.app.clock()
             self._ask("Scrub: the new attempt's T-0 (ISO-8601, UTC)", "2026-11-23T18:00Z", done, _iso(tomorrow))
 
         self._ask("Scrub this attempt: why?", "the reason, kept with the attempt", ask_t0)
 
     # ------------------------------------------------------------------ the poll
 
-    def action_poll(self) -> None:
+    def poll(self) -> None:
         control = self._control_state()
         written = self._control("close_poll" if control is not None and control.poll.open else "open_poll")
         if written is not None:  # once on disk (and drawn: the journal's open poll shows the pane), bring it forward
-            asyncio.wrap_future(written).add_done_callback(lambda _: self._show_poll_pane() if self.is_running else None)
+            asyncio.wrap_future(written).add_done_callback(lambda _: self._show_poll_pane() if self.app.is_running else None)
 
     def _show_poll_pane(self) -> None:
         """Bring the poll pane forward. Whether wide screens show it is the journal's say (an open poll sets
         Screen.-polling in control_tick), never a local flag: it goes when the poll closes, wherever."""
-        if self.screen.has_class("-narrow") or self.cockpit.has_class("-narrow"):
-            self.action_show_pane("poll")
-        elif self.cockpit.has_class("-polling"):
-            self.call_after_refresh(lambda: self.cockpit.query_one("#poll-table").focus())
+        if self.app.screen.has_class("-narrow") or self.app.cockpit.has_class("-narrow"):
+            self.app.action_show_pane("poll")
+        elif self.app.cockpit.has_class("-polling"):
+            self.app.call_after_refresh(lambda: self.app.cockpit.query_one("#poll-table").focus())
 
-    def action_vote(self) -> None:
+    def vote(self) -> None:
         self._show_poll_pane()
         control = self._control_state()
-        if control is not None and not control.poll.open and not self.cockpit.has_class("-narrow"):
-            self.notify("No poll is open: p opens one (or vote from the command palette)", timeout=4)
+        if control is not None and not control.poll.open and not self.app.cockpit.has_class("-narrow"):
+            self.app.notify("No poll is open: p opens one (or vote from the command palette)", timeout=4)
             return
-        self.notify("g: Go · N: No-Go for the highlighted role", timeout=4)
+        self.app.notify("g: Go · N: No-Go for the highlighted role", timeout=4)
 
-    def on_poll_pane_vote_requested(self, message) -> None:
-        if getattr(self, "read_only", False):
-            self.refuse_write()
+    def vote_requested(self, role: str, vote: str) -> None:
+        if self.app.read_only:
+            self.app.refuse_write()
             return
-        role, vote = message.role, message.vote
-        title = next((r.title for r in poll_spec(self.plan).roles if r.id == role), role)
+        title = next((r.title for r in poll_spec(self.app.plan).roles if r.id == role), role)
         if vote == GO:
             self._control("vote", role, GO)
             return
@@ -256,33 +270,33 @@ class ControlCockpit:
 
     # ------------------------------------------------------------------ who holds each role
 
-    def action_take_role(self) -> None:
+    def take_role(self) -> None:
         from launchpad.core.plan.owners import match_role
 
-        roles = ", ".join(role.id for role in self.plan.roles)
+        roles = ", ".join(role.id for role in self.app.plan.roles)
 
         def done(text: str | None) -> None:
             if not text:
                 return
             name, _, person = text.strip().partition(" ")
-            role = match_role(name, self.plan.roles)
+            role = match_role(name, self.app.plan.roles)
             if role is None:
-                self.bell()
-                self.notify(f"No role {printable(name)!r}: one of {printable(roles)}", title="Take role", severity="error")
+                self.app.bell()
+                self.app.notify(f"No role {printable(name)!r}: one of {printable(roles)}", title="Take role", severity="error")
                 return
-            self._control("take_role", role.id, person.strip() or self.session.actor)
+            self._control("take_role", role.id, person.strip() or self.app.session.actor)
 
         self._ask(f"Take role: ROLE [NAME] (roles: {roles}; NAME defaults to you)", "backend Sam Lee", done)
 
     # ------------------------------------------------------------------ rollback
 
     def _firing_trigger(self) -> str:
-        control_states = getattr(self.session.state, "trigger_states", {}) or {}
+        control_states = getattr(self.app.session.state, "trigger_states", {}) or {}
         firing = [str(payload.get("trigger") or name) for name, payload in control_states.items()
                   if (payload or {}).get("state") == "firing"]
         return firing[0] if firing else ""
 
-    def action_declare_rollback(self) -> None:
+    def declare_rollback(self) -> None:
         control = self._control_state()
         if control is not None and control.mode.rollback:
             self.bring_rollback_forward()
@@ -296,65 +310,59 @@ class ControlCockpit:
         self._ask("Declare ROLLBACK: the rollback steps become the checklist. Why? (OK confirms)",
                   "the reason", done, f"Trigger fired: {trigger}" if trigger else "")
 
-    def action_end_rollback(self) -> None:
+    def end_rollback(self) -> None:
         self._control("end_rollback", "rollback finished")
 
     def bring_rollback_forward(self) -> None:
         """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens). The mode itself
         (Screen.-rollback) follows the journal in control_tick."""
-        if self.active_pane == "checklist" or self.cockpit.has_class("-narrow"):
-            self.action_show_pane("checklist")
-        self.call_after_refresh(lambda: self.cockpit.query_one("#rollback-table").focus())
+        if self.app.active_pane == "checklist" or self.app.cockpit.has_class("-narrow"):
+            self.app.action_show_pane("checklist")
+        self.app.call_after_refresh(lambda: self.app.cockpit.query_one("#rollback-table").focus())
 
-    def on_rollback_pane_step_toggled(self, message) -> None:
-        step = next((s for s in self.session.rollback_steps() if s.id == message.step_id), None)
+    def step_toggled(self, step_id: str) -> None:
+        step = next((s for s in self.app.session.control.rollback_steps() if s.id == step_id), None)
         if step is not None:
             self._control("toggle_rollback_step", step)
 
-    def action_copy_command(self) -> None:
+    def copy_command(self) -> None:
         from launchpad.tui.widgets.rollback_pane import RollbackPane
 
-        self.cockpit.query_one(RollbackPane).action_copy_command()
+        self.app.cockpit.query_one(RollbackPane).action_copy_command()
 
-    def control_record(self, entries) -> None:
+    def record(self, entries) -> None:
         """Entries read back: a rollback declared anywhere brings the steps forward in every cockpit."""
         for entry in entries:
             if entry.kind == "mode" and (entry.payload or {}).get("mode") == ROLLBACK_MODE:
-                self.bell()
-                self.notify(printable(str((entry.payload or {}).get("reason", ""))), title="ROLLBACK declared",
+                self.app.bell()
+                self.app.notify(printable(str((entry.payload or {}).get("reason", ""))), title="ROLLBACK declared",
                             severity="error", timeout=15)
                 self.bring_rollback_forward()
 
     # ------------------------------------------------------------------ the command palette
 
-    def control_commands(self):
-        yield SystemCommand("Hold the count", "Stop the T-clock, with a reason (H)", self.action_hold)
-        yield SystemCommand("Resume the count", "Start the T-clock again after a hold (C)", self.action_resume_count)
+    def commands(self):
+        yield SystemCommand("Hold the count", "Stop the T-clock, with a reason (H)", lambda: self.run("hold"))
+        yield SystemCommand("Resume the count", "Start the T-clock again after a hold (C)", lambda: self.run("resume_count"))
         yield SystemCommand("Recycle the count", "Take the count back to an earlier T-offset and re-open what follows (R)",
-                            self.action_recycle)
-        yield SystemCommand("Scrub this attempt", "End this attempt with a reason and set a new T-0 (S)", self.action_scrub)
+                            lambda: self.run("recycle"))
+        yield SystemCommand("Scrub this attempt", "End this attempt with a reason and set a new T-0 (S)", lambda: self.run("scrub"))
         control = self._control_state()
         polling = control is not None and control.poll.open
         yield SystemCommand("Close the Go/No-Go poll" if polling else "Poll every role (Go/No-Go)",
                             "Record the poll's result (p)" if polling else "Open a Go/No-Go poll of every role (p)",
-                            self.action_poll)
-        for role in poll_spec(self.plan).roles:
+                            lambda: self.run("poll"))
+        for role in poll_spec(self.app.plan).roles:
             yield SystemCommand(f"Vote Go: {printable(role.title)}", "Answer the poll for this role",
                                 lambda r=role.id: self._control("vote", r, GO))
             yield SystemCommand(f"Vote No-Go: {printable(role.title)}", "Answer the poll for this role, with a reason",
-                                lambda r=role.id: self.on_poll_pane_vote_requested(_Vote(r, NO_GO)))
+                                lambda r=role.id: self.vote_requested(r, NO_GO))
         yield SystemCommand("Take role…", "Record who holds a role from now on (journaled, with the time)",
-                            self.action_take_role)
+                            lambda: self.run("take_role"))
         if control is not None and control.mode.rollback:
             yield SystemCommand("Work the rollback steps", "The rollback checklist, in front (2)", self.bring_rollback_forward)
-            yield SystemCommand("End rollback mode", "Back to the count", self.action_end_rollback)
+            yield SystemCommand("End rollback mode", "Back to the count", lambda: self.run("end_rollback"))
         else:
-            yield SystemCommand("Declare rollback", "Switch the cockpit to the rollback steps (X)", self.action_declare_rollback)
-        yield SystemCommand("Copy step command", "Copy the highlighted rollback step's shell command (y)", self.action_copy_command)
-
-
-class _Vote:
-    def __init__(self, role: str, vote: str) -> None:
-        self.role = role
-        self.vote = vote
+            yield SystemCommand("Declare rollback", "Switch the cockpit to the rollback steps (X)", lambda: self.run("declare_rollback"))
+        yield SystemCommand("Copy step command", "Copy the highlighted rollback step's shell command (y)", self.copy_command)
 

@@ -98,10 +98,6 @@ class ReplaySession(LiveSession):
     def poll(self) -> list:
         return []
 
-    def resume_planned_if_ready(self) -> list:
-        """A live cockpit writes the resume of a planned hold; in a replay it is already in the journal."""
-        return []
-
 
 class ReplayProbes:
     """The probe runtime's face for a replay: panels and the trigger banner drawn from the state at the
