@@ -3,13 +3,14 @@ command; every action journaled, and all of it back as it was after reopening th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
+from launchpad.tui.forms import FormScreen
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
@@ -62,14 +63,39 @@ def _entries(session):
     return load_session(session.path)[1]
 
 
-async def answer(pilot, text: str | None = None) -> None:
-    """Fill the open prompt (replacing what it suggests) and press OK."""
+async def answer(pilot, text: str | None = None, **fields: str) -> None:
+    """Fill the open prompt or form (replacing what it suggests: `text` the first field, or fields by name)
+    and press Enter."""
     await pilot.pause()
-    assert isinstance(pilot.app.screen, TextPrompt)
+    screen = pilot.app.screen
+    assert isinstance(screen, (TextPrompt, FormScreen))
     if text is not None:
-        pilot.app.screen.query_one("Input").value = text
+        screen.query_one("Input").value = text
+    for name, value in fields.items():
+        screen.input(name).value = value
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def open_form(pilot, key: str, focused: str) -> FormScreen:
+    """Press `key`; the form it opens, with the keyboard in field `focused`."""
+    await pilot.press(key)
+    await pilot.pause()
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen) and form.input(focused).has_focus
+    return form
+
+
+async def submitted(pilot, form: FormScreen) -> None:
+    """Enter on a valid form: it closes and its action is on disk."""
+    await pilot.press("enter")
+    await pilot.app.journal_settled()
+    await pilot.pause()
+    assert pilot.app.screen is not form, form.errors
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*("space" if char == " " else char for char in text))
 
 
 async def test_hold_freezes_the_t_clock_and_resume_picks_it_up(live, clock):
@@ -206,14 +232,13 @@ async def test_recycle_and_scrub_from_the_cockpit(live, clock):
     app = app_for(live, clock)
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.press("R")
-        await answer(pilot, "T-3h redo the backend")
+        await answer(pilot, to="T-3h", reason="redo the backend")
         [recycle] = [e for e in _entries(live) if e.kind == "recycle"]
         assert recycle.payload["to"] == "T-3h" and recycle.payload["reason"] == "redo the backend"
         assert live.event_marks()["deploy-frontend"] == "pending"
         assert live.t_clock(clock()) == -3 * 3600
         await pilot.press("S")
-        await answer(pilot, "weather")
-        await answer(pilot, "2026-11-23T18:00Z")
+        await answer(pilot, reason="weather", t0="2026-11-23T18:00Z")
         count = live.count()
         assert count.attempt == 2 and count.attempts[0].reason == "weather"
         assert "attempt 2" in app.query_one("#count-info").render().plain
@@ -282,7 +307,7 @@ async def test_votes_never_rename_a_holder_a_take_does_with_its_time(live, clock
         owners = app.query_one(OwnersPane).query_one("DataTable")
         assert owners.get_cell("backend", "person").plain == "Bo Lindqvist"  # not "alice"
         app.control.take_role()  # the palette's "Take role…"
-        await answer(pilot, "backend Sam Lee")
+        await answer(pilot, role="backend", person="Sam Lee")
         app.tick()
         await pilot.pause()
         assert owners.get_cell("backend", "person").plain == f"Sam Lee (since {NOW:%H:%M})"
@@ -308,7 +333,7 @@ async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_not
                 await pilot.press(key)
                 await pilot.pause()
                 attempts += 1
-                assert not isinstance(app.screen, TextPrompt), key  # no prompt opens: nothing to write
+                assert not isinstance(app.screen, (TextPrompt, FormScreen)), key  # no prompt opens: nothing to write
             for command in app.get_system_commands(app.screen):  # every palette command too
                 if command.title.startswith(("Show ", "Search", "Open link", "Toggle", "Filter", "Clear", "Copy",
                                              "Keys", "Quit", "Save screenshot", "Theme", "Maximize", "Minimize",
@@ -317,7 +342,7 @@ async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_not
                 command.callback()
                 await pilot.pause()
                 attempts += 1
-                assert not isinstance(app.screen, TextPrompt), command.title
+                assert not isinstance(app.screen, (TextPrompt, FormScreen)), command.title
             app.post_message(ChecklistTree.ToggleRequested("deploy-backend"))
             await pilot.pause()
             attempts += 1
@@ -326,3 +351,71 @@ async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_not
     finally:
         watcher.close()
     assert live.path.read_bytes() == before  # not one byte written
+
+
+# --------------------------------------------------------------------------- prompts as forms (issue 12)
+
+
+async def test_recycle_journals_its_target_and_reason_as_separate_fields_typed_by_keys_alone(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, "R", "to")
+        await type_text(pilot, "T-3h")  # replaces the suggested offset (selected on focus)
+        await pilot.press("tab")
+        await type_text(pilot, "redeploy backend")
+        await submitted(pilot, form)
+    [recycle] = [e for e in _entries(live) if e.kind == "recycle"]
+    assert (recycle.payload["to"], recycle.payload["reason"]) == ("T-3h", "redeploy backend")
+
+
+async def test_a_recycle_target_after_the_count_is_refused_in_place(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("R")
+        await answer(pilot, to="T+1h", reason="too far")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        assert "a recycle goes back" in form.errors["to"] and form.input("to").has_focus
+        assert form.input("reason").value == "too far" and form.errors["reason"] == ""
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    assert not [e for e in _entries(live) if e.kind == "recycle"]
+
+
+async def test_a_bad_t0_in_scrub_shows_the_error_in_place_and_keeps_the_reason(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        form = await open_form(pilot, "S", "reason")
+        await type_text(pilot, "weather front")
+        await pilot.press("tab")
+        await type_text(pilot, "2026-13-23T18:00Z")  # no 13th month
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form  # still open, nothing typed lost
+        assert form.errors["t0"] and form.input("t0").has_focus and form.input("t0").has_class("-invalid")
+        assert form.query_one("#error-t0").display
+        assert form.input("reason").value == "weather front"
+        await pilot.press("ctrl+u")  # the error line follows what is typed
+        await type_text(pilot, "2026-11-23T18:00")  # no zone: refused in place, as the CLI's --t0 is
+        await pilot.pause()
+        assert "has no time zone" in form.errors["t0"]
+        await type_text(pilot, "Z")
+        await pilot.pause()
+        assert form.errors["t0"] == "" and not form.query_one("#error-t0").display
+        await submitted(pilot, form)
+    [scrub] = [e for e in _entries(live) if e.kind == "scrub"]
+    assert scrub.payload["reason"] == "weather front" and scrub.payload["t0"] == datetime(2026, 11, 23, 18, tzinfo=timezone.utc)
+
+
+async def test_a_hold_without_a_reason_is_refused_in_place_and_escape_cancels(live, clock):
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("H")
+        await answer(pilot, reason="   ")
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.errors["reason"] == "needed: the reason for the hold"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FormScreen)
+    assert not [e for e in _entries(live) if e.kind == "hold"]

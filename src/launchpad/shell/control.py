@@ -13,7 +13,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from launchpad.core.control.count import CountState, fold_count, reopen_ids
-from launchpad.core.plan.offsets import MAX_DAYS, format_clock, format_offset, in_range, session_window, within
+from launchpad.core.control.checks import check_recycle_target, check_scrub_t0
+from launchpad.core.plan.offsets import format_clock, format_offset
 from launchpad.core.control.poll import GO, NO_GO, Verdict, criteria, normalise_vote, poll_spec, verdict
 from launchpad.core.control.rollback import COUNT_MODE, MODES, ROLLBACK_MODE, RollbackStep, rollback_steps, step_done
 
@@ -108,12 +109,9 @@ class LaunchControl:
         return self.resume_count(of=f"planned:{planned.id}")
 
     def recycle(self, to: float, reason: str = "") -> list:
-        if not in_range(to):  # the last door for every caller (CLI, cockpit, scripts): core.offsets
-            raise ValueError(f"a recycle target must be within {MAX_DAYS} days of T-0")
         now = self.now()
         current = self.count().t_clock(now)
-        if to > current:
-            raise ValueError(f"a recycle goes back: {format_offset(to)} is after the count ({format_clock(current)})")
+        check_recycle_target(to, current)  # the last door for every caller (CLI, cockpit, scripts)
         events, items = reopen_ids(self.plan, to, self.checked())
         return self.append("recycle", "", {"to": format_offset(to), "from": format_clock(current),
                                            "reason": reason.strip(), "events": events, "items": items})
@@ -122,10 +120,7 @@ class LaunchControl:
         reason = reason.strip()
         if not reason:
             raise ValueError("a scrub needs a reason")
-        if t0.tzinfo is None:
-            raise ValueError("the new T-0 needs a timezone, e.g. 2026-11-23T18:00Z")
-        if not within(t0, session_window(self.now(), self.count().t0)):
-            raise ValueError(f"the new T-0 must be within {MAX_DAYS} days of now or of the T-0 it replaces")
+        check_scrub_t0(t0, self.now(), self.count().t0)
         events, _ = reopen_ids(self.plan, None)
         return self.append("scrub", "", {"reason": reason, "t0": t0.astimezone(timezone.utc), "events": events,
                                          "attempt": self.count().attempt})

@@ -20,9 +20,11 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 
 from launchpad.core.literal import printable
-from launchpad.core.plan.offsets import OffsetError, format_clock, format_offset, parse_offset, parse_t0
+from launchpad.core.control.checks import recycle_target, scrub_t0
+from launchpad.core.plan.offsets import format_clock, format_offset
 from launchpad.core.control.poll import GO, NO_GO, poll_spec
 from launchpad.core.control.rollback import ROLLBACK_MODE
+from launchpad.tui.forms import Field, FormScreen, Parses, Required
 from launchpad.tui.prompt import TextPrompt
 
 CONTROL_BINDINGS = [
@@ -174,60 +176,48 @@ class CockpitControl:
             return None
         return self.app._write(getattr(self.app.session.control, method), *args)
 
+    def _form(self, title: str, fields, done) -> None:
+        """A modal form (tui/forms.py): `done` gets {field: text} once every field is valid, never a cancel."""
+        self.app.push_screen(FormScreen(printable(title), fields), lambda values: done(values) if values else None)
+
     def hold(self) -> None:
         result = self.app.session.control.poll_verdict() if self.controllable else None
         proposed = "; ".join(result.hold_reasons) if result is not None and result.proposes_hold else ""
-
-        def done(reason: str | None) -> None:
-            if reason:
-                self._control("hold", reason)
-
-        self._ask("Hold the count: why?", "the reason everyone will see", done, proposed)
+        self._form("Hold the count", [Field("reason", "Why? (everyone will see it)", "the reason", proposed,
+                                            (Required("the reason for the hold"),))],
+                   lambda values: self._control("hold", values["reason"]))
 
     def resume_count(self) -> None:
         self._control("resume_count")
 
-    def recycle(self) -> None:
+    def _t_clock(self) -> float:
         count = self.control_count()
-        now = self.app.clock()
-        current = count.t_clock(now) if count else 0
-        suggestion = format_offset(int(current // 600) * 600) if current < 0 else format_offset(int(current // 600) * 600)
+        return count.t_clock(self.app.clock()) if count else 0
 
-        def done(text: str | None) -> None:
-            if not text:
-                return
-            to_text, _, reason = text.partition(" ")
-            try:
-                to = parse_offset(to_text)
-            except OffsetError as error:
-                self.app.bell()
-                self.app.notify(str(error), title="Recycle", severity="error")
-                return
-            self._control("recycle", to, reason.strip())
+    def recycle(self) -> None:
+        current = self._t_clock()
+        suggestion = format_offset(int(current // 600) * 600)
 
-        self._ask(f"Recycle: take the count (now {format_clock(current)}) back to T-offset, then an optional reason",
-                  "T-20m why", done, suggestion + " ")
+        def target(text: str) -> int:
+            return recycle_target(text, self._t_clock())  # checked against the count as it is when typed
+
+        self._form(f"Recycle the count (now {format_clock(current)})", [
+            Field("to", "Back to T-offset", "T-20m", suggestion, (Parses(target),)),
+            Field("reason", "Why? (optional)", "what is done again"),
+        ], lambda values: self._control("recycle", target(values["to"]), values["reason"]))
 
     def scrub(self) -> None:
-        def ask_t0(reason: str | None) -> None:
-            if not reason:
-                return
+        count = self.control_count()
+        replaced = count.t0 if count else self.app.clock()
 
-            def done(text: str | None) -> None:
-                if not text:
-                    return
-                try:
-                    t0 = parse_t0(text, self.app.clock())  # within 400 days: a T-0 the clock can hold
-                except OffsetError as error:  # says what it could not read
-                    self.app.bell()
-                    self.app.notify(printable(str(error)), title="Scrub: bad T-0", severity="error")
-                    return
-                self._control("scrub", reason, t0)
+        def new_t0(text: str) -> datetime:
+            return scrub_t0(text, self.app.clock(), replaced)
 
-            tomorrow = self.control_count().t0 + timedelta(days=1) if self.control_count() else self.app.clock()
-            self._ask("Scrub: the new attempt's T-0 (ISO-8601, UTC)", "2026-11-23T18:00Z", done, _iso(tomorrow))
-
-        self._ask("Scrub this attempt: why?", "the reason, kept with the attempt", ask_t0)
+        self._form("Scrub this attempt", [
+            Field("reason", "Why? (kept with the attempt)", "the reason", "", (Required("the reason for the scrub"),)),
+            Field("t0", "The new attempt's T-0 (ISO-8601 with its zone)", "2026-11-23T18:00Z",
+                  _iso(replaced + timedelta(days=1)), (Parses(new_t0),)),
+        ], lambda values: self._control("scrub", values["reason"], new_t0(values["t0"])))
 
     # ------------------------------------------------------------------ the poll
 
@@ -275,18 +265,17 @@ class CockpitControl:
 
         roles = ", ".join(role.id for role in self.app.plan.roles)
 
-        def done(text: str | None) -> None:
-            if not text:
-                return
-            name, _, person = text.strip().partition(" ")
-            role = match_role(name, self.app.plan.roles)
+        def role_of(text: str):
+            role = match_role(text, self.app.plan.roles)
             if role is None:
-                self.app.bell()
-                self.app.notify(f"No role {printable(name)!r}: one of {printable(roles)}", title="Take role", severity="error")
-                return
-            self._control("take_role", role.id, person.strip() or self.app.session.actor)
+                raise ValueError(f"no role {text!r}: one of {roles}")
+            return role
 
-        self._ask(f"Take role: ROLE [NAME] (roles: {roles}; NAME defaults to you)", "backend Sam Lee", done)
+        self._form("Take role: who holds it from now on", [
+            Field("role", f"Role ({roles})", "backend", "", (Parses(role_of),)),
+            Field("person", "Name (empty: you)", self.app.session.actor),
+        ], lambda values: self._control("take_role", role_of(values["role"]).id,
+                                        values["person"] or self.app.session.actor))
 
     # ------------------------------------------------------------------ rollback
 
@@ -303,12 +292,10 @@ class CockpitControl:
             return
         trigger = self._firing_trigger()
 
-        def done(reason: str | None) -> None:
-            if reason:
-                self._control("declare_rollback", reason, trigger)
-
-        self._ask("Declare ROLLBACK: the rollback steps become the checklist. Why? (OK confirms)",
-                  "the reason", done, f"Trigger fired: {trigger}" if trigger else "")
+        self._form("Declare ROLLBACK: the rollback steps become the checklist (Enter confirms, Escape cancels)", [
+            Field("reason", "Why?", "the reason", f"Trigger fired: {trigger}" if trigger else "",
+                  (Required("the reason for the rollback"),)),
+        ], lambda values: self._control("declare_rollback", values["reason"], trigger))
 
     def end_rollback(self) -> None:
         self._control("end_rollback", "rollback finished")
