@@ -419,3 +419,33 @@ async def test_a_hold_without_a_reason_is_refused_in_place_and_escape_cancels(li
         await pilot.pause()
         assert not isinstance(app.screen, FormScreen)
     assert not [e for e in _entries(live) if e.kind == "hold"]
+
+
+async def test_a_step_marked_done_well_before_its_start_asks_first_and_a_normal_mark_stays_one_key(live, clock):
+    from launchpad.tui.forms import Confirm
+    from launchpad.tui.widgets.timeline_pane import TimelinePane
+
+    app = app_for(live, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        table = app.query_one(TimelinePane).table
+        await pilot.press("1")
+        table.move_cursor(row=table.get_row_index("enable-traffic"))  # T-0, the count is at T-01:59:12
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.question == "Mark 'Enable traffic' done 1h59m before its start? y/n"
+        await pilot.press("n")
+        await app.journal_settled()
+        await pilot.pause()
+        assert not isinstance(app.screen, Confirm) and "enable-traffic" not in live.event_marks()
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.journal_settled()
+        await pilot.pause()
+        assert live.event_marks()["enable-traffic"] == "done"
+        table.move_cursor(row=table.get_row_index("deploy-backend"))  # due now: one key, no question
+        await pilot.press("d")
+        await app.journal_settled()
+        await pilot.pause()
+        assert not isinstance(app.screen, Confirm) and live.event_marks()["deploy-backend"] == "done"

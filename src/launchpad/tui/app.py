@@ -493,7 +493,7 @@ class LaunchpadApp(App):
 
     @on(TimelinePane.StateRequested)
     def _event_state(self, message: TimelinePane.StateRequested) -> None:
-        self._write(self.session.set_event, message.event_id, message.state)
+        self.control.set_step_state(message.event_id, message.state)  # done early asks first
 
     # ------------------------------------------------------------------ actions
 
@@ -663,7 +663,7 @@ class LaunchpadApp(App):
         for event in self.plan.events:
             for state, verb in (("in_progress", "Start"), ("done", "Done"), ("skipped", "Skip")):
                 yield SystemCommand(f"{verb}: {printable(event.title)}", f"Set the step's state to {state.replace('_', ' ')}",
-                                    lambda e=event.id, s=state: self._write(self.session.set_event, e, s))
+                                    lambda e=event.id, s=state: self.control.set_step_state(e, s))
         if self.plan.rollback_section:
             yield SystemCommand("Show rollback steps", "Bring the plan's rollback section forward",
                                 lambda: self.action_reveal_section(self.plan.rollback_section))

@@ -20,11 +20,12 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 
 from launchpad.core.literal import printable
-from launchpad.core.control.checks import recycle_target, scrub_t0
+from launchpad.core.control.checks import done_early_by, format_span, recycle_target, scrub_t0
+from launchpad.core.plan.timeline import DONE
 from launchpad.core.plan.offsets import format_clock, format_offset
 from launchpad.core.control.poll import GO, NO_GO, poll_spec
 from launchpad.core.control.rollback import ROLLBACK_MODE
-from launchpad.tui.forms import Field, FormScreen, Parses, Required
+from launchpad.tui.forms import Confirm, Field, FormScreen, Parses, Required
 from launchpad.tui.prompt import TextPrompt
 
 CONTROL_BINDINGS = [
@@ -218,6 +219,24 @@ class CockpitControl:
             Field("t0", "The new attempt's T-0 (ISO-8601 with its zone)", "2026-11-23T18:00Z",
                   _iso(replaced + timedelta(days=1)), (Parses(new_t0),)),
         ], lambda values: self._control("scrub", values["reason"], new_t0(values["t0"])))
+
+    # ------------------------------------------------------------------ timeline steps
+
+    def set_step_state(self, event_id: str, state: str) -> None:
+        """A timeline step's new state (d/s/x/r, or the palette). Done well before its start (before its start
+        minus its grace) asks first; every other mark stays one key."""
+        event = next((e for e in self.app.plan.events if e.id == event_id), None)
+        early = done_early_by(event, self.app.session.t_clock(self.app.clock())) if event and state == DONE else 0
+
+        def write(yes: bool | None = True) -> None:
+            if yes:
+                self.app._write(self.app.session.set_event, event_id, state)
+
+        if not early or self.app.read_only:  # a watch-only cockpit says read-only at once
+            write()
+            return
+        self.app.push_screen(Confirm(f"Mark '{printable(event.title)}' done {format_span(early)} before its start? y/n"),
+                             write)
 
     # ------------------------------------------------------------------ the poll
 

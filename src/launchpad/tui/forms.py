@@ -5,6 +5,7 @@ typo in a scrub's T-0 threw away the reason already typed. Here nothing typed is
 stays open with every value as it was, the first field in error focused and its error shown under it.
 Enter submits once every field is valid, Escape cancels; Tab / shift+Tab move between fields, so the
 keyboard alone is enough. The form dismisses with {field name: stripped text}, or None when cancelled.
+`Confirm` is the smallest form: a question answered y or n.
 """
 
 from __future__ import annotations
@@ -129,3 +130,35 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     @on(Button.Pressed, "#form-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    """A yes/no question: y (or Enter on Yes) confirms; n, Escape or No declines."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
+                Binding("escape", "answer(False)", "No")]
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm #confirm-box { width: 70; max-width: 95%; height: auto; padding: 1 2; border: thick $warning;
+                           background: $surface; }
+    Confirm #confirm-buttons { height: auto; margin-top: 1; }
+    Confirm #confirm-buttons Button { margin-right: 2; }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self):
+        with Vertical(id="confirm-box"):
+            yield Static(Text(cut(printable(self.question), LONGEST), style="bold"), id="confirm-question")
+            with Horizontal(id="confirm-buttons"):
+                yield Button("Yes (y)", variant="warning", id="confirm-yes")
+                yield Button("No (n)", id="confirm-no")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-yes")

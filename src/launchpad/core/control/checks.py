@@ -1,4 +1,4 @@
-"""The checks on a recycle's target and a scrub's new T-0, as plain functions.
+"""The checks on a recycle's target, a scrub's new T-0 and a step marked done early, as plain functions.
 
 One place for the rule and its message: the session's launch control (shell/control.py) refuses with them
 before it writes, and the cockpit's forms (tui/control.py) run the same functions as Input validators, so a
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from launchpad.core.plan.timeline import grace_of
 from launchpad.core.plan.offsets import (MAX_DAYS, format_clock, format_offset, in_range, parse_offset, parse_t0,
                                          session_window, within)
 
@@ -41,3 +42,15 @@ def scrub_t0(text: str, now: datetime, replaced: datetime) -> datetime:
     t0 = parse_t0(text, now, require_zone=True)
     check_scrub_t0(t0, now, replaced)
     return t0
+
+
+def done_early_by(event, t_clock: float) -> float:
+    """Seconds before its start a step would be marked done now, when that is earlier than its start minus its
+    grace (core/plan/timeline.py grace_of); 0 for a mark in the normal run of things. A cockpit asks first
+    then: one key marking "Enable traffic" done two hours early was a slip nobody was asked about."""
+    return float(event.at - t_clock) if t_clock < event.at - grace_of(event) else 0.0
+
+
+def format_span(seconds: float) -> str:
+    """`7152` -> `1h59m` (whole minutes, at least `1m`): how far ahead, in the plan's own notation."""
+    return format_offset(max(60, int(seconds) // 60 * 60))[2:]
