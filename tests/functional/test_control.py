@@ -152,7 +152,8 @@ async def test_poll_no_go_proposes_a_hold_and_the_owners_show_the_votes(live, cl
         assert owners.get_cell("frontend", "vote").plain == "—"
 
 
-async def test_declared_rollback_puts_the_rollback_steps_in_front_and_copies_a_command(live, clock):
+async def test_declared_rollback_puts_the_rollback_steps_in_front_and_copies_a_command(live, clock, monkeypatch):
+    monkeypatch.delenv("TMUX", raising=False)  # outside tmux: OSC 52 only (inside: the test below)
     live.append("trigger", "error-rate", {"trigger": "Error rate > 5%", "probe": "api-health", "state": "firing"})
     app = app_for(live, clock)
     async with app.run_test(size=(200, 60)) as pilot:
@@ -449,3 +450,61 @@ async def test_a_step_marked_done_well_before_its_start_asks_first_and_a_normal_
         await app.journal_settled()
         await pilot.pause()
         assert not isinstance(app.screen, Confirm) and live.event_marks()["deploy-backend"] == "done"
+
+
+# --------------------------------------------------------------------------- y inside tmux (issue 12)
+
+
+@pytest.fixture
+def tmux_server(monkeypatch):
+    """A private tmux server (its own socket, no user config), named by $TMUX as tmux names its own."""
+    import os
+    import shutil
+    import subprocess
+    import uuid
+
+    if shutil.which("tmux") is None:
+        if os.environ.get("CI"):
+            pytest.fail("tmux is not installed: .ci/run installs it")
+        pytest.skip("tmux is not installed")
+    socket = f"launchpad-copy-{uuid.uuid4().hex[:8]}"
+
+    def tmux(*args: str, check: bool = True) -> str:
+        return subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", *args], check=check, capture_output=True,
+                              text=True, timeout=20).stdout
+
+    tmux("new-session", "-d", "-s", "copy", "sh")
+    try:
+        monkeypatch.setenv("TMUX", tmux("display-message", "-p", "#{socket_path},#{pid},0").strip())
+        yield tmux
+    finally:
+        tmux("kill-server", check=False)  # a test may have killed it already
+
+
+async def _copy_first_rollback_step(live, clock) -> tuple[LaunchpadApp, list[str]]:
+    live.control.declare_rollback("Error rate > 5%")
+    app = app_for(live, clock)
+    said: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))[1]
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")  # the highlighted rollback step: the first
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    return app, said
+
+
+async def test_y_inside_tmux_puts_the_command_in_tmux_s_paste_buffer_and_says_so(live, clock, tmux_server):
+    app, said = await _copy_first_rollback_step(live, clock)
+    assert tmux_server("show-buffer") == "./scripts/maintenance.sh on"
+    assert app.clipboard == "./scripts/maintenance.sh on"  # OSC 52 as well
+    assert any(message.startswith("Copied to tmux's paste buffer") for message in said), said
+
+
+async def test_y_says_so_when_tmux_does_not_take_the_text(live, clock, tmux_server):
+    tmux_server("kill-server")  # $TMUX now names a server that is gone
+    app, said = await _copy_first_rollback_step(live, clock)
+    assert app.clipboard == "./scripts/maintenance.sh on"  # OSC 52 still went out
+    assert any(message.startswith("Sent as OSC 52 only; tmux did not take it: tmux load-buffer failed")
+               for message in said), said

@@ -2,7 +2,7 @@
 highlighted step's shell command one key away from the clipboard.
 
 space ticks the highlighted step (a checklist item, or a plain numbered step), y copies its command with
-OSC 52 (App.copy_to_clipboard), which reaches the local clipboard through ssh and tmux.
+OSC 52 and, inside tmux, into tmux's paste buffer too (tui/clipboard.py).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
+from launchpad.tui.clipboard import copy_text
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
@@ -140,5 +141,4 @@ class RollbackPane(Vertical):
             self.app.bell()
             self.notify("This step has no shell command to copy.", timeout=3)
             return
-        self.app.copy_to_clipboard(step.command)
-        self.notify(f"Copied: {printable(step.commands[0])}" + (" …" if len(step.commands) > 1 else ""), timeout=3)
+        copy_text(self.app, step.command, step.commands[0] + (" …" if len(step.commands) > 1 else ""))
