@@ -65,7 +65,7 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = """
     FormScreen { align: center middle; }
-    FormScreen #form-box { width: 76; max-width: 95%; height: auto; padding: 1 2; border: thick $primary;
+    FormScreen #form-box { width: 76; max-width: 95%; height: auto; max-height: 100%; padding: 0 2; border: thick $primary;
                            background: $surface; }
     FormScreen .form-label { margin-top: 1; }
     FormScreen .form-error { color: $error; height: auto; }
