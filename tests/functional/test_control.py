@@ -508,3 +508,32 @@ async def test_y_says_so_when_tmux_does_not_take_the_text(live, clock, tmux_serv
     assert app.clipboard == "./scripts/maintenance.sh on"  # OSC 52 still went out
     assert any(message.startswith("Sent as OSC 52 only; tmux did not take it: tmux load-buffer failed")
                for message in said), said
+
+
+async def test_form_labels_titles_and_errors_show_outside_text_literally():
+    """Role names, reasons and typed text reach a form's label, title and error line: never as markup."""
+    from textual.app import App
+
+    from launchpad.tui.forms import Confirm, Field, Parses
+
+    def refuse(text: str) -> None:
+        raise ValueError(f"no role {text!r}: one of [/], [b]bold[/b]")
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(FormScreen("Take [red]role[/]", [Field("role", "Role ([/], [b]x[/b])", "[i]p[/i]",
+                                                                    "[@click=app.quit]", (Parses(refuse),))]))
+
+    app = Host()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        form = app.screen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is form and app.is_running
+        shown = [str(widget.render()) for widget in form.query("Static, Label")]
+        assert "Take [red]role[/]" in shown and "Role ([/], [b]x[/b])" in shown
+        assert "no role '[@click=app.quit]': one of [/], [b]bold[/b]" in shown
+        app.push_screen(Confirm("Mark '[b]x[/b]' done 2h before its start? y/n"))
+        await pilot.pause()
+        assert "Mark '[b]x[/b]' done 2h before its start? y/n" in [str(w.render()) for w in app.screen.query("Static")]

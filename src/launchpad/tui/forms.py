@@ -86,8 +86,8 @@ class FormScreen(ModalScreen[dict[str, str] | None]):
         with Vertical(id="form-box"):
             yield Static(Text(cut(printable(self.title_text), LONGEST), style="bold"), id="form-title")
             for field in self.fields:
-                yield Label(printable(field.label), classes="form-label")
-                yield Input(value=field.value, placeholder=field.placeholder, id=f"field-{field.name}",
+                yield Label(Text(printable(field.label)), classes="form-label")  # plan text: never markup
+                yield Input(value=field.value, placeholder=printable(field.placeholder), id=f"field-{field.name}",
                             validators=list(field.validators), validate_on=["changed", "submitted"])
                 yield Static("", id=f"error-{field.name}", classes="form-error -empty")
             with Horizontal(id="form-buttons"):
