@@ -183,3 +183,18 @@ def test_parse_moment():
 def test_stamps_round_trip_to_the_millisecond():
     moment = datetime(2026, 11, 22, 18, 0, 1, 123000, tzinfo=timezone.utc)
     assert moment_of(stamp(moment)) == moment
+
+
+def test_a_count_entry_without_its_t_clock_never_reads_at_question_mark():
+    """Scripts and older files write `resume` without `t_clock`: the activity line leaves the where out."""
+    from launchpad.core.journal.activity import describe_entry
+    from launchpad.core.journal.journal import make_entry
+    from datetime import datetime, timezone
+
+    at = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)
+    bare = make_entry(1, at, "alice", "resume", "", {})
+    stamped = make_entry(2, at, "alice", "resume", "", {"t_clock": "T-00:20:00", "of": "planned:poll"})
+    held = make_entry(3, at, "alice", "hold", "", {"reason": "weather"})
+    assert describe_entry(bare) == "resumed the count"
+    assert describe_entry(stamped) == "resumed the count at T-00:20:00 (planned hold poll done)"
+    assert describe_entry(held) == "held the count: weather"
