@@ -14,7 +14,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from launchpad.core.journal.activity import describe_entry
+from launchpad.core.journal.activity import describe_entry, recent_activity
 from launchpad.core.clock import system_clock
 from launchpad.core.literal import one_line, printable
 from launchpad.core.journal.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
@@ -256,8 +256,9 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "notes": [{"target": note.target, "actor": note.actor, "at": format_utc(note.at), "text": note.text}
                   for note in state.notes[-LAST_SHOWN:]],
         "entry_count": state.entry_count,
+        # What a person did last, in the activity log's words: the per-minute probe figures left out
         "last_entries": [{**entry_as_json(entry), "text": describe_entry(entry, plan)}
-                         for entry in state.last_entries[-LAST_SHOWN:]],
+                         for entry in recent_activity(entries, LAST_SHOWN)],
     }
     from launchpad.core.control.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
@@ -278,13 +279,14 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
                         for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
     report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
                       for task in tasks if task.id not in checked]
-    from launchpad.core.plan.timeline import timeline
+    from launchpad.core.plan.timeline import STATE_LABELS, timeline
 
     # The same states as the cockpit's timeline (due, late ...), at the count's T-clock, holds included.
     marks = {event.id: state.event_state(event.id) for event in plan.events}
     rows = timeline(plan.events, report["count"]["t_clock"], marks)
     report["events"] = [{"id": row.event.id, "at": format_offset(row.event.at), "title": row.event.title,
-                         "owner": row.event.owner, "state": row.state, "overdue_seconds": round(row.overdue_by)}
+                         "owner": row.event.owner, "state": row.state, "label": STATE_LABELS.get(row.state, row.state),
+                         "overdue_seconds": round(row.overdue_by)}
                         for row in rows]
     return report
 
@@ -325,7 +327,7 @@ def _print_text(report: dict[str, Any]) -> None:
         if report["events"]:
             out.append("events:")
             for event in report["events"]:
-                out.append(f"  {event['at']:>9}  {event['state']:<11} {event['title']}  [{event['id']}]")
+                out.append(f"  {event['at']:>9}  {event['label']:<11} {event['title']}  [{event['id']}]")  # as the timeline says it
     else:
         out.append(f"checked per the journal: {sum(report['checks'].values())} of {len(report['checks'])} marked items")
     if report["notes"]:
