@@ -120,7 +120,7 @@ def build_targets(specs: Sequence[NotifySpec], env: Mapping[str, str]) -> tuple[
         try:
             url = resolve_url(spec, env)
         except KeyError as error:  # that target is off until its variable is set; the others still send
-            problems.append(str(error).strip("'\"") + "; this target is left out")
+            problems.append(str(error).strip("'\""))
             continue
         targets.append(Target(spec, url, Redactor(_secrets(spec, url, env))))
     return targets, problems
@@ -325,6 +325,6 @@ def start_notifier(session, probes=None, notice: Callable[[str, str], None] | No
     notifier = Notifier(session, leadership=getattr(probes, "leadership", None), notice=notice, **options)
     for problem in notifier.problems:
         if notice is not None:
-            notice(f"Notifications: {problem}", "warning")
+            notice(f"Notifications: {problem}; this target is left out", "warning")
     notifier.start()
     return notifier
