@@ -253,8 +253,8 @@ class ReplayApp(LaunchpadApp):
         Binding("i", "skip_idle", "Skip idle"),
         Binding("I", "toggle_idle_skip", "Idle skip on/off", show=False),
         # Every key that writes in a live cockpit (the panes' s/d/x/r/N, the count's H/C/R/S/v/X, n/h/w/a):
-        # taken first and hidden, so the Footer never offers them and pressing one says "read-only" at once.
-        *(Binding(key, "read_only", "Read-only", show=False, priority=True) for key in WRITE_KEYS),
+        # taken first and hidden (Footer and ? keys panel), so nothing offers them and pressing one says "read-only".
+        *(Binding(key, "read_only", "Read-only", show=False, priority=True, system=True) for key in WRITE_KEYS),
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 60, start: datetime | None = None,
