@@ -354,6 +354,9 @@ class ReplayApp(LaunchpadApp):
         for entry in index.recent_activity(count, ACTIVITY_LINES):
             log.write(self._activity_line(entry))
 
+    def keep_in_activity(self, title: str, text: str) -> None:
+        """A replay's Activity is the journal at the playhead, rewritten on every seek: no toast lines in it."""
+
     def _ring_for_new_late(self, steps: list) -> None:
         """A replay is watched, not worked: no bell for steps that were late back then."""
 
