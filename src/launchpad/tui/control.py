@@ -28,6 +28,8 @@ from launchpad.core.control.rollback import ROLLBACK_MODE
 from launchpad.tui.forms import Confirm, Field, FormScreen, Parses, Required
 from launchpad.tui.prompt import TextPrompt
 
+ROLLBACK_TOAST = "ROLLBACK declared"  # its title: the toast is taken down when the rollback ends
+
 CONTROL_BINDINGS = [
     Binding("H", "control('hold')", "Hold"),
     Binding("C", "control('resume_count')", "Resume count", show=False),
@@ -66,9 +68,15 @@ class CockpitControl:
     # ------------------------------------------------------------------ what the session offers
 
     @property
-    def controllable(self) -> bool:
-        """A session without launch control has no count actions: the cockpit then only shows."""
+    def shows(self) -> bool:
+        """The session has launch control (the count, the poll, rollback mode) for the panes to show."""
         return hasattr(self.app.session, "control")
+
+    @property
+    def controllable(self) -> bool:
+        """Whether this cockpit offers launch-control actions: an app that only shows them says
+        `controllable = False` (the replay: no "press p to poll" where p is play/pause, no "press H")."""
+        return self.shows and getattr(self.app, "controllable", True)
 
     def control_count(self):
         count = getattr(self.app.session, "count", None)
@@ -94,6 +102,8 @@ class CockpitControl:
         rollback = control.mode if control.mode.rollback else None
         if cockpit.has_class("-rollback") != (rollback is not None):
             cockpit.set_class(rollback is not None, "-rollback")
+            if rollback is None:  # ended (here, in another cockpit, or a replay went back): its toast goes too
+                self.app.dismiss_toasts(ROLLBACK_TOAST)
             if self.app.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
                 self.app.action_show_pane("checklist")
         cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
@@ -105,10 +115,10 @@ class CockpitControl:
             expected_t0=current.wall_time_of(0, now).strftime("%H:%M UTC %d %b"), next_hold=next_hold,
             rollback=format_elapsed((now - rollback.since).total_seconds()) if rollback and rollback.since else None,
             colors=self.app.colors)
-        steps = self.app.session.control.rollback_steps() if self.controllable else ()
+        steps = self.app.session.control.rollback_steps() if self.shows else ()
         done = {step.id for step in steps if self.app.session.control.step_is_done(step)} if steps else set()
         cockpit.query_one(RollbackPane).show(steps, done, control.mode, now, self.app.colors)
-        result = self.app.session.control.poll_verdict() if self.controllable else None
+        result = self.app.session.control.poll_verdict() if self.shows else None
         if result is not None:
             cockpit.query_one(PollPane).show(result, control.poll, poll_spec(self.app.plan), dict(control.holders), self.app.colors)
         if not self.controllable:
@@ -341,7 +351,7 @@ class CockpitControl:
         for entry in entries:
             if entry.kind == "mode" and (entry.payload or {}).get("mode") == ROLLBACK_MODE:
                 self.app.bell()
-                self.app.notify(printable(str((entry.payload or {}).get("reason", ""))), title="ROLLBACK declared",
+                self.app.notify(printable(str((entry.payload or {}).get("reason", ""))), title=ROLLBACK_TOAST,
                             severity="error", timeout=15)
                 self.bring_rollback_forward()
 
