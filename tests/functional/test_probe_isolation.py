@@ -113,3 +113,24 @@ async def test_a_blocked_ui_loop_causes_no_timeout_flip_or_trigger(tmp_path, fas
     alarms = [(e["target"], e["payload"]["state"]) for e in entries
               if e["kind"] == "trigger" and e["payload"]["state"] != "ok"]
     assert alarms == []  # no pending, no firing: only each trigger's first "ok"
+
+
+async def test_a_warning_logged_on_the_probe_thread_becomes_a_toast_on_the_ui_loop(tmp_path, fast_server):
+    """The engine logs from its own thread now: the cockpit's log handler queues the toast to the UI loop."""
+    import logging
+
+    session = start_session(many_probes_plan(tmp_path, fast_server), tmp_path / "s.toml")
+    app = make_app(session)
+    try:
+        async with app.run_test(size=(160, 50), notifications=True) as pilot:
+            logged = threading.Thread(target=logging.getLogger("launchpad.engine").warning,
+                                      args=("[bold]callback failed[/] on the probe thread",))
+            logged.start()
+            logged.join()
+            for _ in range(100):
+                if app._notifications:
+                    break
+                await pilot.pause(0.02)
+            assert [note.message for note in app._notifications] == ["[bold]callback failed[/] on the probe thread"]
+    finally:
+        session.close()

@@ -49,7 +49,9 @@ async def test_a_thousand_posts_from_another_thread_wake_the_ui_loop_once_with_t
         hop.post_once(said.append, "first notice")
         hop.post_once(said.append, "second notice")
 
-    await asyncio.to_thread(post_many)  # the UI loop is busy elsewhere (here: awaiting) while results pile up
+    poster = threading.Thread(target=post_many)
+    poster.start()
+    poster.join()  # the UI loop is stalled (here: blocked in join) while the results pile up
     await asyncio.sleep(0)
     await asyncio.sleep(0)
     assert hop.posted == 1002 and hop.hops == 1
