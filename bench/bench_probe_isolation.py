@@ -3,7 +3,7 @@
 
 The real cockpit (bench/probe_isolation_child.py: LaunchpadApp + ProbeRuntime, headless, fresh processes) with
 N probes (every --interval s, deadline --timeout s; triggers "> 3 consecutive" and "error rate > 5%") against a fast server on
-127.0.0.1 in its own process. The UI loop is blocked for --stall seconds every --every seconds on top of its own
+127.0.0.1 in its own process (at a higher priority: --server-nice). The UI loop is blocked for --stall seconds every --every seconds on top of its own
 work (0 for the cockpit's own work only). Figure: the engines on their own thread and loop (as shipped);
 baseline, same run: the same code with the engines on the UI loop (as before issue 13). Reported: timeouts,
 failures, DOWN flips and pending/firing trigger entries in the journal (target 0), attempt start delay p95/max,
@@ -22,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 CHILD = Path(__file__).with_name("probe_isolation_child.py")
@@ -49,6 +50,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def raise_priority(nice: int) -> None:
+    """The server stands in for a service on another machine: on this shared 2-core machine it would otherwise
+    starve whenever the cockpit works (answers of 950 ms right after each stall), and that slowness is the
+    server's, not the cockpit's. Ignored where the niceness cannot be lowered."""
+    try:
+        os.nice(nice)
+    except OSError:
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -64,6 +75,35 @@ def run_child(mode: str, url: str, args) -> dict:
     if not lines:
         raise SystemExit(f"the {mode} cockpit failed:\n{done.stderr[-3000:]}")
     return json.loads(lines[-1])
+
+
+def minute_batch(probes: int, rounds: int = 5) -> tuple[float, float]:
+    """One minute boundary's probe_minute entries: append_many (one lock, write, fsync, read-back) vs one append
+    each (as before), medians in ms over `rounds` boundaries, on a session in a temporary folder."""
+    from datetime import datetime, timezone
+
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.shell.session import LiveSession
+
+    with tempfile.TemporaryDirectory(prefix="bench-minutes-") as work:
+        folder = Path(work)
+        (folder / "plan.toml").write_text('[launch]\nname = "minutes"\n', encoding="utf-8")
+        plan, _ = load_plan(folder / "plan.toml", env={})
+        session = LiveSession.start(plan, folder / "s.toml", t0=datetime(2030, 1, 1, tzinfo=timezone.utc), actor="b")
+        batched, single = [], []
+        for minute in range(rounds):
+            items = [("probe_minute", f"svc-{index:03d}", {"minute": f"2030-01-01T00:{minute:02d}:00.000Z",
+                                                           "count": 60, "errors": 0, "p50": 1.5, "p95": 3.2})
+                     for index in range(probes)]
+            started = time.perf_counter()
+            session.append_many(items)
+            batched.append((time.perf_counter() - started) * 1000.0)
+            started = time.perf_counter()
+            for item in items:
+                session.append(*item)
+            single.append((time.perf_counter() - started) * 1000.0)
+        session.close()
+    return statistics.median(batched), statistics.median(single)
 
 
 def summary(result: dict) -> dict:
@@ -93,9 +133,10 @@ def main() -> None:
     parser.add_argument("--stall", type=float, default=1.5, help="seconds the UI loop is blocked (0: none)")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between stalls")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--server-nice", type=int, default=-10, help="niceness change of the local server (root)")
     args = parser.parse_args()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)])
+    server = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], preexec_fn=lambda: raise_priority(args.server_nice))
     url = f"http://127.0.0.1:{port}"
     load_before = os.getloadavg()
     try:
@@ -120,6 +161,9 @@ def main() -> None:
     targets = all(statistics.median(row[key] for row in rows["thread"]) == 0
                   for key in ("timeouts", "DOWN flips", "alarm entries"))
     print(f"target (own thread: 0 timeouts, 0 DOWN flips, 0 alarm entries): {'met' if targets else 'MISSED'}")
+    batched, single = minute_batch(args.probes)
+    print(f"a minute boundary's {args.probes} probe_minute entries: one batch {batched:,.1f} ms vs one append each "
+          f"{single:,.1f} ms (median of 5): {batched / single:.3f}x; fsyncs 1 vs {args.probes}")
 
 
 if __name__ == "__main__":

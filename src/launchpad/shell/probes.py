@@ -306,11 +306,11 @@ class ProbeRuntime:
         # The prober draws what it publishes (the same figures every follower draws), only what changed.
         fresh = [state for key, state in triggers.items() if self._shown_triggers.get(key) != state]
         self._shown_triggers.update(triggers)
-        self._show({name: statuses[name] for name in changed}, fresh)
+        self._draw("source", "show_source", live_state.describe_source(None, now, here=True))
+        self._show({name: statuses[name] for name in changed}, fresh)  # in the same hop as the source line
         text = self._snapshot.text(self.session.actor, os.getpid(), now)
         await asyncio.to_thread(write_live_text, self.live_path, text)
         self._published_at = now
-        self._draw("source", "show_source", live_state.describe_source(None, now, here=True))
 
     def _show_source(self, text: str) -> None:
         show = getattr(self._sink, "show_source", None)  # a sink that draws no probe pane need not have it
