@@ -326,8 +326,11 @@ class ProbeRuntime:
                 self._to_sink(here, ("probe", spec.name), "show_probe", spec.name, statuses[spec.name])
         for state in triggers:
             self._to_sink(here, ("trigger", state.trigger, state.probe), "show_trigger", state)
-        if hasattr(self._sink, "flush_probes"):  # drawn now, not at the screen's next probe refresh
-            self._to_sink(here, "flush", "flush_probes")
+        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (up to ten
+        # a second, from its thread) waits for that refresh (four a second): the screen redraws its probe
+        # table no more often than it did, whatever the number of results.
+        if here and hasattr(self._sink, "flush_probes"):
+            self._sink.flush_probes()
 
     def _to_sink(self, here: bool, key: Any, method: str, *args: Any) -> None:
         if here:
