@@ -68,7 +68,12 @@ class _NotifyHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             severity = "error" if record.levelno >= logging.ERROR else "warning"
-            self.app.notify(one_line(record.getMessage(), 300), title=record.name, severity=severity, timeout=8)
+            say = lambda: self.app.notify(one_line(record.getMessage(), 300), title=record.name,  # noqa: E731
+                                          severity=severity, timeout=8)
+            if threading.get_ident() == self.app._ui_thread:
+                say()
+            else:  # the probe thread logs too (engine/loop_thread.py): queued to the UI loop, never waited for
+                self.app._ui_loop.call_soon_threadsafe(say)
         except Exception:  # a log line must never take the cockpit down
             pass
 
