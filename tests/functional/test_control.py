@@ -4,6 +4,7 @@ command; every action journaled, and all of it back as it was after reopening th
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -474,11 +475,14 @@ def tmux_server(monkeypatch):
                               text=True, timeout=20).stdout
 
     tmux("new-session", "-d", "-s", "copy", "sh")
+    path = tmux("display-message", "-p", "#{socket_path}").strip()
     try:
-        monkeypatch.setenv("TMUX", tmux("display-message", "-p", "#{socket_path},#{pid},0").strip())
+        monkeypatch.setenv("TMUX", f"{path},{tmux('display-message', '-p', '#{pid}').strip()},0")
         yield tmux
     finally:
         tmux("kill-server", check=False)  # a test may have killed it already
+        if path:
+            Path(path).unlink(missing_ok=True)  # tmux leaves its socket file behind
 
 
 async def _copy_first_rollback_step(live, clock) -> tuple[LaunchpadApp, list[str]]:

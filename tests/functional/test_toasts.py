@@ -27,7 +27,7 @@ async def test_three_hold_proposals_make_one_toast_and_three_activity_lines(live
         app.clear_notifications()
         for reasons in (("probes up: api-health DOWN",), ("probes up: api-health DOWN", "Backend Deployment: 3/5"),
                         ("probes up: api-health DOWN", "Backend Deployment: 3/5", "no trigger firing: error rate")):
-            app.control._propose_hold(SimpleNamespace(hold_reasons=reasons, proposes_hold=True), True)  # as control_tick does
+            app.control._propose_hold(SimpleNamespace(hold_reasons=reasons, proposes_hold=True), True)  # as CockpitControl.tick does
             await pilot.pause()
         shown = toasts(app)
         assert [toast.title for toast in shown] == ["Hold proposed"]

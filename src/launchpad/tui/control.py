@@ -258,7 +258,7 @@ class CockpitControl:
 
     def _show_poll_pane(self) -> None:
         """Bring the poll pane forward. Whether wide screens show it is the journal's say (an open poll sets
-        Screen.-polling in control_tick), never a local flag: it goes when the poll closes, wherever."""
+        Screen.-polling in tick), never a local flag: it goes when the poll closes, wherever."""
         if self.app.screen.has_class("-narrow") or self.app.cockpit.has_class("-narrow"):
             self.app.action_show_pane("poll")
         elif self.app.cockpit.has_class("-polling"):
@@ -331,7 +331,7 @@ class CockpitControl:
 
     def bring_rollback_forward(self) -> None:
         """Rollback mode: the rollback steps are the checklist to work (tab 2 on narrow screens). The mode itself
-        (Screen.-rollback) follows the journal in control_tick."""
+        (Screen.-rollback) follows the journal in tick."""
         if self.app.active_pane == "checklist" or self.app.cockpit.has_class("-narrow"):
             self.app.action_show_pane("checklist")
         self.app.call_after_refresh(lambda: self.app.cockpit.query_one("#rollback-table").focus())
