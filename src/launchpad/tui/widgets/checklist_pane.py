@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import Input, Tree
+from textual.widgets import Input
 
 from launchpad.core.literal import cut, printable
-from launchpad.core.plan.progress import by_section
+from launchpad.tui.widgets.checklist_rows import INDENT, ChecklistTree, Row
 from launchpad.tui.widgets.text_line import TextLine
+
+__all__ = ["ChecklistPane", "ChecklistTree", "ChecklistView"]
 
 
 @dataclass
@@ -28,39 +29,6 @@ class ChecklistView:
     marks: dict = field(default_factory=dict)  # item id -> Mark(checked, actor, at, note)
     notes: dict = field(default_factory=dict)  # item id -> [Note]
     focus_section: tuple[str, ...] | None = None
-
-
-def _depth(node) -> int:
-    """How many levels below the (hidden) root a node sits: its indentation is this times guide_depth."""
-    depth = 0
-    while node.parent is not None:
-        depth += 1
-        node = node.parent
-    return depth
-
-
-class ChecklistTree(Tree):
-    """A Tree whose space key ticks the highlighted item instead of folding it."""
-
-    BINDINGS = [
-        Binding("space", "toggle_item", "Tick"),
-        Binding("enter", "toggle_node", "Fold", show=False),
-    ]
-
-    class ToggleRequested(Message):
-        def __init__(self, item_id: str) -> None:
-            self.item_id = item_id
-            super().__init__()
-
-    def action_toggle_item(self) -> None:
-        node = self.cursor_node
-        if node is None:
-            return
-        kind, key = node.data or (None, None)
-        if kind == "task":
-            self.post_message(self.ToggleRequested(key))
-        else:
-            node.toggle()
 
 
 class ChecklistPane(Vertical):
@@ -78,18 +46,20 @@ class ChecklistPane(Vertical):
         self.owner_filter: str | None = None
         self.query_text = ""
         self.filter_label = ""  # the owner filter and search, as shown under the pane (plain, literal)
-        self._task_nodes: dict[str, object] = {}
-        self._section_nodes: dict[tuple, object] = {}
+        self._task_nodes: dict[str, Row] = {}  # the items the filters let through, by ID
+        self._section_nodes: dict[tuple, Row] = {}  # every checklist and section row, by key
         self._tasks_by_id: dict[str, object] = {}
+        self._layout: list[tuple[Row, list]] = []  # per checklist: its row, then (row, task or None) in order
+        self._haystacks: dict[str, str] | None = None  # item ID -> what a search looks in (lower case)
+        self._matched: tuple | None = None  # (owner filter, query, IDs): a longer query searches only these
+        self._tallies: dict[tuple, tuple[int, int]] = {}  # row key -> (done, total), until the ticks change
+        self._under: dict[tuple, list[str]] = {}  # row key -> the IDs of the items beneath it
 
     def compose(self):
         search = Input(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
         search.display = False
         yield search
-        tree = ChecklistTree(Text("checklists"), id="checklist-tree")
-        tree.show_root = False
-        tree.guide_depth = 2
-        yield tree
+        yield ChecklistTree(id="checklist-tree")
         yield TextLine(id="checklist-detail", classes="detail")
 
     @property
@@ -99,93 +69,156 @@ class ChecklistPane(Vertical):
     # ------------------------------------------------------------------ building
 
     def show(self, view: ChecklistView, colors: dict[str, str]) -> None:
-        """Rebuild only when the set of visible items changes; otherwise relabel in place."""
-        first = self.view is None
+        """Lay the rows out when the plan changes; otherwise only the labels change (drawn when on screen)."""
+        old = self.view
         self.view = view
         self.palette = colors
-        self._tasks_by_id = {task.id: task for task in view.tasks}
-        if first:
+        if old is None or old.tasks is not view.tasks or old.checklists is not view.checklists:
+            self._tasks_by_id = {task.id: task for task in view.tasks}
+            self._lay_out()
             self._rebuild()
         else:
+            if old.owner_names != view.owner_names:
+                self._haystacks = None
+                self._matched = None
             self._relabel()
         self._update_subtitle()
 
-    def _visible(self, task) -> bool:
-        if self.owner_filter is not None:
-            owner = self.view.owner_of(task)
-            if self.owner_filter == "" and owner:
-                return False
-            if self.owner_filter and owner != self.owner_filter:
-                return False
-        if self.query_text:
-            needle = self.query_text.lower()
-            owner = self.view.owner_names.get(self.view.owner_of(task) or "", "")
-            haystack = " ".join((task.id, task.text, owner, task.owner or "")).lower()
-            return all(word in haystack for word in needle.split())
-        return True
-
-    def _rebuild(self) -> None:
-        tree = self.tree
-        keep = self._highlighted_key()
-        tree.clear()
-        self._task_nodes.clear()
-        self._section_nodes.clear()
-        visible = {task.id for task in self.view.tasks if self._visible(task)}
-        filtering = bool(self.query_text or self.owner_filter is not None)
+    def _lay_out(self) -> None:
+        """Every row the plan can show, in document order, made once: filters only choose among them."""
+        self._layout, self._section_nodes, self._under = [], {}, {}
+        self._haystacks, self._matched = None, None
+        parents = {task.parent for task in self.view.tasks if task.parent}
         for checklist in self.view.checklists:
-            tasks = [task for task in checklist.tasks if task.id in visible]
-            if filtering and not tasks:
-                continue
-            top = tree.root.add(Text(""), data=("checklist", checklist.path), expand=True)
-            self._section_nodes[("checklist", checklist.path)] = top
-            wanted = {task.section[:depth] for task in tasks for depth in range(1, len(task.section) + 1)}
+            top = Row("checklist", checklist.path, self._label)
+            top_key = ("checklist", checklist.path)
+            self._section_nodes[top_key] = top
+            self._under[top_key] = [task.id for task in checklist.tasks]
+            depths: dict[tuple, int] = {}
+            rows_of: dict[tuple, Row] = {}
             for section in checklist.sections:
-                if filtering and section.path not in wanted:
-                    continue
-                if not filtering and section.path not in wanted:
-                    continue  # headings with no items below them (intros, notes) stay out of the way
+                key = ("section", checklist.path, section.path)
                 if len(section.path) == 1 and section.title == checklist.title:
-                    self._section_nodes[("section", checklist.path, section.path)] = top  # the document's title
+                    self._section_nodes[key] = top  # the document's title
+                    depths[section.path] = 0
                     continue
-                parent = top
-                for depth in range(len(section.path) - 1, 0, -1):
-                    parent = self._section_nodes.get(("section", checklist.path, section.path[:depth]), None) or parent
-                    if parent is not top:
-                        break
-                node = parent.add(Text(""), data=("section", (checklist.path, section.path)), expand=True)
-                self._section_nodes[("section", checklist.path, section.path)] = node
-            for task in tasks:
-                if task.parent and task.parent in self._task_nodes:
-                    parent = self._task_nodes[task.parent]
-                    parent.allow_expand = True
-                    parent.expand()
-                else:
-                    parent = self._section_nodes.get(("section", checklist.path, task.section), top)
-                self._task_nodes[task.id] = parent.add_leaf(Text(""), data=("task", task.id))
-        self._relabel()
-        if keep and keep in self._task_nodes:
-            tree.move_cursor(self._task_nodes[keep])
-        elif self.view.focus_section:
+                parent_depth = next((depths[section.path[:d]] for d in range(len(section.path) - 1, 0, -1)
+                                     if section.path[:d] in depths), 0)
+                depths[section.path] = parent_depth + 1
+                row = rows_of[section.path] = self._section_nodes[key] = Row("section", (checklist.path, section.path), self._label)
+                row.depth = parent_depth + 1
+            by_section: dict[tuple, list] = {}
+            for task in checklist.tasks:
+                by_section.setdefault(task.section if task.section in depths else (), []).append(task)
+                for depth in range(1, len(task.section) + 1):
+                    self._under.setdefault(("section", checklist.path, task.section[:depth]), []).append(task.id)
+            # (row, task or section path, depth); an item under a shown parent item sits one deeper than it
+            def item(task, depth: int) -> tuple:
+                row = Row("task", task.id, self._label)
+                row.foldable = task.id in parents
+                return row, task, depth
+
+            order: list[tuple] = [item(task, 1) for task in by_section.get((), [])]  # items above any heading
+            with_items = {task.section[:depth] for task in checklist.tasks for depth in range(1, len(task.section) + 1)}
+            for section in checklist.sections:
+                if section.path in rows_of and section.path in with_items:  # headings with no items stay out of the way
+                    order.append((rows_of[section.path], section.path, rows_of[section.path].depth))
+                order.extend(item(task, depths[section.path] + 1) for task in by_section.get(section.path, ()))
+            self._layout.append((top, order))
+
+    def _matches(self) -> list | None:
+        """The items the owner filter and the search let through (None: every item). A query that extends the
+        previous one searches only what that one found: each key narrows the list it is typed into."""
+        if self.owner_filter is None and not self.query_text:
+            return None
+        needle = self.query_text.lower()
+        candidates = self.view.tasks
+        if self._matched is not None:
+            owner, previous, found = self._matched
+            if owner == self.owner_filter and previous and needle.startswith(previous):
+                candidates = found
+        tasks = candidates
+        if self.owner_filter is not None:
+            owner_of, wanted = self.view.owner_of, self.owner_filter
+            tasks = [task for task in tasks if (owner_of(task) or "") == wanted] if wanted else \
+                [task for task in tasks if not owner_of(task)]
+        if needle:
+            haystacks = self._search_texts()
+            words = needle.split()
+            tasks = [task for task in tasks if all(word in haystacks[task.id] for word in words)]
+        self._matched = (self.owner_filter, needle, tasks)
+        return tasks
+
+    def _search_texts(self) -> dict[str, str]:
+        if self._haystacks is None:
+            names, owner_of = self.view.owner_names, self.view.owner_of
+            self._haystacks = {task.id: " ".join((task.id, task.text, names.get(owner_of(task) or "", ""), task.owner or "")).lower()
+                               for task in self.view.tasks}
+        return self._haystacks
+
+    def _rebuild(self, reveal: bool = True) -> None:
+        """Choose the rows to show: what the filters let through, minus what is folded away. With no item
+        under the cursor, `reveal` brings the view's focus section (the rollback steps) forward."""
+        keep = self.tree.cursor_node
+        matches = self._matches()
+        visible = None if matches is None else {task.id for task in matches}
+        filtering = visible is not None
+        wanted = None
+        if filtering:
+            wanted = {task.section[:depth] for task in matches for depth in range(1, len(task.section) + 1)}
+        rows: list[Row] = []
+        shown: dict[str, Row] = {}
+        for top, order in self._layout:
+            start = len(rows)
+            rows.append(top)
+            hide_below = None if top.expanded else 0
+            found = False
+            for row, what, depth in order:
+                if row.kind == "task":
+                    if filtering and row.key not in visible:
+                        continue
+                    found = True
+                    parent = what.parent and shown.get(what.parent)
+                    row.depth = parent.depth + 1 if parent else depth
+                    shown[row.key] = row
+                elif wanted is not None and what not in wanted:
+                    continue
+                if hide_below is not None and row.depth > hide_below:
+                    continue
+                hide_below = None if row.expanded or not row.foldable else row.depth
+                rows.append(row)
+            if filtering and not found:
+                del rows[start:]
+        self._task_nodes = shown
+        self._tallies = {}
+        self.tree.set_rows(rows, keep)
+        if reveal and (keep is None or keep.line < 0) and self.view.focus_section:
             self.reveal_section(self.view.focus_section)
         self._show_detail()
 
     def _relabel(self) -> None:
-        checked = self.view.checked
-        tallies = by_section(self.view.tasks, checked)
-        colors = self.palette
-        width = self.tree.scrollable_content_region.width or self.size.width or 80
-        for task_id, node in self._task_nodes.items():
-            room = width - self.tree.guide_depth * _depth(node) - 1
-            node.set_label(self._task_label(self._tasks_by_id[task_id], task_id in checked, room))
-        for key, node in self._section_nodes.items():
-            if key[0] == "checklist":
-                checklist = next(c for c in self.view.checklists if c.path == key[1])
-                done = sum(1 for task in checklist.tasks if task.id in checked)
-                node.set_label(self._tally_label(checklist.title, done, len(checklist.tasks), colors, bold=True))
-            else:
-                tally = tallies.get(key[2])
-                node.set_label(self._tally_label(key[2][-1], tally.done if tally else 0, tally.total if tally else 0, colors))
+        """Ticks, notes or names changed: the rows on screen draw their labels again (the others when shown)."""
+        self._tallies = {}
+        self.tree.redraw()
         self._show_detail()
+
+    def _label(self, row: Row) -> Text:
+        if row.kind == "task":
+            width = self.tree.scrollable_content_region.width or self.size.width or 80
+            room = width - INDENT * row.depth - (2 if row.foldable else 0) - 1
+            return self._task_label(self._tasks_by_id[row.key], row.key in self.view.checked, room)
+        if row.kind == "checklist":
+            key = ("checklist", row.key)
+            title = next(c.title for c in self.view.checklists if c.path == row.key)
+        else:
+            key = ("section", *row.key)
+            title = row.key[1][-1]
+        if key not in self._tallies:
+            ids = self._under.get(key, ())
+            checked = self.view.checked
+            self._tallies[key] = (sum(1 for item in ids if item in checked), len(ids))
+        done, total = self._tallies[key]
+        return self._tally_label(title, done, total, self.palette, bold=row.kind == "checklist")
 
     def _task_label(self, task, done: bool, room: int) -> Text:
         """`[x] text  Owner ✎1  #id`, the text cut first so that the owner and the ID stay visible."""
@@ -226,34 +259,44 @@ class ChecklistPane(Vertical):
     # ------------------------------------------------------------------ navigation and detail
 
     def _highlighted_key(self) -> str | None:
-        node = self.tree.cursor_node
-        if node is None or not node.data:
-            return None
-        kind, key = node.data
-        return key if kind == "task" else None
+        row = self.tree.cursor_node
+        return row.key if row is not None and row.kind == "task" else None
 
     def highlighted_task(self):
         key = self._highlighted_key()
         return self._tasks_by_id.get(key) if key else None
 
     def reveal_section(self, section_path: tuple[str, ...]) -> bool:
-        """Bring a section forward (e.g. the rollback steps when a trigger fires): expand it and move there."""
-        for key, node in self._section_nodes.items():
-            if key[0] == "section" and key[2] == tuple(section_path):
-                node.expand()
+        """Bring a section forward (e.g. the rollback steps when a trigger fires): unfold it and what holds it,
+        and move there, the section at the top of the pane."""
+        section_path = tuple(section_path)
+        for key, row in self._section_nodes.items():
+            if key[0] == "section" and key[2] == section_path:
+                folded = [self._section_nodes.get(("section", key[1], section_path[:depth])) for depth in range(1, len(section_path) + 1)]
+                for holder in (self._section_nodes[("checklist", key[1])], *folded):
+                    if holder is not None:
+                        holder.expand()
+                self._rebuild(reveal=False)
+                if row.line < 0:
+                    continue  # filtered out here: perhaps the same heading in another checklist
 
                 def land() -> None:
-                    # a node's line is known only once the expanded tree has been laid out
-                    self.tree.move_cursor(node)
-                    self.tree.scroll_to(y=max(0, node.line), animate=False)
+                    self.tree.move_cursor(row)
+                    self.tree.scroll_to(y=max(0, row.line), animate=False)
 
                 self.call_after_refresh(land)
                 return True
         return False
 
-    @on(Tree.NodeHighlighted)
-    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
+    @on(ChecklistTree.Highlighted)
+    def _on_highlight(self, event: ChecklistTree.Highlighted) -> None:
+        event.stop()
         self._show_detail()
+
+    @on(ChecklistTree.FoldChanged)
+    def _on_fold(self, event: ChecklistTree.FoldChanged) -> None:
+        event.stop()
+        self._rebuild()
 
     def _show_detail(self) -> None:
         detail = self.query_one("#checklist-detail", TextLine)
