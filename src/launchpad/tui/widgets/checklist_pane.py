@@ -46,13 +46,18 @@ class ChecklistPane(Vertical):
         self.owner_filter: str | None = None
         self.query_text = ""
         self.filter_label = ""  # the owner filter and search, as shown under the pane (plain, literal)
-        self._task_nodes: dict[str, Row] = {}  # the items the filters let through, by ID
         self._section_nodes: dict[tuple, Row] = {}  # every checklist and section row, by key
         self._tasks_by_id: dict[str, object] = {}
-        self._layout: list[tuple[Row, list]] = []  # per checklist: its row, then (row, task or None) in order
-        self._haystacks: dict[str, str] | None = None  # item ID -> what a search looks in (lower case)
-        self._matched: tuple | None = None  # (owner filter, query, IDs): a longer query searches only these
+        # Made once per plan, in document order: every row; every item with its row, the headings above it,
+        # what a search looks in and its owner. Filters choose among these by index.
+        self._all_rows: list[Row] = []
+        self._items: list[tuple[Row, tuple]] = []  # (item row, the checklist and section rows above it)
+        self._haystacks: list[str] = []  # lower case: ID, text, owner's name and role
+        self._owners: list[str] = []  # role id or ""
+        self._matched: tuple | None = None  # (owner filter, query, indexes): a longer query searches only these
+        self._shown: list[int] | None = None  # indexes of the items the filters let through (None: all)
         self._tallies: dict[tuple, tuple[int, int]] = {}  # row key -> (done, total), until the ticks change
+        self._folded: set[Row] = set()  # rows folded shut (their rows below are hidden)
         self._under: dict[tuple, list[str]] = {}  # row key -> the IDs of the items beneath it
 
     def compose(self):
@@ -78,123 +83,137 @@ class ChecklistPane(Vertical):
             self._lay_out()
             self._rebuild()
         else:
-            if old.owner_names != view.owner_names:
-                self._haystacks = None
-                self._matched = None
+            if old.owner_names != view.owner_names:  # a handoff renames the lead: searches see the new name
+                self._index_items()
             self._relabel()
         self._update_subtitle()
 
     def _lay_out(self) -> None:
         """Every row the plan can show, in document order, made once: filters only choose among them."""
-        self._layout, self._section_nodes, self._under = [], {}, {}
-        self._haystacks, self._matched = None, None
+        self._all_rows, self._items, self._section_nodes, self._under = [], [], {}, {}
+        self._folded = set()
         parents = {task.parent for task in self.view.tasks if task.parent}
         for checklist in self.view.checklists:
             top = Row("checklist", checklist.path, self._label)
-            top_key = ("checklist", checklist.path)
-            self._section_nodes[top_key] = top
-            self._under[top_key] = [task.id for task in checklist.tasks]
-            depths: dict[tuple, int] = {}
-            rows_of: dict[tuple, Row] = {}
-            for section in checklist.sections:
-                key = ("section", checklist.path, section.path)
-                if len(section.path) == 1 and section.title == checklist.title:
-                    self._section_nodes[key] = top  # the document's title
-                    depths[section.path] = 0
-                    continue
-                parent_depth = next((depths[section.path[:d]] for d in range(len(section.path) - 1, 0, -1)
-                                     if section.path[:d] in depths), 0)
-                depths[section.path] = parent_depth + 1
-                row = rows_of[section.path] = self._section_nodes[key] = Row("section", (checklist.path, section.path), self._label)
-                row.depth = parent_depth + 1
+            self._section_nodes[("checklist", checklist.path)] = top
+            self._under[("checklist", checklist.path)] = [task.id for task in checklist.tasks]
+            self._all_rows.append(top)
+            with_items = set()
             by_section: dict[tuple, list] = {}
             for task in checklist.tasks:
-                by_section.setdefault(task.section if task.section in depths else (), []).append(task)
+                by_section.setdefault(task.section, []).append(task)
                 for depth in range(1, len(task.section) + 1):
+                    with_items.add(task.section[:depth])
                     self._under.setdefault(("section", checklist.path, task.section[:depth]), []).append(task.id)
-            # (row, task or section path, depth); an item under a shown parent item sits one deeper than it
-            def item(task, depth: int) -> tuple:
-                row = Row("task", task.id, self._label)
-                row.foldable = task.id in parents
-                return row, task, depth
-
-            order: list[tuple] = [item(task, 1) for task in by_section.get((), [])]  # items above any heading
-            with_items = {task.section[:depth] for task in checklist.tasks for depth in range(1, len(task.section) + 1)}
+            chains: dict[tuple, tuple] = {}  # section path -> the rows above its items (checklist first)
+            depths: dict[tuple, int] = {}
+            self._add_items(by_section.pop((), ()), (top,), 1, parents)  # items above any heading
             for section in checklist.sections:
-                if section.path in rows_of and section.path in with_items:  # headings with no items stay out of the way
-                    order.append((rows_of[section.path], section.path, rows_of[section.path].depth))
-                order.extend(item(task, depths[section.path] + 1) for task in by_section.get(section.path, ()))
-            self._layout.append((top, order))
+                key = ("section", checklist.path, section.path)
+                holder = next((section.path[:d] for d in range(len(section.path) - 1, 0, -1) if section.path[:d] in depths), None)
+                above = chains[holder] if holder is not None else (top,)
+                if len(section.path) == 1 and section.title == checklist.title:
+                    self._section_nodes[key] = top  # the document's title
+                    depths[section.path], chains[section.path] = 0, (top,)
+                    self._add_items(by_section.pop(section.path, ()), (top,), 1, parents)
+                    continue
+                row = self._section_nodes[key] = Row("section", (checklist.path, section.path), self._label)
+                row.depth = depths[section.path] = (depths[holder] if holder is not None else 0) + 1
+                chains[section.path] = (*above, row)
+                if section.path in with_items:  # headings with no items stay out of the way
+                    self._all_rows.append(row)
+                self._add_items(by_section.pop(section.path, ()), chains[section.path], row.depth + 1, parents)
+            for tasks in by_section.values():  # items under a heading the parser did not list
+                self._add_items(tasks, (top,), 1, parents)
+        self._index_items()
 
-    def _matches(self) -> list | None:
-        """The items the owner filter and the search let through (None: every item). A query that extends the
-        previous one searches only what that one found: each key narrows the list it is typed into."""
+    def _add_items(self, tasks, chain: tuple, depth: int, parents: set) -> None:
+        rows: dict[str, Row] = {}
+        for task in tasks:
+            row = rows[task.id] = Row("task", task.id, self._label)
+            row.foldable = task.id in parents
+            holder = rows.get(task.parent) if task.parent else None
+            row.depth = holder.depth + 1 if holder is not None else depth  # an item under its parent item
+            self._all_rows.append(row)
+            self._items.append((row, chain))
+
+    def _index_items(self) -> None:
+        """What searches and the owner filter look at, per item, in the order of `_items`."""
+        names, owner_of, tasks = self.view.owner_names, self.view.owner_of, self._tasks_by_id
+        self._owners, self._haystacks = [], []
+        for row, _ in self._items:
+            task = tasks[row.key]
+            owner = owner_of(task) or ""
+            self._owners.append(owner)
+            self._haystacks.append(" ".join((task.id, task.text, names.get(owner, ""), task.owner or "")).lower())
+        self._matched = None
+
+    def _matches(self) -> list[int] | None:
+        """Indexes (into `_items`) of the items the owner filter and the search let through; None: every item.
+        A query that extends the previous one searches only what that one found: each key narrows the list."""
         if self.owner_filter is None and not self.query_text:
             return None
         needle = self.query_text.lower()
-        candidates = self.view.tasks
+        found: list[int] | range = range(len(self._items))
         if self._matched is not None:
-            owner, previous, found = self._matched
+            owner, previous, before = self._matched
             if owner == self.owner_filter and previous and needle.startswith(previous):
-                candidates = found
-        tasks = candidates
+                found = before
         if self.owner_filter is not None:
-            owner_of, wanted = self.view.owner_of, self.owner_filter
-            tasks = [task for task in tasks if (owner_of(task) or "") == wanted] if wanted else \
-                [task for task in tasks if not owner_of(task)]
-        if needle:
-            haystacks = self._search_texts()
-            words = needle.split()
-            tasks = [task for task in tasks if all(word in haystacks[task.id] for word in words)]
-        self._matched = (self.owner_filter, needle, tasks)
-        return tasks
+            owners, wanted = self._owners, self.owner_filter
+            found = [index for index in found if owners[index] == wanted]
+        haystacks = self._haystacks
+        for word in needle.split():
+            found = [index for index in found if word in haystacks[index]]
+        found = list(found)
+        self._matched = (self.owner_filter, needle, found)
+        return found
 
-    def _search_texts(self) -> dict[str, str]:
-        if self._haystacks is None:
-            names, owner_of = self.view.owner_names, self.view.owner_of
-            self._haystacks = {task.id: " ".join((task.id, task.text, names.get(owner_of(task) or "", ""), task.owner or "")).lower()
-                               for task in self.view.tasks}
-        return self._haystacks
+    @property
+    def _task_nodes(self) -> dict[str, Row]:
+        """The items the filters let through, by ID (folded away or not)."""
+        items = self._items
+        indexes = range(len(items)) if self._shown is None else self._shown
+        return {items[index][0].key: items[index][0] for index in indexes}
 
     def _rebuild(self, reveal: bool = True) -> None:
-        """Choose the rows to show: what the filters let through, minus what is folded away. With no item
-        under the cursor, `reveal` brings the view's focus section (the rollback steps) forward."""
+        """Choose the rows to show: what the filters let through, the headings above them, minus what is folded
+        away. With no item under the cursor, `reveal` brings the view's focus section (the rollback steps)
+        forward."""
         keep = self.tree.cursor_node
-        matches = self._matches()
-        visible = None if matches is None else {task.id for task in matches}
-        filtering = visible is not None
-        wanted = None
-        if filtering:
-            wanted = {task.section[:depth] for task in matches for depth in range(1, len(task.section) + 1)}
-        rows: list[Row] = []
-        shown: dict[str, Row] = {}
-        for top, order in self._layout:
-            start = len(rows)
-            rows.append(top)
-            hide_below = None if top.expanded else 0
-            found = False
-            for row, what, depth in order:
-                if row.kind == "task":
-                    if filtering and row.key not in visible:
-                        continue
-                    found = True
-                    parent = what.parent and shown.get(what.parent)
-                    row.depth = parent.depth + 1 if parent else depth
-                    shown[row.key] = row
-                elif wanted is not None and what not in wanted:
-                    continue
-                if hide_below is not None and row.depth > hide_below:
-                    continue
-                hide_below = None if row.expanded or not row.foldable else row.depth
+        self._shown = self._matches()
+        if self._shown is None:
+            rows = self._all_rows
+        else:
+            rows, seen, last = [], set(), None
+            items = self._items
+            for index in self._shown:
+                row, chain = items[index]
+                if chain is not last:  # the headings above it, those not shown yet
+                    last = chain
+                    for heading in chain:
+                        if heading not in seen:
+                            seen.add(heading)
+                            rows.append(heading)
                 rows.append(row)
-            if filtering and not found:
-                del rows[start:]
-        self._task_nodes = shown
+        if self._folded:
+            rows = self._unfolded(rows)
         self._tallies = {}
         self.tree.set_rows(rows, keep)
-        if reveal and (keep is None or keep.line < 0) and self.view.focus_section:
+        if reveal and self.tree.line_of(keep) < 0 and self.view.focus_section:
             self.reveal_section(self.view.focus_section)
         self._show_detail()
+
+    @staticmethod
+    def _unfolded(rows: list[Row]) -> list[Row]:
+        """The rows minus those under a folded row."""
+        shown, hide_below = [], None
+        for row in rows:
+            if hide_below is not None and row.depth > hide_below:
+                continue
+            hide_below = None if row.expanded or not row.foldable else row.depth
+            shown.append(row)
+        return shown
 
     def _relabel(self) -> None:
         """Ticks, notes or names changed: the rows on screen draw their labels again (the others when shown)."""
@@ -276,13 +295,14 @@ class ChecklistPane(Vertical):
                 for holder in (self._section_nodes[("checklist", key[1])], *folded):
                     if holder is not None:
                         holder.expand()
+                        self._folded.discard(holder)
                 self._rebuild(reveal=False)
-                if row.line < 0:
+                if self.tree.line_of(row) < 0:
                     continue  # filtered out here: perhaps the same heading in another checklist
 
                 def land() -> None:
                     self.tree.move_cursor(row)
-                    self.tree.scroll_to(y=max(0, row.line), animate=False)
+                    self.tree.scroll_to(y=max(0, self.tree.line_of(row)), animate=False)
 
                 self.call_after_refresh(land)
                 return True
@@ -296,6 +316,7 @@ class ChecklistPane(Vertical):
     @on(ChecklistTree.FoldChanged)
     def _on_fold(self, event: ChecklistTree.FoldChanged) -> None:
         event.stop()
+        (self._folded.discard if event.row.expanded else self._folded.add)(event.row)
         self._rebuild()
 
     def _show_detail(self) -> None:
@@ -385,8 +406,9 @@ class ChecklistPane(Vertical):
         if not event.value.strip():
             event.input.display = False
         self.tree.focus()
-        if self._task_nodes:
-            self.tree.move_cursor(next(iter(self._task_nodes.values())))
+        first = next((row for row in self.tree.rows if row.kind == "task"), None)
+        if first is not None:
+            self.tree.move_cursor(first)
 
     def key_escape(self) -> None:
         search = self.query_one("#checklist-search", Input)

@@ -26,7 +26,7 @@ class Row:
     """One line of the checklist: a checklist file, a section, or an item. `data` is (kind, key) as the pane
     and the app use it; `label` is made on demand by the widget that shows the row."""
 
-    __slots__ = ("kind", "key", "depth", "foldable", "expanded", "line", "_labeler")
+    __slots__ = ("kind", "key", "depth", "foldable", "expanded", "_labeler")
 
     def __init__(self, kind: str, key, labeler: Callable[["Row"], Text]) -> None:
         self.kind = kind
@@ -34,7 +34,6 @@ class Row:
         self.depth = 0
         self.foldable = kind != "task"
         self.expanded = True
-        self.line = -1  # its index among the shown rows, -1 when hidden (filtered out or folded away)
         self._labeler = labeler
 
     @property
@@ -94,6 +93,10 @@ class ChecklistTree(ScrollView, can_focus=True):
     class FoldChanged(Message):
         """A row was folded or unfolded: the pane recomputes which rows show."""
 
+        def __init__(self, row: Row) -> None:
+            self.row = row
+            super().__init__()
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.rows: list[Row] = []
@@ -104,15 +107,12 @@ class ChecklistTree(ScrollView, can_focus=True):
 
     def set_rows(self, rows: list[Row], keep: Row | None = None) -> None:
         """Show these rows; the cursor stays on `keep` if it is among them (else on the nearest line)."""
-        for row in self.rows:
-            row.line = -1
-        for line, row in enumerate(rows):
-            row.line = line
         self.rows = rows
         self._strips.clear()
         self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, len(rows))
-        if keep is not None and keep.line >= 0:
-            self._cursor = keep.line
+        line = self.line_of(keep)
+        if line >= 0:
+            self._cursor = line
         elif not rows:
             self._cursor = -1
         else:
@@ -133,9 +133,20 @@ class ChecklistTree(ScrollView, can_focus=True):
     def cursor_node(self) -> Row | None:
         return self.rows[self._cursor] if 0 <= self._cursor < len(self.rows) else None
 
+    def line_of(self, row: Row | None) -> int:
+        """Where the row is shown, -1 when it is not (filtered out or folded away). A lookup, not a field kept
+        on every row: a filter would otherwise touch all 100,000 rows to say which are gone."""
+        if row is None:
+            return -1
+        try:
+            return self.rows.index(row)  # identity first: a scan in C
+        except ValueError:
+            return -1
+
     def move_cursor(self, row: Row | None) -> None:
-        if row is not None and row.line >= 0:
-            self._move_to(row.line)
+        line = self.line_of(row)
+        if line >= 0:
+            self._move_to(line)
 
     def _move_to(self, line: int) -> None:
         if not self.rows:
@@ -213,7 +224,7 @@ class ChecklistTree(ScrollView, can_focus=True):
         row = self.cursor_node
         if row is not None and row.foldable:
             row.expanded = not row.expanded
-            self.post_message(self.FoldChanged())
+            self.post_message(self.FoldChanged(row))
 
     def _on_click(self, event) -> None:
         line = self.scroll_offset.y + event.y
