@@ -32,6 +32,7 @@ from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, ControlCockpit
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
+from launchpad.tui import partial_update
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.toasts import ToastRoom, toast_timeout
@@ -118,6 +119,7 @@ class LaunchpadApp(ControlCockpit, ToastRoom, App):  # launch control: tui/contr
     def __init__(self, session, *, probes=None, clock: Callable[[], datetime] | None = None,
                  poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
+        partial_update.install()  # a partly repainted line sends only its changed cells (tui/partial_update.py)
         self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
         if read_only:
             for name in self.WRITE_ACTIONS:
