@@ -15,7 +15,10 @@ give-up time). Each run starts a fresh cockpit; the figures per run are p50, p95
 keys over 50 ms, and the summary is the median of each over the runs, with and without probes, with
 the machine's load average beside them.
 
-    python bench/bench_keystroke.py [--probes 200] [--keys 40] [--runs 3]
+With `--plan big` the cockpit opens a generated plan instead of the bundled checklists: 2,000 items in 200
+sections and 100 timeline events (issue 13); the cursor walks the first section's items.
+
+    python bench/bench_keystroke.py [--probes 200] [--keys 40] [--runs 3] [--plan bundled|big]
 """
 
 from __future__ import annotations
@@ -113,17 +116,28 @@ def timed(term: Terminal, key: bytes, needle: bytes, give_up: float) -> float | 
         return None
 
 
-def measure(probes: int, keys: int, port: int, workdir: Path, give_up: float) -> tuple[list, list]:
+def walk(plan: str) -> tuple[int, list[str]]:
+    """(down keys from no cursor to the first item walked, the IDs walked) for the plan."""
+    if plan == "big":
+        sys.path.insert(0, str(HERE))
+        from keystroke_child import BIG_PER_SECTION, big_id
+
+        return 3, [big_id(number) for number in range(BIG_PER_SECTION)]  # Big runbook -> Area 1 -> 1st item
+    return 4, security_ids()  # Launch readiness -> Pre-Deployment Checks -> Security -> 1st item
+
+
+def measure(probes: int, keys: int, port: int, workdir: Path, give_up: float, plan: str = "bundled") -> tuple[list, list]:
     """(cursor moves, search keystrokes) in ms, None for a key whose effect never showed."""
-    term = Terminal([sys.executable, str(HERE / "keystroke_child.py"), str(probes), str(port), str(workdir)], workdir)
+    term = Terminal([sys.executable, str(HERE / "keystroke_child.py"), str(probes), str(port), str(workdir), plan],
+                    workdir)
     try:
         term.read_until(b"Keystroke bench", 30)
         term.drain(4.0)  # let every probe run a few rounds: the cockpit is busy drawing panels
         term.send(b"2")
         term.drain(0.5)
         # Cursor moves: down through the Security items; the detail line under the tree names each one.
-        ids = security_ids()
-        for _ in range(4):  # (no cursor yet) -> Launch readiness -> Pre-Deployment Checks -> Security -> 1st item
+        downs, ids = walk(plan)
+        for _ in range(downs):  # from no cursor to the first item walked
             term.send(b"\x1b[B")
             term.drain(0.3)
         moves = []
@@ -175,6 +189,8 @@ def main() -> None:
     parser.add_argument("--keys", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3, help="fresh cockpits per setup; medians are reported")
     parser.add_argument("--give-up", type=float, default=10.0, help="seconds after which a key counts as lost")
+    parser.add_argument("--plan", choices=("bundled", "big"), default="bundled",
+                        help="the bundled checklists, or a generated 2,000-item plan (200 sections, 100 events)")
     args = parser.parse_args()
     port = free_port()
     load_before = os.getloadavg()
@@ -190,7 +206,7 @@ def main() -> None:
             time.sleep(0.5)
             for number in range(args.runs):  # alternate, so drifting machine load hits both setups alike
                 for name, probes in (("baseline", 0), ("loaded", args.probes)):
-                    moves, searches = measure(probes, args.keys, port, workdir, args.give_up)
+                    moves, searches = measure(probes, args.keys, port, workdir, args.give_up, args.plan)
                     results[name].append((figures(moves), figures(searches)))
                     print(f"run {number + 1} {name:<8} ({probes} probes): cursor {describe(results[name][-1][0])}",
                           flush=True)
@@ -204,7 +220,7 @@ def main() -> None:
     print()
     print(f"machine: {os.cpu_count()} CPUs, load average {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f} "
           f"before, {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after (1/5/15 min); "
-          f"medians over {args.runs} run(s) of each figure")
+          f"medians over {args.runs} run(s) of each figure; plan: {args.plan}")
     for title, index in (("cursor move in the checklist (down arrow)", 0), ("checklist search keystroke", 1)):
         loaded = summary([run[index] for run in results["loaded"]])
         base = summary([run[index] for run in results["baseline"]])

@@ -12,7 +12,9 @@ from typing import Iterable
 from textual.app import SystemCommand
 
 from launchpad.core.literal import printable
-from launchpad.shell.plan_writer import InitError, plan_beside, write_plan
+
+# launchpad.shell.plan_writer (and the plan drafter and its patterns behind it) is imported where it is used:
+# a cockpit on a TOML plan, the usual case, never needs it, and it cost every start-up its import.
 
 COMMAND_TITLE = "Write a plan for this checklist (launchpad init)"
 
@@ -21,6 +23,8 @@ def init_hint(plan) -> str | None:
     """The hint line for a checklist opened as a plan; None for a TOML plan."""
     if plan.kind != "checklist":
         return None
+    from launchpad.shell.plan_writer import plan_beside
+
     beside = plan_beside(plan.path)
     if beside.exists():
         return f"A plan is beside this checklist: `launchpad {beside}` opens it live (timeline, probes, triggers)."
@@ -29,12 +33,18 @@ def init_hint(plan) -> str | None:
 
 
 def init_commands(app) -> Iterable[SystemCommand]:
-    if app.plan.kind == "checklist" and not plan_beside(app.plan.path).exists():
+    if app.plan.kind != "checklist":
+        return
+    from launchpad.shell.plan_writer import plan_beside
+
+    if not plan_beside(app.plan.path).exists():
         yield SystemCommand(COMMAND_TITLE, "Timeline, roles, poll and the written rollback triggers as rules, "
                             "beside the checklist", lambda: write_in_background(app))
 
 
 def write_in_background(app) -> None:
+    from launchpad.shell.plan_writer import InitError, write_plan
+
     def work() -> None:
         try:
             draft, path = write_plan(app.plan.path)

@@ -47,5 +47,4 @@ class BigClock(Widget):
         changed = [index for index, (a, b) in enumerate(zip(old, value)) if a != b]
         start = DigitsRenderable.get_width(old[: changed[0]])
         end = DigitsRenderable.get_width(old[: changed[-1] + 1])
-        gutter = self.styles.gutter
-        self.refresh(Region(gutter.left + start, gutter.top, end - start, 3))
+        self.refresh(Region(start, 0, end - start, 3))  # content coordinates: refresh adds the gutter

@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
-from textual.widgets import Input, Tree
+from textual.widgets import Input
 
 from launchpad.core.literal import cut, printable
-from launchpad.core.plan.progress import by_section
+from launchpad.tui.widgets.checklist_rows import INDENT, ChecklistTree, Row
 from launchpad.tui.widgets.text_line import TextLine
+
+__all__ = ["ChecklistPane", "ChecklistTree", "ChecklistView"]
 
 
 @dataclass
@@ -28,39 +29,6 @@ class ChecklistView:
     marks: dict = field(default_factory=dict)  # item id -> Mark(checked, actor, at, note)
     notes: dict = field(default_factory=dict)  # item id -> [Note]
     focus_section: tuple[str, ...] | None = None
-
-
-def _depth(node) -> int:
-    """How many levels below the (hidden) root a node sits: its indentation is this times guide_depth."""
-    depth = 0
-    while node.parent is not None:
-        depth += 1
-        node = node.parent
-    return depth
-
-
-class ChecklistTree(Tree):
-    """A Tree whose space key ticks the highlighted item instead of folding it."""
-
-    BINDINGS = [
-        Binding("space", "toggle_item", "Tick"),
-        Binding("enter", "toggle_node", "Fold", show=False),
-    ]
-
-    class ToggleRequested(Message):
-        def __init__(self, item_id: str) -> None:
-            self.item_id = item_id
-            super().__init__()
-
-    def action_toggle_item(self) -> None:
-        node = self.cursor_node
-        if node is None:
-            return
-        kind, key = node.data or (None, None)
-        if kind == "task":
-            self.post_message(self.ToggleRequested(key))
-        else:
-            node.toggle()
 
 
 class ChecklistPane(Vertical):
@@ -78,18 +46,25 @@ class ChecklistPane(Vertical):
         self.owner_filter: str | None = None
         self.query_text = ""
         self.filter_label = ""  # the owner filter and search, as shown under the pane (plain, literal)
-        self._task_nodes: dict[str, object] = {}
-        self._section_nodes: dict[tuple, object] = {}
+        self._section_nodes: dict[tuple, Row] = {}  # every checklist and section row, by key
         self._tasks_by_id: dict[str, object] = {}
+        # Made once per plan, in document order: every row; every item with its row, the headings above it,
+        # what a search looks in and its owner. Filters choose among these by index.
+        self._all_rows: list[Row] = []
+        self._items: list[tuple[Row, tuple]] = []  # (item row, the checklist and section rows above it)
+        self._haystacks: list[str] = []  # lower case: ID, text, owner's name and role
+        self._owners: list[str] = []  # role id or ""
+        self._matched: tuple | None = None  # (owner filter, query, indexes): a longer query searches only these
+        self._shown: list[int] | None = None  # indexes of the items the filters let through (None: all)
+        self._tallies: dict[tuple, tuple[int, int]] = {}  # row key -> (done, total), until the ticks change
+        self._folded: set[Row] = set()  # rows folded shut (their rows below are hidden)
+        self._under: dict[tuple, list[str]] = {}  # row key -> the IDs of the items beneath it
 
     def compose(self):
         search = Input(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
         search.display = False
         yield search
-        tree = ChecklistTree(Text("checklists"), id="checklist-tree")
-        tree.show_root = False
-        tree.guide_depth = 2
-        yield tree
+        yield ChecklistTree(id="checklist-tree")
         yield TextLine(id="checklist-detail", classes="detail")
 
     @property
@@ -99,93 +74,170 @@ class ChecklistPane(Vertical):
     # ------------------------------------------------------------------ building
 
     def show(self, view: ChecklistView, colors: dict[str, str]) -> None:
-        """Rebuild only when the set of visible items changes; otherwise relabel in place."""
-        first = self.view is None
+        """Lay the rows out when the plan changes; otherwise only the labels change (drawn when on screen)."""
+        old = self.view
         self.view = view
         self.palette = colors
-        self._tasks_by_id = {task.id: task for task in view.tasks}
-        if first:
+        if old is None or old.tasks is not view.tasks or old.checklists is not view.checklists:
+            self._tasks_by_id = {task.id: task for task in view.tasks}
+            self._lay_out()
             self._rebuild()
         else:
+            if old.owner_names != view.owner_names:  # a handoff renames the lead: searches see the new name
+                self._index_items()
             self._relabel()
         self._update_subtitle()
 
-    def _visible(self, task) -> bool:
-        if self.owner_filter is not None:
-            owner = self.view.owner_of(task)
-            if self.owner_filter == "" and owner:
-                return False
-            if self.owner_filter and owner != self.owner_filter:
-                return False
-        if self.query_text:
-            needle = self.query_text.lower()
-            owner = self.view.owner_names.get(self.view.owner_of(task) or "", "")
-            haystack = " ".join((task.id, task.text, owner, task.owner or "")).lower()
-            return all(word in haystack for word in needle.split())
-        return True
-
-    def _rebuild(self) -> None:
-        tree = self.tree
-        keep = self._highlighted_key()
-        tree.clear()
-        self._task_nodes.clear()
-        self._section_nodes.clear()
-        visible = {task.id for task in self.view.tasks if self._visible(task)}
-        filtering = bool(self.query_text or self.owner_filter is not None)
+    def _lay_out(self) -> None:
+        """Every row the plan can show, in document order, made once: filters only choose among them."""
+        self._all_rows, self._items, self._section_nodes, self._under = [], [], {}, {}
+        self._folded = set()
+        parents = {task.parent for task in self.view.tasks if task.parent}
         for checklist in self.view.checklists:
-            tasks = [task for task in checklist.tasks if task.id in visible]
-            if filtering and not tasks:
-                continue
-            top = tree.root.add(Text(""), data=("checklist", checklist.path), expand=True)
+            top = Row("checklist", checklist.path, self._label)
             self._section_nodes[("checklist", checklist.path)] = top
-            wanted = {task.section[:depth] for task in tasks for depth in range(1, len(task.section) + 1)}
+            self._under[("checklist", checklist.path)] = [task.id for task in checklist.tasks]
+            self._all_rows.append(top)
+            with_items = set()
+            by_section: dict[tuple, list] = {}
+            for task in checklist.tasks:
+                by_section.setdefault(task.section, []).append(task)
+                for depth in range(1, len(task.section) + 1):
+                    with_items.add(task.section[:depth])
+                    self._under.setdefault(("section", checklist.path, task.section[:depth]), []).append(task.id)
+            chains: dict[tuple, tuple] = {}  # section path -> the rows above its items (checklist first)
+            depths: dict[tuple, int] = {}
+            self._add_items(by_section.pop((), ()), (top,), 1, parents)  # items above any heading
             for section in checklist.sections:
-                if filtering and section.path not in wanted:
-                    continue
-                if not filtering and section.path not in wanted:
-                    continue  # headings with no items below them (intros, notes) stay out of the way
+                key = ("section", checklist.path, section.path)
+                holder = next((section.path[:d] for d in range(len(section.path) - 1, 0, -1) if section.path[:d] in depths), None)
+                above = chains[holder] if holder is not None else (top,)
                 if len(section.path) == 1 and section.title == checklist.title:
-                    self._section_nodes[("section", checklist.path, section.path)] = top  # the document's title
+                    self._section_nodes[key] = top  # the document's title
+                    depths[section.path], chains[section.path] = 0, (top,)
+                    self._add_items(by_section.pop(section.path, ()), (top,), 1, parents)
                     continue
-                parent = top
-                for depth in range(len(section.path) - 1, 0, -1):
-                    parent = self._section_nodes.get(("section", checklist.path, section.path[:depth]), None) or parent
-                    if parent is not top:
-                        break
-                node = parent.add(Text(""), data=("section", (checklist.path, section.path)), expand=True)
-                self._section_nodes[("section", checklist.path, section.path)] = node
-            for task in tasks:
-                if task.parent and task.parent in self._task_nodes:
-                    parent = self._task_nodes[task.parent]
-                    parent.allow_expand = True
-                    parent.expand()
-                else:
-                    parent = self._section_nodes.get(("section", checklist.path, task.section), top)
-                self._task_nodes[task.id] = parent.add_leaf(Text(""), data=("task", task.id))
-        self._relabel()
-        if keep and keep in self._task_nodes:
-            tree.move_cursor(self._task_nodes[keep])
-        elif self.view.focus_section:
+                row = self._section_nodes[key] = Row("section", (checklist.path, section.path), self._label)
+                row.depth = depths[section.path] = (depths[holder] if holder is not None else 0) + 1
+                chains[section.path] = (*above, row)
+                if section.path in with_items:  # headings with no items stay out of the way
+                    self._all_rows.append(row)
+                self._add_items(by_section.pop(section.path, ()), chains[section.path], row.depth + 1, parents)
+            for tasks in by_section.values():  # items under a heading the parser did not list
+                self._add_items(tasks, (top,), 1, parents)
+        self._index_items()
+
+    def _add_items(self, tasks, chain: tuple, depth: int, parents: set) -> None:
+        rows: dict[str, Row] = {}
+        for task in tasks:
+            row = rows[task.id] = Row("task", task.id, self._label)
+            row.foldable = task.id in parents
+            holder = rows.get(task.parent) if task.parent else None
+            row.depth = holder.depth + 1 if holder is not None else depth  # an item under its parent item
+            self._all_rows.append(row)
+            self._items.append((row, chain))
+
+    def _index_items(self) -> None:
+        """What searches and the owner filter look at, per item, in the order of `_items`."""
+        names, owner_of, tasks = self.view.owner_names, self.view.owner_of, self._tasks_by_id
+        self._owners, self._haystacks = [], []
+        for row, _ in self._items:
+            task = tasks[row.key]
+            owner = owner_of(task) or ""
+            self._owners.append(owner)
+            self._haystacks.append(" ".join((task.id, task.text, names.get(owner, ""), task.owner or "")).lower())
+        self._matched = None
+
+    def _matches(self) -> list[int] | None:
+        """Indexes (into `_items`) of the items the owner filter and the search let through; None: every item.
+        A query that extends the previous one searches only what that one found: each key narrows the list."""
+        if self.owner_filter is None and not self.query_text:
+            return None
+        needle = self.query_text.lower()
+        found: list[int] | range = range(len(self._items))
+        if self._matched is not None:
+            owner, previous, before = self._matched
+            if owner == self.owner_filter and previous and needle.startswith(previous):
+                found = before
+        if self.owner_filter is not None:
+            owners, wanted = self._owners, self.owner_filter
+            found = [index for index in found if owners[index] == wanted]
+        haystacks = self._haystacks
+        for word in needle.split():
+            found = [index for index in found if word in haystacks[index]]
+        found = list(found)
+        self._matched = (self.owner_filter, needle, found)
+        return found
+
+    @property
+    def _task_nodes(self) -> dict[str, Row]:
+        """The items the filters let through, by ID (folded away or not)."""
+        items = self._items
+        indexes = range(len(items)) if self._shown is None else self._shown
+        return {items[index][0].key: items[index][0] for index in indexes}
+
+    def _rebuild(self, reveal: bool = True) -> None:
+        """Choose the rows to show: what the filters let through, the headings above them, minus what is folded
+        away. With no item under the cursor, `reveal` brings the view's focus section (the rollback steps)
+        forward."""
+        keep = self.tree.cursor_node
+        self._shown = self._matches()
+        if self._shown is None:
+            rows = self._all_rows
+        else:
+            rows, seen, last = [], set(), None
+            items = self._items
+            for index in self._shown:
+                row, chain = items[index]
+                if chain is not last:  # the headings above it, those not shown yet
+                    last = chain
+                    for heading in chain:
+                        if heading not in seen:
+                            seen.add(heading)
+                            rows.append(heading)
+                rows.append(row)
+        if self._folded:
+            rows = self._unfolded(rows)
+        self._tallies = {}
+        self.tree.set_rows(rows, keep)
+        if reveal and self.tree.line_of(keep) < 0 and self.view.focus_section:
             self.reveal_section(self.view.focus_section)
         self._show_detail()
 
+    @staticmethod
+    def _unfolded(rows: list[Row]) -> list[Row]:
+        """The rows minus those under a folded row."""
+        shown, hide_below = [], None
+        for row in rows:
+            if hide_below is not None and row.depth > hide_below:
+                continue
+            hide_below = None if row.expanded or not row.foldable else row.depth
+            shown.append(row)
+        return shown
+
     def _relabel(self) -> None:
-        checked = self.view.checked
-        tallies = by_section(self.view.tasks, checked)
-        colors = self.palette
-        width = self.tree.scrollable_content_region.width or self.size.width or 80
-        for task_id, node in self._task_nodes.items():
-            room = width - self.tree.guide_depth * _depth(node) - 1
-            node.set_label(self._task_label(self._tasks_by_id[task_id], task_id in checked, room))
-        for key, node in self._section_nodes.items():
-            if key[0] == "checklist":
-                checklist = next(c for c in self.view.checklists if c.path == key[1])
-                done = sum(1 for task in checklist.tasks if task.id in checked)
-                node.set_label(self._tally_label(checklist.title, done, len(checklist.tasks), colors, bold=True))
-            else:
-                tally = tallies.get(key[2])
-                node.set_label(self._tally_label(key[2][-1], tally.done if tally else 0, tally.total if tally else 0, colors))
+        """Ticks, notes or names changed: the rows on screen draw their labels again (the others when shown)."""
+        self._tallies = {}
+        self.tree.redraw()
         self._show_detail()
+
+    def _label(self, row: Row) -> Text:
+        if row.kind == "task":
+            width = self.tree.scrollable_content_region.width or self.size.width or 80
+            room = width - INDENT * row.depth - (2 if row.foldable else 0) - 1
+            return self._task_label(self._tasks_by_id[row.key], row.key in self.view.checked, room)
+        if row.kind == "checklist":
+            key = ("checklist", row.key)
+            title = next(c.title for c in self.view.checklists if c.path == row.key)
+        else:
+            key = ("section", *row.key)
+            title = row.key[1][-1]
+        if key not in self._tallies:
+            ids = self._under.get(key, ())
+            checked = self.view.checked
+            self._tallies[key] = (sum(1 for item in ids if item in checked), len(ids))
+        done, total = self._tallies[key]
+        return self._tally_label(title, done, total, self.palette, bold=row.kind == "checklist")
 
     def _task_label(self, task, done: bool, room: int) -> Text:
         """`[x] text  Owner ✎1  #id`, the text cut first so that the owner and the ID stay visible."""
@@ -226,34 +278,46 @@ class ChecklistPane(Vertical):
     # ------------------------------------------------------------------ navigation and detail
 
     def _highlighted_key(self) -> str | None:
-        node = self.tree.cursor_node
-        if node is None or not node.data:
-            return None
-        kind, key = node.data
-        return key if kind == "task" else None
+        row = self.tree.cursor_node
+        return row.key if row is not None and row.kind == "task" else None
 
     def highlighted_task(self):
         key = self._highlighted_key()
         return self._tasks_by_id.get(key) if key else None
 
     def reveal_section(self, section_path: tuple[str, ...]) -> bool:
-        """Bring a section forward (e.g. the rollback steps when a trigger fires): expand it and move there."""
-        for key, node in self._section_nodes.items():
-            if key[0] == "section" and key[2] == tuple(section_path):
-                node.expand()
+        """Bring a section forward (e.g. the rollback steps when a trigger fires): unfold it and what holds it,
+        and move there, the section at the top of the pane."""
+        section_path = tuple(section_path)
+        for key, row in self._section_nodes.items():
+            if key[0] == "section" and key[2] == section_path:
+                folded = [self._section_nodes.get(("section", key[1], section_path[:depth])) for depth in range(1, len(section_path) + 1)]
+                for holder in (self._section_nodes[("checklist", key[1])], *folded):
+                    if holder is not None:
+                        holder.expand()
+                        self._folded.discard(holder)
+                self._rebuild(reveal=False)
+                if self.tree.line_of(row) < 0:
+                    continue  # filtered out here: perhaps the same heading in another checklist
 
                 def land() -> None:
-                    # a node's line is known only once the expanded tree has been laid out
-                    self.tree.move_cursor(node)
-                    self.tree.scroll_to(y=max(0, node.line), animate=False)
+                    self.tree.move_cursor(row)
+                    self.tree.scroll_to(y=max(0, self.tree.line_of(row)), animate=False)
 
                 self.call_after_refresh(land)
                 return True
         return False
 
-    @on(Tree.NodeHighlighted)
-    def _on_highlight(self, event: Tree.NodeHighlighted) -> None:
+    @on(ChecklistTree.Highlighted)
+    def _on_highlight(self, event: ChecklistTree.Highlighted) -> None:
+        event.stop()
         self._show_detail()
+
+    @on(ChecklistTree.FoldChanged)
+    def _on_fold(self, event: ChecklistTree.FoldChanged) -> None:
+        event.stop()
+        (self._folded.discard if event.row.expanded else self._folded.add)(event.row)
+        self._rebuild()
 
     def _show_detail(self) -> None:
         detail = self.query_one("#checklist-detail", TextLine)
@@ -342,8 +406,9 @@ class ChecklistPane(Vertical):
         if not event.value.strip():
             event.input.display = False
         self.tree.focus()
-        if self._task_nodes:
-            self.tree.move_cursor(next(iter(self._task_nodes.values())))
+        first = next((row for row in self.tree.rows if row.kind == "task"), None)
+        if first is not None:
+            self.tree.move_cursor(first)
 
     def key_escape(self) -> None:
         search = self.query_one("#checklist-search", Input)

@@ -70,7 +70,6 @@ class TextLine(Widget):
         if regions is None:
             self.refresh()
             return
-        gutter = self.styles.gutter
-        self.refresh(*(region.translate((gutter.left, gutter.top)) for region in regions))
+        self.refresh(*regions)  # content coordinates: Widget.refresh adds the padding and border itself
 
     update = set  # the Static-style name, for the detail lines
