@@ -391,3 +391,17 @@ async def test_owner_columns_are_sized_before_the_table_is_idle(session):
         roles = [table.get_cell_at((row, 0)).plain for row in range(table.row_count)]
         role_width = table.columns[list(table.columns)[0]].get_render_width(table) - 2 * table.cell_padding
         assert roles and all(len(role) <= role_width for role in roles), (roles, role_width)
+
+
+async def test_a_narrow_header_says_why_the_count_holds(session):
+    """At 80x24 there is no count bar, and the header said HOLD without the reason a lead needs to see."""
+    from launchpad.tui.widgets.header_bar import LaunchHeader
+
+    session.control.hold("waiting for the DBA sign-off")
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = pilot.app.query_one(LaunchHeader).render().plain
+        assert "HOLD" in header and "waiting for the DBA" in header, header
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        assert "waiting for the DBA" not in pilot.app.query_one(LaunchHeader).render().plain  # the count bar says it

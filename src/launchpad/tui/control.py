@@ -162,6 +162,12 @@ class CockpitControl:
             parts.append("ROLLBACK")
         return " · ".join(parts)
 
+    def hold_reason(self, now: datetime) -> str:
+        """Why the count holds, for the one-line header: narrow screens have no count bar to say it."""
+        count = self.control_count()
+        hold = count.current_hold(now) if count is not None else None
+        return hold.reason if hold is not None else ""
+
     def owner_control(self, role_id: str, person: str) -> dict:
         """Who holds a role now (whoever took it, with the time, else the plan's person), and its vote.
         A vote answers for the role; it never renames who holds it."""

@@ -6,7 +6,10 @@ from rich.text import Text
 
 from launchpad.core.literal import printable
 from launchpad.core.plan.offsets import format_clock
+from launchpad.tui.widgets.fit import ellipsize
 from launchpad.tui.widgets.text_line import TextLine
+
+WHY_WIDTH = 32  # the reason's share of an 80-column line: the wall clock and who leads still fit after it
 
 
 class LaunchHeader(TextLine):
@@ -17,8 +20,9 @@ class LaunchHeader(TextLine):
     DEFAULT_CLASSES = "launch-header"
 
     def show(self, *, name: str, t_clock: float, wall: str, lead: str, done: int, total: int,
-             session: str, colors: dict[str, str], marker: str = "") -> None:
-        """marker: what the count is doing when it is not simply counting ("HOLD", "ROLLBACK")."""
+             session: str, colors: dict[str, str], marker: str = "", why: str = "") -> None:
+        """marker: what the count is doing when it is not simply counting ("HOLD", "ROLLBACK"); why: the hold's
+        reason, said here where the screen is too narrow for the count bar that says it otherwise."""
         clock_style = f"bold {colors['warning']}" if t_clock < 0 else f"bold {colors['success']}"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" " + printable(name) + " ", style="bold")
@@ -31,6 +35,9 @@ class LaunchHeader(TextLine):
         if marker:
             text.append(" ")
             text.append(f" {marker} ", style=f"bold #ffffff on {colors['error']}")
+            if why and not clocks_below:
+                text.append(" ")
+                text.append_text(ellipsize(Text(printable(why), style=f"bold {colors['error']}"), WHY_WIDTH))
         if not clocks_below:
             text.append("  ")
             text.append(wall)
