@@ -183,3 +183,14 @@ def test_parse_moment():
 def test_stamps_round_trip_to_the_millisecond():
     moment = datetime(2026, 11, 22, 18, 0, 1, 123000, tzinfo=timezone.utc)
     assert moment_of(stamp(moment)) == moment
+
+
+def test_a_long_journal_keeps_a_bounded_number_of_checkpoints():
+    from launchpad.core.journal.replay import MAX_CHECKPOINTS
+
+    steps = [(KINDS[n % len(KINDS)], n % 9, 7, n % 50) for n in range(MAX_CHECKPOINTS * 40)]
+    entries = build(steps)
+    index = ReplayIndex(HEADER, entries, every=4)
+    assert index.every == 40 and len(index._checkpoints) <= MAX_CHECKPOINTS + 1  # not one every 4 entries
+    for count in (0, 1, 39, 40, 41, 1000, len(entries) - 1, len(entries)):
+        assert index.state_after(count) == fold(HEADER, entries[:count])
