@@ -58,7 +58,8 @@ class _Snapshot:
     ident: tuple[int, int]
     data: bytes
     journal_start: int  # where the first block begins (after the header's end line)
-    parsed: Parsed
+    header: Header
+    lead: str  # who leads after these blocks (the entries themselves are not kept: they were only checked)
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,7 @@ class SessionFile:
             if since is None:  # replaced or repaired meanwhile: the snapshot is no base any more
                 snapshot = None
             else:
-                outgoing = current_lead(with_lead(snapshot.parsed.header, current_lead(
-                    snapshot.parsed.header, snapshot.parsed.entries)), since[0])
+                outgoing = current_lead(with_lead(snapshot.header, snapshot.lead), since[0])
                 entry = self._append_handoff(outgoing, to, actor, note)
         if snapshot is None:
             return self.handoff_locked(to, actor=actor, note=note)
@@ -239,8 +239,7 @@ class SessionFile:
         for attempt in range(_SWAP_TRIES):
             if snapshot is None:
                 break
-            wanted = (first_lead if attempt == 0 and first_lead else
-                      current_lead(snapshot.parsed.header, snapshot.parsed.entries))
+            wanted = first_lead if attempt == 0 and first_lead else snapshot.lead
             if self._swap(snapshot, wanted):
                 return
             snapshot = self._snapshot()
@@ -331,7 +330,8 @@ class SessionFile:
             return None
         if parsed.bad or parsed.good_end != len(data):
             return None
-        return _Snapshot(ident, data, parse_header(data[:_TAIL_WINDOW])[1], parsed)
+        return _Snapshot(ident, data, parse_header(data[:_TAIL_WINDOW])[1], parsed.header,
+                         current_lead(parsed.header, parsed.entries))
 
     def _appended_since(self, snapshot: "_Snapshot") -> tuple[list[Entry], bytes] | None:
         """Under the lock, after _catch_up: the entries written after the snapshot and their bytes, or None
@@ -350,7 +350,7 @@ class SessionFile:
         then, locked, the blocks appended since are added, fsync'd and the temp renamed over the file.
         False (nothing changed) when the file moved on in a way the copy cannot follow: replaced, repaired,
         or handed to someone else meanwhile; the caller takes a new snapshot."""
-        header = with_lead(snapshot.parsed.header, lead)
+        header = with_lead(snapshot.header, lead)
         head = header_to_toml(header).encode("utf-8")
         body = memoryview(snapshot.data)[snapshot.journal_start:]
         temp = prepare_replace(self.path, head + body, mode=os.fstat(self.fd).st_mode & 0o777)
