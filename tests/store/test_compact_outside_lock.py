@@ -146,3 +146,42 @@ def test_garbage_in_the_middle_takes_the_locked_path_and_is_set_aside(stand_in_p
     header, entries, report = load_session(session_path)
     assert report.clean and [e.seq for e in entries] == [1, 2, 3]
     alice.close()
+
+
+def test_a_save_packs_hours_of_old_probe_minutes_and_followers_see_nothing_twice(stand_in_plan, session_path):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from launchpad.core.journal.journal import Header, entry_to_toml, header_to_toml, make_entry
+    from launchpad.core.probes.probe_history import fold_minute
+
+    header = Header(stand_in_plan.name, stand_in_plan.path, stand_in_plan.sha256, T0, T0 - timedelta(hours=6),
+                    "alice", "alice")
+    blocks, seq = [], 0
+    for minute in range(300):  # five hours of three probes' minutes, a check now and then
+        at = header.created_at + timedelta(minutes=minute + 1, seconds=1)
+        for probe in ("api", "db", "web"):
+            seq += 1
+            figures = fold_minute(probe, at - timedelta(minutes=1), [minute % 7 != 0] * 12, [12.0 + minute % 9])
+            blocks.append(make_entry(seq, at, "cockpit", "probe_minute", probe, figures.payload()))
+        if minute % 20 == 0:
+            seq += 1
+            blocks.append(make_entry(seq, at, "ci", "check", f"item-{minute}"))
+    session_path.write_text(header_to_toml(header) + "".join(map(entry_to_toml, blocks)), encoding="utf-8")
+    size = session_path.stat().st_size
+    before = fold(header, blocks)
+
+    alice, _ = open_session(session_path, actor="alice")
+    bob, _ = open_session(session_path, actor="bob")
+    alice.compact()
+    _, entries, report = load_session(session_path)
+    assert report.clean and report.fast and len(entries) < len(blocks) // 2
+    assert session_path.stat().st_size < size * 0.6
+    after = fold(header, entries)
+    assert after.probe_history == before.probe_history
+    assert replace(after, entry_count=0) == replace(before, entry_count=0)
+    assert bob.read_new() == []  # the packed entries carry seqs bob has already folded
+    written = alice.append("check", "after-the-save")
+    assert bob.read_new() == [written] and written.seq == seq + 1
+    alice.close()
+    bob.close()

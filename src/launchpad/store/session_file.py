@@ -27,6 +27,7 @@ from launchpad.core.journal.journal import (
     with_lead,
 )
 from launchpad.core.clock import Clock, system_clock
+from launchpad.core.journal.pack import MIN_TO_PACK, pack_minutes, packable
 from launchpad.core.problems import LoadError, Problem
 from launchpad.core.safe_read import UnreadableFile, open_regular, read_fd, session_limit
 from launchpad.store.actor import resolve_actor
@@ -56,8 +57,8 @@ class _Snapshot:
     """The session file's complete blocks at one moment, read and parsed without the lock."""
 
     ident: tuple[int, int]
-    data: bytes
-    journal_start: int  # where the first block begins (after the header's end line)
+    end: int  # where those blocks end in the file: what is after it was appended since
+    body: bytes | memoryview  # the journal as the compacted file will hold it (verbatim, or with minutes packed)
     header: Header
     lead: str  # who leads after these blocks (the entries themselves are not kept: they were only checked)
 
@@ -330,29 +331,32 @@ class SessionFile:
             return None
         if parsed.bad or parsed.good_end != len(data):
             return None
-        return _Snapshot(ident, data, parse_header(data[:_TAIL_WINDOW])[1], parsed.header,
-                         current_lead(parsed.header, parsed.entries))
+        if packable(parsed.entries) >= MIN_TO_PACK:  # hours of probe minutes: pack them (core/journal/pack.py)
+            body: bytes | memoryview = "".join(map(entry_to_toml, pack_minutes(parsed.entries))).encode("utf-8")
+        else:  # the blocks verbatim: they are what entry_to_toml wrote, and parsing proved them whole
+            body = memoryview(data)[parse_header(data[:_TAIL_WINDOW])[1]:]
+        return _Snapshot(ident, len(data), body, parsed.header, current_lead(parsed.header, parsed.entries))
 
     def _appended_since(self, snapshot: "_Snapshot") -> tuple[list[Entry], bytes] | None:
         """Under the lock, after _catch_up: the entries written after the snapshot and their bytes, or None
         when the file is no longer the snapshot's (another compaction replaced it, or a repair cut into it)."""
-        if self._ident != snapshot.ident or self._offset < len(snapshot.data):
+        if self._ident != snapshot.ident or self._offset < snapshot.end:
             return None
-        tail = os.pread(self.fd, self._offset - len(snapshot.data), len(snapshot.data))
+        tail = os.pread(self.fd, self._offset - snapshot.end, snapshot.end)
         if not tail:
             return [], tail
         entries, bad = parse_appended(tail, 0)
         return None if bad else (entries, tail)
 
     def _swap(self, snapshot: "_Snapshot", lead: str) -> bool:
-        """Compact outside the lock, swap under it: the snapshot's blocks go verbatim (they are what
-        entry_to_toml wrote; parsing proved them whole) after a header naming `lead`, into a durable temp;
-        then, locked, the blocks appended since are added, fsync'd and the temp renamed over the file.
+        """Compact outside the lock, swap under it: the snapshot's journal goes after a header naming `lead`
+        into a durable temp; then, locked, the blocks appended since are added, fsync'd and the temp renamed
+        over the file.
         False (nothing changed) when the file moved on in a way the copy cannot follow: replaced, repaired,
         or handed to someone else meanwhile; the caller takes a new snapshot."""
         header = with_lead(snapshot.header, lead)
         head = header_to_toml(header).encode("utf-8")
-        body = memoryview(snapshot.data)[snapshot.journal_start:]
+        body = snapshot.body
         temp = prepare_replace(self.path, head + body, mode=os.fstat(self.fd).st_mode & 0o777)
         try:
             with self._lock.exclusive():

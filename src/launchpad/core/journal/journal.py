@@ -25,6 +25,7 @@ from launchpad.core.plan.offsets import T0_SECONDS, near
 from launchpad.core.toml_depth import MAX_DEPTH
 from launchpad.core.probes.probe_history import HISTORY_MINUTES, ProbeMinute
 from launchpad.core.probes.probe_history import from_payload as probe_minute_from_payload
+from launchpad.core.journal.pack import PACKED, unpack
 from launchpad.core.control.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
 
 FORMAT = 1
@@ -33,7 +34,7 @@ END_LINE = "# end\n"
 HEADER_END = "# journal: one [[entry]] per action below, appended in order\n"
 LAST_ENTRIES = 50  # how many recent entries the state keeps for "who did what" panels
 
-KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute", "ack")
+KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute", "probe_minutes", "ack")
 EVENT_STATES = ("pending", "in_progress", "done", "skipped")
 # Payload keys whose values are secrets by name: never written, whatever a caller passes (defence in depth).
 _SECRET_KEY = re.compile(r"authorization|cookie|token|secret|password|passwd|api[-_]?key", re.IGNORECASE)
@@ -426,10 +427,13 @@ class StateBuilder:
             if minute is None:
                 self.ignored += 1
             else:
-                history = self.probe_history.get(entry.target)
-                if history is None:
-                    history = self.probe_history[entry.target] = deque(maxlen=HISTORY_MINUTES)
-                history.append(minute)
+                self._history(entry.target).append(minute)
+        elif kind == PACKED:  # an hour of one probe's minutes, packed by a compaction (core/journal/pack.py)
+            minutes = unpack(payload, entry.target)
+            if minutes is None:
+                self.ignored += 1
+            else:
+                self._history(entry.target).extend(minute for _, minute in minutes)
         elif kind in CONTROL_KINDS:
             if not self.control.apply(entry):
                 self.ignored += 1  # e.g. a `take` that names nobody
@@ -441,6 +445,12 @@ class StateBuilder:
                     self.checks[item] = Mark(False, entry.actor, entry.at, f"re-opened by {kind}")
         else:
             self.ignored += 1  # kinds of newer versions: kept in the file, not folded
+
+    def _history(self, probe: str) -> deque[ProbeMinute]:
+        history = self.probe_history.get(probe)
+        if history is None:
+            history = self.probe_history[probe] = deque(maxlen=HISTORY_MINUTES)
+        return history
 
     def snapshot(self) -> SessionState:
         return SessionState(

@@ -24,7 +24,7 @@ CHECKPOINT_EVERY = 256
 # apart instead, so memory stays bounded; a seek then applies a few thousand entries (a few ms).
 MAX_CHECKPOINTS = 64
 # Entries that are history rather than activity: an hour of them alone is still an idle hour.
-BACKGROUND_KINDS = frozenset({"probe_minute"})
+BACKGROUND_KINDS = frozenset({"probe_minute", "probe_minutes"})  # minutes, one by one or packed (core/journal/pack)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
