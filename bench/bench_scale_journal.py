@@ -9,6 +9,8 @@
   handoff  `SessionFile.handoff` from a script handle on a copy of the session: the longest time the session
            lock is held (every other writer waits that long) and the wall time; baseline: main's code path
            on another copy.                                                     target: lock held < 1 s
+  packed   the size of that copy after the handoff's compaction (old probe minutes packed, core/journal/pack)
+           and `status` on it; baseline: the unpacked file and `status` on it.  target < 5 s and < 300 MB
 
 "main's code path" is the same scripts run with PYTHONPATH=--main-src (default /work/main/src), so its
 figures come from the same run and the same files. Every figure is the median of --repeat fresh processes,
@@ -111,7 +113,8 @@ def main() -> None:
               f"generated in {time.perf_counter() - started:.0f} s; baseline code: {args.main_src}")
         status_cmd = [sys.executable, "-m", "launchpad", "status", str(session)]
         samples: dict[str, list] = {name: [] for name in
-                                    ("status", "status_main", "floor", "replay", "replay_main", "handoff", "handoff_main")}
+                                    ("status", "status_main", "floor", "replay", "replay_main", "handoff", "handoff_main",
+                                     "packed_status")}
         for _ in range(args.repeat):
             samples["status"].append(measured(status_cmd, ours))
             samples["status_main"].append(measured(status_cmd, main_env))
@@ -124,6 +127,9 @@ def main() -> None:
                 wall, rss, out = measured([sys.executable, "-c", HANDOFF, str(copy)], env)
                 held, _ = map(float, out.split())
                 samples[name].append((wall, rss, held))
+                if name == "handoff":  # the handoff compacted it: hours of probe minutes are packed now
+                    samples["packed_status"].append(measured([*status_cmd[:-1], str(copy)], ours))
+                    sizes = (session.stat().st_size, copy.stat().st_size)
                 copy.unlink()
                 Path(f"{copy}.lock").unlink(missing_ok=True)
     load_after = os.getloadavg()
@@ -145,6 +151,10 @@ def main() -> None:
     print(f"{'handoff: lock held (longest)':<30} {held:8.3f} s            main      {held_main:8.3f} s"
           f"            ratio {held / held_main:5.3f}x   target < 1 s            {'OK' if held < 1 else 'MISSED'}")
     row("handoff: wall, whole command", pair("handoff"), pair("handoff_main"), "main", "-", True)
+    packed = pair("packed_status")
+    print(f"after that handoff's compaction the file is {sizes[1] / 1e6:.1f} MB (was {sizes[0] / 1e6:.1f} MB: "
+          f"{sizes[1] / sizes[0]:.2f}x; old probe minutes packed an hour per probe per entry)")
+    row("status on the compacted file", packed, status, "unpacked", "< 5 s, < 300 MB", packed[0] < 5 and packed[1] < 300)
 
 
 if __name__ == "__main__":
