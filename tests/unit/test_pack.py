@@ -72,12 +72,14 @@ def test_every_packed_minute_reads_back_with_its_time_and_figures_through_the_fi
     entries = journal(2)
     originals = [e for e in entries if e.kind == "probe_minute" and e.target == "db"][:PACK_MINUTES]
     packed = next(e for e in pack_minutes(entries) if e.kind == PACKED and e.target == "db")
-    read_back = entry_from_table(tomllib.loads(entry_to_toml(packed))["entry"][0])  # nan survives TOML
+    read_back = entry_from_table(tomllib.loads(entry_to_toml(packed))["entry"][0])
     from launchpad.core.probes.probe_history import from_payload
 
     assert unpack(read_back.payload, "db") == [(e.at, from_payload("db", e.payload)) for e in originals]
-    assert any(minute.p50 is None for _, minute in unpack(read_back.payload, "db"))  # no latency: nan, read as None
-    assert unpack({"closed": [T0], "minute": [], "count": [], "errors": [], "p50": [], "p95": []}, "db") is None
+    assert any(minute.p50 is None for _, minute in unpack(read_back.payload, "db"))  # no latency: "-", read as None
+    columns = {key: read_back.payload[key] for key in ("first", "minute", "closed", "count", "errors", "p50", "p95")}
+    assert unpack({**columns, "count": columns["count"] + " 12"}, "db") is None  # one column too long: damaged
+    assert unpack({**columns, "p95": "fast"}, "db") is None and unpack({**columns, "first": "noon"}, "db") is None
 
 
 def test_the_report_finds_the_same_incident_minutes():

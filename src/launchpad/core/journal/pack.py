@@ -1,7 +1,8 @@
 """Packing old `probe_minute` entries: a compaction folds each probe's minutes, an hour at a time, into one
-`probe_minutes` entry holding the same figures as arrays, so a cockpit left open 28 hours with 200 probes
-keeps ~5,600 history entries instead of ~336,000 (and a file about a third the size) while every minute's
-figures stay on disk: the fold's sparklines and the report's incident minutes read them back unchanged.
+`probe_minutes` entry holding the same figures as text columns (exact: a float's repr reads back equal), so a
+cockpit left open 28 hours with 200 probes keeps ~5,600 history entries instead of ~336,000, in a small
+fraction of the bytes, while every minute's figures stay on disk: the fold's sparklines and the report's
+incident minutes read them back unchanged.
 
 A packed entry takes the seq, time and place of the last minute it holds; other entries keep theirs, so
 each probe's minutes stay in order and the fold of the packed journal ends in the same state (the entry
@@ -12,8 +13,7 @@ cockpit and its followers see no change. Pure: entries in, entries out.
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE
@@ -28,23 +28,43 @@ KEEP_RECENT = timedelta(hours=1)  # the newest hour of the journal is left as wr
 MIN_TO_PACK = 600  # below this many packable minutes a compaction leaves the journal as it is
 
 
+_LABEL = "%Y-%m-%dT%H:%M:00.000Z"  # probe_history.minute_label's format
+_MS = timedelta(milliseconds=1)
+
+
+def _label_time(label: Any) -> datetime | None:
+    try:
+        return datetime.strptime(label, _LABEL).replace(tzinfo=timezone.utc) if isinstance(label, str) else None
+    except ValueError:
+        return None
+
+
+def _figure(value: float | None) -> str:
+    return "-" if value is None else repr(float(value))
+
+
 def unpack(payload: Mapping[str, Any] | None, probe: str) -> list[tuple[datetime, ProbeMinute]] | None:
-    """(time the minute was journaled, its figures) for each minute of a packed payload; None if damaged."""
+    """(time the minute was journaled, its figures) for each minute of a packed payload; None if damaged.
+
+    The columns are space-separated text (TOML arrays would cost a line per number): `minute` in whole
+    minutes after `first`, `closed` in ms after each minute's start, `p50`/`p95` with "-" for no figure."""
     if not payload:
         return None
-    columns = [payload.get(key) for key in ("closed", "minute", "count", "errors", "p50", "p95")]
-    if not all(isinstance(column, (list, tuple)) for column in columns) or len({len(c) for c in columns}) != 1:
+    first = _label_time(payload.get("first"))
+    columns = [payload.get(key) for key in ("minute", "closed", "count", "errors", "p50", "p95")]
+    if first is None or not all(isinstance(column, str) for column in columns):
+        return None
+    try:
+        minute, closed, count, errors = ([int(text) for text in column.split()] for column in columns[:4])
+        p50, p95 = ([None if text == "-" else float(text) for text in column.split()] for column in columns[4:])
+    except ValueError:
+        return None
+    if len({len(minute), len(closed), len(count), len(errors), len(p50), len(p95)}) != 1:
         return None
     out = []
-    for closed, label, count, errors, p50, p95 in zip(*columns):
-        figures = {"minute": label, "count": count, "errors": errors}
-        for key, value in (("p50", p50), ("p95", p95)):
-            if isinstance(value, float) and not math.isnan(value):
-                figures[key] = value
-        minute = from_payload(probe, figures)
-        if minute is None or not isinstance(closed, datetime):
-            return None
-        out.append((closed, minute))
+    for offset, after, *figures in zip(minute, closed, count, errors, p50, p95):
+        start = first + timedelta(minutes=offset)
+        out.append((start + after * _MS, ProbeMinute(probe, start.strftime(_LABEL), *figures)))
     return out
 
 
@@ -52,17 +72,26 @@ def _packed(group: list[Entry]) -> Entry:
     from launchpad.core.journal.journal import make_entry
 
     minutes = [from_payload(entry.target, entry.payload) for entry in group]
+    starts = [_label_time(minute.minute) for minute in minutes]
     last = group[-1]
     payload = {
-        "closed": [entry.at for entry in group],
-        "minute": [minute.minute for minute in minutes],
-        "count": [minute.count for minute in minutes],
-        "errors": [minute.errors for minute in minutes],
-        # TOML has no null: a minute without a latency figure is written as nan
-        "p50": [math.nan if minute.p50 is None else float(minute.p50) for minute in minutes],
-        "p95": [math.nan if minute.p95 is None else float(minute.p95) for minute in minutes],
+        "first": minutes[0].minute,
+        "minute": " ".join(str(round((start - starts[0]).total_seconds()) // 60) for start in starts),
+        "closed": " ".join(str((entry.at - start) // _MS) for entry, start in zip(group, starts)),
+        "count": " ".join(str(minute.count) for minute in minutes),
+        "errors": " ".join(str(minute.errors) for minute in minutes),
+        "p50": " ".join(_figure(minute.p50) for minute in minutes),
+        "p95": " ".join(_figure(minute.p95) for minute in minutes),
     }
     return make_entry(last.seq, last.at, last.actor, PACKED, last.target, payload)
+
+
+def _fits(entry: Entry, cutoff: datetime) -> bool:
+    """A minute pack_minutes may fold: readable, in the label format, and older than the cutoff."""
+    if entry.kind != PROBE_MINUTE or entry.at > cutoff:
+        return False
+    minute = from_payload(entry.target, entry.payload)
+    return minute is not None and _label_time(minute.minute) is not None
 
 
 def packable(entries: Sequence[Entry]) -> int:
@@ -70,8 +99,7 @@ def packable(entries: Sequence[Entry]) -> int:
     if not entries:
         return 0
     cutoff = entries[-1].at - KEEP_RECENT
-    return sum(1 for entry in entries if entry.kind == PROBE_MINUTE and entry.at <= cutoff
-               and from_payload(entry.target, entry.payload) is not None)
+    return sum(1 for entry in entries if _fits(entry, cutoff))
 
 
 def pack_minutes(entries: Sequence[Entry]) -> list[Entry]:
@@ -85,7 +113,7 @@ def pack_minutes(entries: Sequence[Entry]) -> list[Entry]:
     dropped: set[int] = set()
     members: dict[str, list[int]] = {}
     for position, entry in enumerate(entries):
-        if entry.kind != PROBE_MINUTE or entry.at > cutoff or from_payload(entry.target, entry.payload) is None:
+        if not _fits(entry, cutoff):
             continue
         group = open_groups.setdefault(entry.target, [])
         group.append(entry)
