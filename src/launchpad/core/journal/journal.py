@@ -216,17 +216,17 @@ def _too_deep(seq: int) -> JournalError:
 
 
 def _freeze_parsed(table: dict, seq: int, depth: int = 0) -> Mapping[str, Any]:
-    """freeze() for a table a TOML parser just built and nobody else holds: a flat table is wrapped as it is
-    (no copy), and nesting deeper than MAX_DEPTH is refused here, the one place every loaded payload passes,
-    so the bulk parser need not walk every document for depth first."""
+    """freeze() for a table a TOML parser just built and nobody else holds (no deep copy; keys interned).
+    Nesting deeper than MAX_DEPTH is refused here, the one place every loaded payload passes, so the bulk
+    parser need not walk every document for depth first."""
     if depth > MAX_DEPTH:
         raise _too_deep(seq)
     for value in table.values():
         if type(value) is dict or type(value) is list:
             break
-    else:
-        return MappingProxyType(table)
-    return MappingProxyType({key: _freeze_value(value, seq, depth + 1) for key, value in table.items()})
+    else:  # keys interned: a parser makes each entry's keys anew, 100k copies of "count", "errors" ...
+        return MappingProxyType({intern(key): value for key, value in table.items()})
+    return MappingProxyType({intern(key): _freeze_value(value, seq, depth + 1) for key, value in table.items()})
 
 
 def _freeze_value(value: Any, seq: int, depth: int) -> Any:
