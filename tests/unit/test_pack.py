@@ -86,3 +86,13 @@ def test_the_report_finds_the_same_incident_minutes():
     entries = journal()
     before, after = probe_incidents(entries), probe_incidents(pack_minutes(entries))
     assert after == before and len(before) == 1 and len(before[0].minutes) == 8
+
+
+def test_a_packed_entry_reads_as_words_and_stays_out_of_the_activity_log():
+    from launchpad.core.journal.activity import describe_entry, recent_activity
+
+    packed = pack_minutes(journal(2))
+    hour = next(e for e in packed if e.kind == PACKED and e.target == "api")
+    text = describe_entry(hour)
+    assert text.startswith("probe api, 60 minutes from ") and "720 checks" in text
+    assert all(entry.kind != PACKED for entry in recent_activity(packed, 500))

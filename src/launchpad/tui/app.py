@@ -34,6 +34,7 @@ from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.toasts import ToastRoom, toast_timeout
 from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
@@ -72,7 +73,7 @@ class _NotifyHandler(logging.Handler):
             pass
 
 
-class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
+class LaunchpadApp(ControlCockpit, ToastRoom, App):  # launch control: tui/control.py; toasts: tui/toasts.py
     """One launch, one screen. It reads time from the session's clock (core/clock.py), so the screen, the
     journal's stamps and the count agree; tests and replay pin it."""
 
@@ -100,7 +101,9 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         quit it), controls and bidi characters made visible, and cut to a readable length. `markup` is accepted
         for Textual's signature and ignored: no caller can turn parsing back on."""
         super().notify(cut(printable(message, keep_newlines=True), LONGEST), title=cut(printable(title), 200),
-                       severity=severity, timeout=timeout, markup=False)
+                       severity=severity, timeout=toast_timeout(severity, timeout), markup=False)
+        if severity == "warning" and self.is_running:  # whole, in Activity: the toast may be cut, replaced, capped
+            self.call_later(self.keep_in_activity, printable(title), printable(message))
 
     # Everything that writes to the session (keys, palette commands, prompts behind them): a watch-only cockpit
     # answers each with "read-only" instead (tui/control.py's actions included).
