@@ -140,3 +140,28 @@ async def test_the_cockpit_draws_its_first_frame_with_the_big_plan(big, tmp_path
             assert pane.view is not None and len(pane.view.tasks) == ITEMS
     finally:
         live.close()
+
+
+def test_a_handoff_of_the_big_session_packs_it_and_loses_nothing(big, tmp_path, capsys):
+    """The handoff compacts outside the lock and packs hours of probe minutes: what status, replay and the
+    report read is the same afterwards, from a file a fraction of the size."""
+    from dataclasses import replace
+
+    from launchpad.core.journal.report import probe_incidents
+
+    _, _, session_path = big
+    copy = tmp_path / "handed.session.toml"
+    copy.write_bytes(session_path.read_bytes())
+    header, before, _ = load_session(copy)
+    assert main(["handoff", str(copy), "Cy Dawn", "--as", "Bo Night"]) == 0
+    after_header, after, report = load_session(copy)
+    assert report.clean and report.fast and after_header.lead == "Cy Dawn"
+    assert len(after) < len(before) // 10 and copy.stat().st_size < session_path.stat().st_size / 4
+    whole, packed = fold(header, before), fold(after_header, after[:-1])  # the handoff itself aside
+    assert replace(packed, entry_count=0) == replace(whole, entry_count=0)
+    assert probe_incidents(after[:-1]) == probe_incidents(before)
+    index = ReplayIndex(after_header, after)
+    assert index.state_at(index.end).lead == "Cy Dawn" and len(index._checkpoints) <= 65
+    capsys.readouterr()
+    assert main(["status", str(copy), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["lead"] == "Cy Dawn"

@@ -212,3 +212,13 @@ def test_a_probe_minute_reads_as_words_never_as_its_kind():
     assert describe_entry(minute) == "probe api-health, minute from 2026-11-22T16:59:00.000Z: 6 checks, 1 failed, p95 80.5 ms"
     note = make_entry(2, at, "alice", "note", "", {"text": "hi"})
     assert recent_activity([note, minute, minute], 5) == [note]
+
+def test_a_long_journal_keeps_a_bounded_number_of_checkpoints():
+    from launchpad.core.journal.replay import MAX_CHECKPOINTS
+
+    steps = [(KINDS[n % len(KINDS)], n % 9, 7, n % 50) for n in range(MAX_CHECKPOINTS * 40)]
+    entries = build(steps)
+    index = ReplayIndex(HEADER, entries, every=4)
+    assert index.every == 40 and len(index._checkpoints) <= MAX_CHECKPOINTS + 1  # not one every 4 entries
+    for count in (0, 1, 39, 40, 41, 1000, len(entries) - 1, len(entries)):
+        assert index.state_after(count) == fold(HEADER, entries[:count])

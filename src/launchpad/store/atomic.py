@@ -33,15 +33,42 @@ def _write_temp(path: str, data: bytes, mode: int) -> str:
     return temp
 
 
-def atomic_replace(path: str, data: bytes, mode: int = 0o666) -> None:
-    """Replace (or create) `path` with `data`; readers see the old file or the new one, never a mix."""
-    temp = _write_temp(path, data, mode)
+def prepare_replace(path: str, data: bytes, mode: int = 0o666) -> str:
+    """The first half of atomic_replace, which may run outside a lock: `data` in a durable temp file beside
+    `path`. Finish with commit_replace (or discard_replace); the caller owns the temp until then."""
+    return _write_temp(path, data, mode)
+
+
+def commit_replace(temp: str, path: str, tail: bytes = b"") -> None:
+    """Append `tail` to a prepared temp, fsync it, rename it over `path`, fsync the directory: the short
+    second half of a replacement (a compaction swaps in what was appended while it copied the rest)."""
     try:
+        if tail:
+            fd = os.open(temp, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
+            try:
+                view = memoryview(tail)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         os.replace(temp, path)
     except BaseException:
-        os.unlink(temp)
+        discard_replace(temp)
         raise
     fsync_dir(os.path.dirname(os.path.abspath(path)))
+
+
+def discard_replace(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except FileNotFoundError:
+        pass
+
+
+def atomic_replace(path: str, data: bytes, mode: int = 0o666) -> None:
+    """Replace (or create) `path` with `data`; readers see the old file or the new one, never a mix."""
+    commit_replace(prepare_replace(path, data, mode), path)
 
 
 def atomic_create(path: str, data: bytes, mode: int = 0o666) -> None:

@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from launchpad.core.toml_depth import loads_bounded
+from launchpad.store.toml_fast import loads_journal
 from launchpad.core.journal.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
 
 MARK = ENTRY_MARK.encode()
@@ -63,33 +64,47 @@ def _convert(raw: list) -> list[Entry]:
     return entries
 
 
-def parse_fast(data: bytes | list) -> Parsed | None:
-    """One tomllib.loads of the whole file; None when anything is off (then use parse_recovering).
+CHUNK = 1 << 20  # bytes of blocks parsed at a time: one parsed document alive, never the whole journal's
 
-    Pass the bytes inside a one-element list to hand them over: they are dropped once decoded, so the
-    file is not held twice (bytes and text) while tomllib builds its document - that is most of the peak.
+
+def parse_fast(data: bytes | list) -> Parsed | None:
+    """The whole file in one pass; None when anything is off (then use parse_recovering).
+
+    The header is parsed with tomllib; the journal after it in ~1 MB runs of whole blocks with the bulk
+    parser (store/toml_fast: rtoml), each run turned into Entries and dropped before the next is parsed, so
+    peak memory is the file's bytes plus the Entries plus one run's parse - not a document of the whole
+    journal. A run is split only at "\\n[[entry]]\\n", which no value we write can contain (tomli_w
+    writes single-line strings); a hand-edited multi-line string holding it fails to parse and falls back.
+    Pass the bytes inside a one-element list to hand them over (the caller keeps no second reference).
     """
     if isinstance(data, list):
         raw_bytes = data.pop()
     else:
         raw_bytes = data
+    del data
     size = len(raw_bytes)
     if not (raw_bytes.endswith(END) or raw_bytes.endswith(HEADER_END_B)):
         return None  # the last block lacks its end line: a torn write, even if what is left parses
     try:
-        text = raw_bytes.decode("utf-8")
-    except UnicodeDecodeError:
+        header, start = parse_header(raw_bytes[: 1 << 16])
+    except HeaderError:
         return None
-    del raw_bytes, data
+    if raw_bytes.find(HEADER_END_B, 0, 1 << 16) + len(HEADER_END_B) != start:
+        return None  # something between the header's end line and the first block: the careful path names it
+    entries: list[Entry] = []
     try:
-        doc = loads_bounded(text)
-        del text
-        header = header_from_table(doc)
-        raw = doc.pop("entry", [])
-        if not isinstance(raw, list) or set(doc) - {"session"}:
-            return None
-        entries = _convert(raw)
-    except (tomllib.TOMLDecodeError, JournalError):
+        while start < size:
+            if not raw_bytes.startswith(MARK, start):
+                return None
+            cut = raw_bytes.find(MARK, start + CHUNK)
+            end = size if cut < 0 else cut
+            doc = loads_journal(raw_bytes[start:end].decode("utf-8"))
+            raw = doc.pop("entry", None)
+            if doc or not isinstance(raw, list):
+                return None
+            entries.extend(_convert(raw))
+            start = end
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         return None
     if any(later.seq <= earlier.seq for earlier, later in zip(entries, entries[1:])):
         return None  # out-of-order or doubled seqs: let the careful path name them
@@ -245,7 +260,7 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
     if not chunk.startswith(MARK):
         return [], [BadPiece(0, len(chunk), 1, "appended bytes do not start an [[entry]] block")]
     try:
-        doc = loads_bounded(chunk.decode("utf-8"))
+        doc = loads_journal(chunk.decode("utf-8"))
         raw = doc.get("entry")
         if set(doc) == {"entry"} and isinstance(raw, list):
             entries = [entry for entry in _convert(raw) if entry.seq > after_seq]

@@ -27,10 +27,12 @@ from launchpad.core.journal.journal import (
     with_lead,
 )
 from launchpad.core.clock import Clock, system_clock
+from launchpad.core.journal.pack import MIN_TO_PACK, pack_minutes, packable
 from launchpad.core.problems import LoadError, Problem
 from launchpad.core.safe_read import UnreadableFile, open_regular, read_fd, session_limit
 from launchpad.store.actor import resolve_actor
-from launchpad.store.atomic import atomic_create, atomic_replace, remove_stale_temps
+from launchpad.store.atomic import (atomic_create, atomic_replace, commit_replace, discard_replace, prepare_replace,
+                                    remove_stale_temps)
 from launchpad.store.lock import FileLock, LockUnavailable, sidecar
 from launchpad.store.recovery import (
     END,
@@ -47,6 +49,18 @@ from launchpad.store.recovery import (
 )
 
 _TAIL_WINDOW = 64 * 1024
+_SWAP_TRIES = 3  # compactions raced by other compactions or handoffs before the locked path is taken
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The session file's complete blocks at one moment, read and parsed without the lock."""
+
+    ident: tuple[int, int]
+    end: int  # where those blocks end in the file: what is after it was appended since
+    body: bytes | memoryview  # the journal as the compacted file will hold it (verbatim, or with minutes packed)
+    header: Header
+    lead: str  # who leads after these blocks (the entries themselves are not kept: they were only checked)
 
 
 @dataclass(frozen=True)
@@ -198,29 +212,62 @@ class SessionFile:
 
     def compact(self, lead: str | None = None) -> None:
         """Rewrite the file atomically (temp, fsync, rename, fsync dir) with the header's `lead` current;
-        torn bytes are set aside. The explicit "save"."""
+        torn bytes are set aside. The explicit "save". The copy is made outside the lock (see _swap)."""
+        self._compact_swapping(self._snapshot(), first_lead=lead)
+
+    save = compact
+
+    def compact_locked(self, lead: str | None = None) -> None:
+        """The whole compaction under the lock (parse, rewrite): only for a file with bytes to set aside or
+        when writers keep racing the swap; every other writer waits for all of it."""
         with self._lock.exclusive():
             self._catch_up(locked=True)
             parsed = self._parse_current()
             self._compact_locked(parsed, lead)
 
-    save = compact
-
     def handoff(self, to: str, *, actor: str | None = None, note: str = "") -> Entry:
-        """Record the outgoing and incoming lead, then compact so the header names the new lead."""
+        """Record the outgoing and incoming lead, then compact so the header names the new lead.
+
+        The lock is held only to append the entry and, later, to swap in the compacted copy: who leads is
+        read from a snapshot parsed outside it plus the few blocks appended since."""
         to = to.strip()
         if not to:
             raise ValueError("a handoff needs the name of the incoming lead")
+        snapshot = self._snapshot()
+        if snapshot is None:
+            return self.handoff_locked(to, actor=actor, note=note)
+        with self._lock.exclusive():
+            self._catch_up(locked=True)
+            since = self._appended_since(snapshot)
+            if since is None:  # replaced or repaired meanwhile: the snapshot is no base any more
+                snapshot = None
+            else:
+                outgoing = current_lead(with_lead(snapshot.header, snapshot.lead), since[0])
+                entry = self._append_handoff(outgoing, to, actor, note)
+        if snapshot is None:
+            return self.handoff_locked(to, actor=actor, note=note)
+        self._compact_swapping(snapshot, first_lead=to)  # that snapshot predates the entry just appended
+        return entry
+
+    def _compact_swapping(self, snapshot: "_Snapshot | None", first_lead: str | None) -> None:
+        """Try the swap a few times, each on a fresh snapshot; then fall back to the locked compaction.
+        The header names `first_lead` (who the caller knows leads now) on the first try; a retry means the
+        file moved on (a handoff may have landed), so from then on the lead the entries name."""
+        for attempt in range(_SWAP_TRIES):
+            if snapshot is None:
+                break
+            wanted = first_lead if attempt == 0 and first_lead else snapshot.lead
+            if self._swap(snapshot, wanted):
+                return
+            snapshot = self._snapshot()
+        self.compact_locked()
+
+    def handoff_locked(self, to: str, *, actor: str | None = None, note: str = "") -> Entry:
+        """The handoff with everything under the lock (main's path before the swap): the fallback."""
         with self._lock.exclusive():
             self._catch_up(locked=True)
             parsed = self._parse_current()
-            outgoing = current_lead(parsed.header, parsed.entries)
-            if to == outgoing:
-                raise ValueError(f"{to} already leads this launch")
-            payload: dict[str, Any] = {"from": outgoing, "to": to}
-            if note:
-                payload["note"] = note
-            entry = self._append_locked("handoff", "lead", payload, actor, None)
+            entry = self._append_handoff(current_lead(parsed.header, parsed.entries), to, actor, note)
             parsed.entries.append(entry)
             self._compact_locked(parsed, to)
             return entry
@@ -272,6 +319,81 @@ class SessionFile:
         self._offset += len(data)
         self._last_seq = entries[-1].seq
         self._pending.extend(entries)
+
+    def _append_handoff(self, outgoing: str, to: str, actor: str | None, note: str) -> Entry:
+        if to == outgoing:
+            raise ValueError(f"{to} already leads this launch")
+        payload: dict[str, Any] = {"from": outgoing, "to": to}
+        if note:
+            payload["note"] = note
+        return self._append_locked("handoff", "lead", payload, actor, None)
+
+    def _snapshot(self) -> "_Snapshot | None":
+        """Without the lock: the file's complete blocks as they are now, parsed. None when they hold bytes
+        to set aside (only the locked path may do that) or the file cannot be read as a whole."""
+        try:
+            fd = _open_data(self.path)
+        except (OSError, UnreadableFile):
+            return None
+        try:
+            ident = _ident(os.fstat(fd))
+            data = _read_all(fd, self.path)
+        except (OSError, UnreadableFile):
+            return None
+        finally:
+            os.close(fd)
+        cut = data.rfind(END)
+        if cut >= 0:
+            data = data[: cut + len(END)]  # a writer may be mid-block right now: what follows is not ours yet
+        try:
+            parsed = parse_session_bytes(data)
+        except HeaderError:
+            return None
+        if parsed.bad or parsed.good_end != len(data):
+            return None
+        if packable(parsed.entries) >= MIN_TO_PACK:  # hours of probe minutes: pack them (core/journal/pack.py)
+            body: bytes | memoryview = "".join(map(entry_to_toml, pack_minutes(parsed.entries))).encode("utf-8")
+        else:  # the blocks verbatim: they are what entry_to_toml wrote, and parsing proved them whole
+            body = memoryview(data)[parse_header(data[:_TAIL_WINDOW])[1]:]
+        return _Snapshot(ident, len(data), body, parsed.header, current_lead(parsed.header, parsed.entries))
+
+    def _appended_since(self, snapshot: "_Snapshot") -> tuple[list[Entry], bytes] | None:
+        """Under the lock, after _catch_up: the entries written after the snapshot and their bytes, or None
+        when the file is no longer the snapshot's (another compaction replaced it, or a repair cut into it)."""
+        if self._ident != snapshot.ident or self._offset < snapshot.end:
+            return None
+        tail = os.pread(self.fd, self._offset - snapshot.end, snapshot.end)
+        if not tail:
+            return [], tail
+        entries, bad = parse_appended(tail, 0)
+        return None if bad else (entries, tail)
+
+    def _swap(self, snapshot: "_Snapshot", lead: str) -> bool:
+        """Compact outside the lock, swap under it: the snapshot's journal goes after a header naming `lead`
+        into a durable temp; then, locked, the blocks appended since are added, fsync'd and the temp renamed
+        over the file.
+        False (nothing changed) when the file moved on in a way the copy cannot follow: replaced, repaired,
+        or handed to someone else meanwhile; the caller takes a new snapshot."""
+        header = with_lead(snapshot.header, lead)
+        head = header_to_toml(header).encode("utf-8")
+        body = snapshot.body
+        temp = prepare_replace(self.path, head + body, mode=os.fstat(self.fd).st_mode & 0o777)
+        try:
+            with self._lock.exclusive():
+                self._catch_up(locked=True)
+                since = self._appended_since(snapshot)
+                if since is None or current_lead(header, since[0]) != lead:
+                    return False
+                tail = since[1]
+                commit_replace(temp, self.path, tail)
+                temp = ""
+                self._reopen()
+                self.header = header
+                self._offset = len(head) + len(body) + len(tail)
+                return True
+        finally:
+            if temp:
+                discard_replace(temp)
 
     def _catch_up(self, locked: bool) -> None:
         """Pick up what others appended (or a replaced file) since we last looked."""

@@ -393,8 +393,8 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
     # ------------------------------------------------------------------ journal
 
-    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute", "notify")  # shown in the probe panels and the banner, not as toasts
-    HISTORY_KINDS = ("probe_minute",)  # folded probe figures: the sparklines draw them, the log would drown in them
+    QUIET_KINDS = ("probe", "trigger", "ack", "probe_minute", "probe_minutes", "notify")  # shown in the probe panels and the banner, not as toasts
+    HISTORY_KINDS = ("probe_minute", "probe_minutes")  # folded probe figures (packed ones too): the sparklines draw them, the log would drown in them
 
     @while_running
     def record(self, entries) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from launchpad.core.control.control import describe_control
 from launchpad.core.control.notify_events import KIND as NOTIFY, describe_notify
 from launchpad.core.plan.timeline import STATE_LABELS
+from launchpad.core.journal.pack import PACKED, unpack
 from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, from_payload as minute_from_payload
 
-HISTORY_KINDS = (PROBE_MINUTE,)  # folded per-minute figures: drawn by the sparklines, never lines of the log
+HISTORY_KINDS = (PROBE_MINUTE, PACKED)  # per-minute figures (packed too): drawn by the sparklines, never log lines
 
 
 def _item(plan, target: str) -> str:
@@ -52,6 +53,13 @@ def describe_entry(entry, plan=None) -> str:
             return f"probe {entry.target}: a minute's figures"
         p95 = f", p95 {minute.p95:g} ms" if minute.p95 is not None else ""
         return f"probe {entry.target}, minute from {minute.minute}: {minute.count} checks, {minute.errors} failed{p95}"
+    if kind == PACKED:
+        minutes = unpack(payload, entry.target)
+        if not minutes:
+            return f"probe {entry.target}: packed minutes' figures"
+        failed = sum(minute.errors for _, minute in minutes)
+        return (f"probe {entry.target}, {len(minutes)} minutes from {minutes[0][1].minute}: "
+                f"{sum(minute.count for _, minute in minutes)} checks, {failed} failed")
     if kind == "ack":
         return f"acknowledged trigger {entry.target}"
     if kind == "session":

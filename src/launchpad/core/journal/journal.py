@@ -22,8 +22,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import tomli_w
 
 from launchpad.core.plan.offsets import T0_SECONDS, near
+from launchpad.core.toml_depth import MAX_DEPTH
 from launchpad.core.probes.probe_history import HISTORY_MINUTES, ProbeMinute
 from launchpad.core.probes.probe_history import from_payload as probe_minute_from_payload
+from launchpad.core.journal.pack import PACKED, unpack
 from launchpad.core.control.control import CONTROL_KINDS, REOPEN_KINDS, ControlFold, ControlState, reopened_by
 
 FORMAT = 1
@@ -32,7 +34,7 @@ END_LINE = "# end\n"
 HEADER_END = "# journal: one [[entry]] per action below, appended in order\n"
 LAST_ENTRIES = 50  # how many recent entries the state keeps for "who did what" panels
 
-KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute", "ack")
+KNOWN_KINDS = ("check", "uncheck", "note", "event", "handoff", "probe", "trigger", "probe_minute", "probe_minutes", "ack")
 EVENT_STATES = ("pending", "in_progress", "done", "skipped")
 # Payload keys whose values are secrets by name: never written, whatever a caller passes (defence in depth).
 _SECRET_KEY = re.compile(r"authorization|cookie|token|secret|password|passwd|api[-_]?key", re.IGNORECASE)
@@ -209,6 +211,34 @@ def header_from_table(doc: Mapping[str, Any]) -> Header:
     )
 
 
+def _too_deep(seq: int) -> JournalError:
+    return JournalError(f"entry seq {seq}: its payload nests deeper than {MAX_DEPTH} levels: flatten it")
+
+
+def _freeze_parsed(table: dict, seq: int, depth: int = 0) -> Mapping[str, Any]:
+    """freeze() for a table a TOML parser just built and nobody else holds (no deep copy; keys interned).
+    Nesting deeper than MAX_DEPTH is refused here, the one place every loaded payload passes, so the bulk
+    parser need not walk every document for depth first."""
+    if depth > MAX_DEPTH:
+        raise _too_deep(seq)
+    for value in table.values():
+        if type(value) is dict or type(value) is list:
+            break
+    else:  # keys interned: a parser makes each entry's keys anew, 100k copies of "count", "errors" ...
+        return MappingProxyType({intern(key): value for key, value in table.items()})
+    return MappingProxyType({intern(key): _freeze_value(value, seq, depth + 1) for key, value in table.items()})
+
+
+def _freeze_value(value: Any, seq: int, depth: int) -> Any:
+    if type(value) is dict:
+        return _freeze_parsed(value, seq, depth)
+    if type(value) is list:
+        if depth > MAX_DEPTH:
+            raise _too_deep(seq)
+        return tuple(_freeze_value(item, seq, depth + 1) for item in value)
+    return value
+
+
 def entry_from_table(table: Any) -> Entry:
     """One parsed `[[entry]]` table as an Entry; JournalError naming the field when it is not one we wrote."""
     if not isinstance(table, dict):
@@ -223,8 +253,10 @@ def entry_from_table(table: Any) -> Entry:
     if (type(seq) is int and seq > 0 and type(at) is datetime and at.tzinfo is not None and type(actor) is str
             and type(kind) is str and type(target) is str and (payload is None or type(payload) is dict)):
         # Interned: 100k entries share a handful of actor/kind/target strings instead of 100k copies each.
-        return Entry(seq, at if at.tzinfo is timezone.utc else utc_ms(at), intern(actor), intern(kind),
-                     intern(target), freeze(payload) if payload else _EMPTY)
+        if at.tzinfo is not timezone.utc:  # rtoml's own UTC tzinfo, or an offset written by hand
+            at = at.replace(tzinfo=timezone.utc) if not at.utcoffset() and not at.microsecond % 1000 else utc_ms(at)
+        return Entry(seq, at, intern(actor), intern(kind), intern(target),
+                     _freeze_parsed(payload, seq) if payload else _EMPTY)
     what = f"entry seq {seq}" if type(seq) is int else "an entry"
     _field(table, "seq", int, what)
     if seq <= 0:
@@ -395,10 +427,13 @@ class StateBuilder:
             if minute is None:
                 self.ignored += 1
             else:
-                history = self.probe_history.get(entry.target)
-                if history is None:
-                    history = self.probe_history[entry.target] = deque(maxlen=HISTORY_MINUTES)
-                history.append(minute)
+                self._history(entry.target).append(minute)
+        elif kind == PACKED:  # an hour of one probe's minutes, packed by a compaction (core/journal/pack.py)
+            minutes = unpack(payload, entry.target)
+            if minutes is None:
+                self.ignored += 1
+            else:
+                self._history(entry.target).extend(minute for _, minute in minutes)
         elif kind in CONTROL_KINDS:
             if not self.control.apply(entry):
                 self.ignored += 1  # e.g. a `take` that names nobody
@@ -410,6 +445,12 @@ class StateBuilder:
                     self.checks[item] = Mark(False, entry.actor, entry.at, f"re-opened by {kind}")
         else:
             self.ignored += 1  # kinds of newer versions: kept in the file, not folded
+
+    def _history(self, probe: str) -> deque[ProbeMinute]:
+        history = self.probe_history.get(probe)
+        if history is None:
+            history = self.probe_history[probe] = deque(maxlen=HISTORY_MINUTES)
+        return history
 
     def snapshot(self) -> SessionState:
         return SessionState(

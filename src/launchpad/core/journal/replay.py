@@ -19,8 +19,12 @@ from launchpad.core.control.count import COUNT_KINDS, CountState, apply_count, f
 from launchpad.core.journal.journal import Entry, Header, SessionState, StateBuilder
 
 CHECKPOINT_EVERY = 256
+# Each checkpoint copies the whole state (every mark, every note so far): at 256 entries apart a 360,000-entry
+# journal kept 1,400 of them and took 2.4 GB. Past MAX_CHECKPOINTS * every entries they are spread further
+# apart instead, so memory stays bounded; a seek then applies a few thousand entries (a few ms).
+MAX_CHECKPOINTS = 64
 # Entries that are history rather than activity: an hour of them alone is still an idle hour.
-BACKGROUND_KINDS = frozenset({"probe_minute"})
+BACKGROUND_KINDS = frozenset({"probe_minute", "probe_minutes"})  # minutes, one by one or packed (core/journal/pack)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -179,7 +183,7 @@ class ReplayIndex:
                  planned_holds: Iterable = ()):
         self.header = header
         self.entries = list(entries)
-        self.every = max(1, every)
+        self.every = max(1, every, -(-len(self.entries) // MAX_CHECKPOINTS))
         # Running maximum of the entry times: a fold "up to an instant" takes the journal prefix before the
         # first later entry, so a clock that stepped back on one writer never reorders history here.
         times: list[float] = []

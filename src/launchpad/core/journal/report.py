@@ -19,12 +19,13 @@ from launchpad.core.literal import markdown_literal
 from launchpad.core.plan.offsets import clamp_into, format_clock, format_offset, session_window
 from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, STATE_LABELS, timeline
 from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE
+from launchpad.core.journal.pack import PACKED, unpack
 from launchpad.core.probes.probe_history import ProbeMinute, from_payload
 from launchpad.core.journal.replay import CountClock, count_of, is_rollback
 from launchpad.core.probes.triggers import millis
 
 FINISHED = (DONE, SKIPPED)
-QUIET_KINDS = (PROBE_MINUTE,)  # folded history: in the incident figures, not the timeline
+QUIET_KINDS = (PROBE_MINUTE, PACKED)  # folded history: in the incident figures, not the timeline
 
 
 def md(text: Any) -> str:
@@ -83,6 +84,8 @@ def probe_incidents(entries: Sequence[Entry]) -> list[Incident]:
             minute = from_payload(entry.target, entry.payload)
             if minute is not None:
                 minutes.setdefault(entry.target, []).append((entry.at, minute))
+        elif entry.kind == PACKED:  # the same minutes, packed by a compaction: each keeps its journaled time
+            minutes.setdefault(entry.target, []).extend(unpack(entry.payload, entry.target) or ())
     found: list[Incident] = []
     down: dict[str, tuple[datetime, str]] = {}
     for entry in entries:
