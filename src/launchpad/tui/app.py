@@ -58,6 +58,8 @@ PANES = (
 )
 
 
+HISTORY_COMPACTION_SECONDS = 3600.0  # the prober packs old probe minutes this often (compact_history)
+
 class _NotifyHandler(logging.Handler):
     """While the cockpit runs, warnings from the engine and the store become notifications: anything
     written to stderr would scribble over the screen."""
@@ -202,6 +204,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self._show_acks()
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self.flush_probes)
+            self.set_interval(HISTORY_COMPACTION_SECONDS, self.compact_history)
         self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
         if not self.read_only:  # a watching cockpit never speaks for the launch
             self._journal.submit(self._start_notifier)
@@ -546,6 +549,23 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
         current = self.session.state.lead or "nobody"
         self.push_screen(TextPrompt(f"Hand the launch over (lead now: {printable(current)}) to:", "name of the next lead"), done)
+
+    @while_running
+    def compact_history(self) -> None:
+        """The probing cockpit compacts the session once an hour, on the journal thread: probe minutes older
+        than the newest hour are packed (core/journal/pack.py), so a 28-hour launch with 200 probes keeps
+        thousands of history entries, not 338,000, and a cockpit that joins late opens it in seconds. Only
+        the prober: it is the one writing the minutes, and one compaction per session is enough."""
+        if self.read_only or self.probes is None or not self.probes.leader:
+            return
+
+        def compacted(future: Future) -> None:
+            error = future.exception()
+            if error is not None:
+                self.notify(f"Hourly compaction failed (nothing lost; it will try again): {printable(str(error))}",
+                            title="Session file", severity="warning", timeout=15)
+
+        self._on_journal_thread(self.session.save, done=compacted)
 
     def action_save(self) -> None:
         def saved(future: Future) -> None:
