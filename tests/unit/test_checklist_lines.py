@@ -8,10 +8,12 @@ on every generated document the shortcut accepts, the whole Checklist must be eq
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchpad.core.plan.checklist import parse_checklist, parse_with_markdown_it
+from launchpad.core.plan.checklist import Task, parse_checklist, parse_with_markdown_it
 from launchpad.core.plan.checklist_lines import scan_lines
 from launchpad.core.plan.checklist_markdown import inline_children
 from launchpad.core.plan.checklist_text import flatten, simple_inline
@@ -148,3 +150,11 @@ def test_simple_inline_reads_the_common_shapes_and_refuses_markup():
     assert simple_inline("code ` padded `") == ("code padded", ("padded",), None)
     for markup in ("**Ops**: x", "[a](b)", "a & b", "a <b>", "odd ` tick", "a\\b", "`` x ``", "x<!-- id: Bad -->"):
         assert simple_inline(markup) is None, markup
+
+
+def test_tasks_are_built_whole():
+    """checklist._task hands a Task its __dict__: every field must be there, and the object equal to Task(...)."""
+    task = parse_checklist("- [ ] deploy `x` <!-- id: deploy -->\n", "run.md").tasks[0]
+    assert set(vars(task)) == {field.name for field in dataclasses.fields(Task)}
+    assert task == Task(**vars(task)) and hash(task) == hash(Task(**vars(task)))
+    assert dataclasses.replace(task, text="other").text == "other" and task.text == "deploy x"

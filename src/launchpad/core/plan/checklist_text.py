@@ -102,7 +102,7 @@ def _text(content: str) -> Token:
 _INLINE_SPECIAL = re.compile(r"[\\`*_~\[\]!<&\n]")
 _SPECIAL_OUTSIDE_CODE = re.compile(r"[\\*_~\[\]!<&\n]")
 # The canonical pinned-ID comment at the end of an item, as an author (and `launchpad init`) writes it.
-_TRAILING_ID = re.compile(r"(?:^|(?<= ))<!-- id: ([a-z0-9]+(?:-[a-z0-9]+)*) -->\Z")
+_ID_TAIL = re.compile(r"<!-- id: ([a-z0-9]+(?:-[a-z0-9]+)*) -->")
 
 
 def simple_inline(content: str) -> tuple[str, tuple[str, ...], str | None] | None:
@@ -114,11 +114,12 @@ def simple_inline(content: str) -> tuple[str, tuple[str, ...], str | None] | Non
     rules, the largest share of a big checklist's parse. The differential tests hold it to flatten's answer."""
     id_comment = None
     if "<" in content:
-        match = _TRAILING_ID.search(content)
+        start = content.rfind("<!-- id: ")
+        match = _ID_TAIL.fullmatch(content, start) if start == 0 or start > 0 and content[start - 1] == " " else None
         if match is None:
             return None
         id_comment = match.group(1)
-        content = content[: match.start()]
+        content = content[:start]
     if "`" not in content:
         if _INLINE_SPECIAL.search(content):
             return None
