@@ -64,9 +64,11 @@ def _add_actor(parser: argparse.ArgumentParser) -> None:
                         help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
 
 
-def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False) -> tuple[Any, list[Problem]]:
-    """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, so a script ticking
-    one item of a 100,000-item plan does not parse the whole plan each time)."""
+def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False,
+                     wanted: str | None = None) -> tuple[Any, list[Problem]]:
+    """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, or just the
+    `wanted` item looked up in the checklists that name it, so a script ticking one item of a 100,000-item plan
+    does not parse the whole plan)."""
     from launchpad.core.plan.plan_ref import resolve_plan_path
 
     path = resolve_plan_path(header.plan, session_path)  # relative: beside the session
@@ -74,7 +76,7 @@ def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool 
         if ids_only:
             from launchpad.shell.plan_ids import load_plan_ids
 
-            plan, problems = load_plan_ids(path, _load_plan)
+            plan, problems = load_plan_ids(path, _load_plan, wanted)
         else:
             plan, problems = _load_plan(path)
     except ImportError as error:  # a broken install should read as a message, not a traceback
@@ -130,7 +132,7 @@ def run_mark(args: argparse.Namespace) -> int:
     except LoadError as error:
         return _problems("mark", error)
     with session:
-        plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
+        plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item_id)
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
                           *[problem.format() for problem in problems])
@@ -170,7 +172,7 @@ def run_note(args: argparse.Namespace) -> int:
         return _problems("note", error)
     with session:
         if args.item:
-            plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
+            plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item)
             if plan is None:
                 return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
                               *[problem.format() for problem in problems])
