@@ -9,15 +9,18 @@ on every generated document the shortcut accepts, the whole Checklist must be eq
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from launchpad.core.plan.checklist import Task, parse_checklist, parse_with_markdown_it
 from launchpad.core.plan.checklist_lines import scan_lines
-from launchpad.core.plan.checklist_markdown import inline_children
+from launchpad.core.plan.checklist_markdown import inline_children, prepare_source
 from launchpad.core.plan.checklist_text import flatten, simple_inline
 from markdown_it.token import Token
+from test_checklist_oracle import github_task_count  # tests/unit is on sys.path (rootdir-less test modules)
 
 # Lines the shortcut reads, and near misses it must hand to markdown-it (or read identically).
 LINES = [
@@ -59,10 +62,25 @@ LINES = [
     "- 2024 not a word first",
     "Prose line with *emphasis*, [a link](http://127.0.0.1/) and <b>html</b>",
     "Éclair prose",
+    "**Deployment Date**: _______________",
+    "*emphasis* first, __init__ later",
+    "_under_ and *",
+    "- **DevOps Team**: [Contact Info]",
+    "- *em* step",
+    "1. __Strong__ step",
     "lazy continuation",
     "  - [ ] nested",
     "  continuation",
     "1. [ ] ordered",
+    "2) [x] ordered from two",
+    "01. [ ] leading zero",
+    "3. Ordered step",
+    "1234567890. [ ] too long",
+    "1.  [ ] two spaces",
+    "___",
+    "***",
+    "-----",
+    "- - -",
     "> quote",
     "```",
     "<!-- comment -->",
@@ -95,19 +113,37 @@ def test_documents_of_simple_lines_take_the_shortcut_and_agree(lines):
     scanned = scan_lines(lines)
     text = "\n".join(lines)
     assert parse_checklist(text) == parse_with_markdown_it(text)
-    prose_after_item = any(
-        before[:1] in "-+*" and before.strip() and after[:1].isalpha() for before, after in zip(lines, lines[1:]))
-    assert (scanned is None) == prose_after_item
+    assert (scanned is None) == any(_prose_would_go_on(before, after) for before, after in zip(lines, lines[1:]))
+
+
+def _prose(line: str) -> bool:
+    return line[:1].isalpha() or re.match(r"(?:\*{1,2}|_{1,2})[^\W\d_]", line) is not None
+
+
+def _prose_would_go_on(before: str, after: str) -> bool:
+    """The line pairs the shortcut leaves to markdown-it: prose under an item (it would continue the item's
+    text), and under prose a break (`---` underlines a heading) or an ordered item not numbered 1."""
+    item = before[:1] in ("-", "+", "*") and before[:3] not in ("---", "***", "___") or before[:1].isdigit()
+    if item and not _prose(before):
+        return _prose(after)
+    if _prose(before):
+        return after[:3] in ("---", "***", "___") or after[:1].isdigit() and not after.startswith(("1.", "1)", "01."))
+    return False
 
 
 def test_which_lines_the_shortcut_reads():
     assert {"# Runbook", "- [ ] deploy the backend", "- plain step", "Éclair prose", "", "   "} <= set(SIMPLE_LINES)
-    refused = {"  - [ ] nested", "1. [ ] ordered", "> quote", "```", "<!-- comment -->", "| a | b |", "---",
+    assert {"1. [ ] ordered", "2) [x] ordered from two", "3. Ordered step", "___", "-----"} <= set(SIMPLE_LINES)
+    assert {"**Deployment Date**: _______________", "- **DevOps Team**: [Contact Info]"} <= set(SIMPLE_LINES)
+    refused = {"  - [ ] nested", "1234567890. [ ] too long", "1.  [ ] two spaces", "- - -", "> quote", "```", "<!-- comment -->", "| a | b |",
                "#NoSpace", "## Closing ##", "- [ ]", "- [ ] ", "-  [ ] two spaces after the marker", "\t- [ ] tab"}
     assert not refused & set(SIMPLE_LINES)
     # An item's paragraph would go on into a prose line: that is markdown-it's to read.
     assert scan_lines(["- [ ] deploy", "and verify"]) is None
     assert scan_lines(["- [ ] deploy", "", "and verify"]) is not None
+    # Under prose, `---` underlines a setext heading and `2.` cannot start a list: markdown-it's too.
+    assert scan_lines(["Prose", "---"]) is None and scan_lines(["Prose", "", "---"]) is not None
+    assert scan_lines(["Prose", "2. [ ] x"]) is None and scan_lines(["Prose", "1. [ ] x"]) is not None
 
 
 def test_a_big_simple_checklist_reads_the_same_both_ways():
@@ -158,3 +194,26 @@ def test_tasks_are_built_whole():
     assert set(vars(task)) == {field.name for field in dataclasses.fields(Task)}
     assert task == Task(**vars(task)) and hash(task) == hash(Task(**vars(task)))
     assert dataclasses.replace(task, text="other").text == "other" and task.text == "deploy x"
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.sampled_from(SIMPLE_LINES), min_size=1, max_size=30))
+def test_the_shortcut_counts_tasks_as_github_does(lines):
+    """The documents the shortcut reads, against cmark-gfm itself (skipped where it is not installed, as there)."""
+    text = "\n".join(lines) + "\n"
+    if scan_lines(text.split("\n")) is None:
+        return
+    assert len(parse_checklist(text).tasks) == github_task_count(text.encode("utf-8")), repr(text)
+
+
+def test_real_checklists_read_the_same_both_ways():
+    """The bundled checklists (all read line by line) and the seed runbooks (some of them), both ways."""
+    root = Path(__file__).resolve().parents[2]
+    files = sorted((root / "checklists").glob("*.md")) + sorted((root.parent / "shared" / "seeds").glob("*.txt"))
+    assert len(files) >= 3
+    taken = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        taken += scan_lines(prepare_source(text)[1]) is not None
+        assert parse_checklist(text, str(path)) == parse_with_markdown_it(text, str(path)), path.name
+    assert taken >= 3

@@ -280,9 +280,9 @@ def _from_lines(scanned: list[tuple], path: str) -> Checklist:
             _, index, level, content = entry
             outline.heading(level, _flat(content, env)[0], index + 1)
         else:
-            _, index, content = entry
+            _, index, content, number = entry
             text, code = _flat(content, env)
-            steps.append(Step(text, outline.path, index + 1, False, None, code))
+            steps.append(Step(text, outline.path, index + 1, number is not None, number, code))
     return _checklist(path, outline, raw_tasks, steps, [])
 
 
