@@ -102,3 +102,21 @@ def test_a_markdown_plan_and_a_broken_plan(tmp_path, monkeypatch):
     broken.write_text('[launch\nchecklists = ["run.md"]\n', encoding="utf-8")
     ids, problems = load_plan_ids(str(broken), counting_loader(calls), wanted="deploy")
     assert ids is None and problems and calls == [str(broken)]  # the full load says what is wrong
+
+
+def test_validate_leaves_the_ids_of_a_clean_plan_in_the_cache(tmp_path, monkeypatch, capsys):
+    """A pipeline's first `mark` of a generated ID after `launchpad validate` needs no parse of its own."""
+    from launchpad.cli.main import main
+    from launchpad.shell.plan_ids import ids_of
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path)
+    assert main(["validate", path]) == 0
+    assert cached_ids(path) == ids_of(load_plan(path, env={})[0])
+    calls = []
+    load_plan_ids(path, counting_loader(calls), wanted=load_plan(path, env={})[0].tasks[1].id)
+    assert calls == []
+    broken = tmp_path / "broken.toml"
+    broken.write_text(PLAN.replace('"list.md"', '"list.md", "missing.md"'), encoding="utf-8")
+    assert main(["validate", str(broken)]) == 1
+    assert cached_ids(str(broken)) is None  # a plan with problems is never cached
