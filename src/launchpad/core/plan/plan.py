@@ -464,8 +464,8 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
 
 def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None:
     """(plan path, plan sha256) when a checklist of the plan at `path` holds an item with ID `task_id`, found by
-    parsing only the checklists whose text contains that ID (as an explicit `<!-- id: ... -->` does); None when
-    none of them does, or the plan cannot be read: then only a full load_plan can tell.
+    parsing only the checklists whose text holds that ID in an ID comment (`<!-- id: ... -->`); None when none
+    of them does, or the plan cannot be read: then only a full load_plan can tell (a generated ID, for one).
 
     A script ticking one pinned item of a 100,000-item plan needs no more. The answer is load_plan's: the same
     files parsed from the same paths give the same IDs, and a plan with any checklist holding the ID lists it."""
@@ -482,10 +482,11 @@ def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None
         files = [_checklist_path(path, relative) for relative in listed or ()]
     else:
         files = [path]
+    comment = re.compile(r"<!--\s*(?i:id)\s*:\s*" + re.escape(task_id) + r"\s*-->")
     for file in files:
         checklist_text = text if file == path else read_text(file)[0]
-        if checklist_text is None or task_id not in checklist_text:
-            continue
+        if checklist_text is None or task_id not in checklist_text or comment.search(checklist_text) is None:
+            continue  # a filter only: a file it skips wrongly costs the full parse, never a different answer
         if any(task.id == task_id for task in parse_checklist(checklist_text, file).tasks):
             return path, _sha256(path)
     return None
