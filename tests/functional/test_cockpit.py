@@ -373,3 +373,21 @@ async def test_a_cockpit_that_joins_later_lists_no_probe_folds(session):
         log = pilot.app.query_one(ActivityPane).query_one(RichLog)
         shown = " ".join(strip.text for strip in log.lines)
         assert "ticked #3081kb" in shown and "probe_minute" not in shown and "api-health" not in shown
+
+
+async def test_owner_columns_are_sized_before_the_table_is_idle(session):
+    """Under load a snapshot caught the owners table drawn as `Rele`, `DevO`, ` Dana O `: columns left to
+    DataTable's own sizing are as wide as their header until the table's next idle. Every column is given its
+    width when the rows are laid out, so the frame drawn right after is already whole."""
+    from launchpad.tui.widgets.owners_pane import OwnersPane
+
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        pane = pilot.app.query_one(OwnersPane)
+        table = pane.query_one("DataTable")
+        pane._signature = None
+        pane.show(*pane._last_shown)  # laid out anew; no idle between this and the check
+        roles = [table.get_cell_at((row, 0)).plain for row in range(table.row_count)]
+        role_width = table.columns[list(table.columns)[0]].get_render_width(table) - 2 * table.cell_padding
+        assert roles and all(len(role) <= role_width for role in roles), (roles, role_width)

@@ -158,3 +158,56 @@ async def test_t_offsets_mean_plan_time_in_g_and_status_at(simulated, capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["count"]["t_clock_text"] == "T+00:30:00"
     assert report["at"] == landed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{landed.microsecond // 1000:03d}Z"
+
+
+WRITE_KEYS = ("s", "d", "x", "r", "N", "H", "C", "R", "S", "v", "X", "n", "h", "w", "a")
+
+
+async def test_replay_offers_no_write_key_and_refuses_each_at_once(simulated):
+    """The Footer of a replay offers no write (s/d/x/H ...); each key says "read-only replay" at once, never a
+    prompt for a reason first; and no toast names a cockpit key (p is play/pause here, not poll)."""
+    path, plan, simulation = simulated
+    before = digest(path)
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=60)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        app.go(session.index.end, force=True)  # through the poll point and the hold proposals
+        await pilot.pause()
+        for pane in ("1", "2", "5"):
+            await pilot.press(pane)
+            shown = {key: active.binding for key, active in app.screen.active_bindings.items()
+                     if active.binding.show}
+            assert not set(shown) & set(WRITE_KEYS), shown
+            assert not any(b.action in app.WRITE_ACTIONS or b.action.startswith("set_state") for b in shown.values())
+        for key in WRITE_KEYS:
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(app.screen_stack) == 1, key  # no reason asked first
+            assert [n.message for n in app._notifications] == ["Read-only replay: nothing is written."], key
+        assert not any("press p" in n.message or "press H" in n.message for n in app._notifications)
+        # Letters still type where a prompt is open: the jump prompt takes "S" and "d" as text.
+        await pilot.press("g")
+        await pilot.press(*"T-2h", "backspace", "backspace", "backspace", "backspace")
+        await pilot.press("s", "d")
+        assert app.screen.query_one("Input").value.endswith("sd")
+        await pilot.press("escape")
+    assert digest(path) == before
+
+
+async def test_replay_activity_says_where_the_count_resumed(simulated):
+    """Resume and hold entries read "resumed the count at T-…", never "at ?"."""
+    path, plan, simulation = simulated
+    session = load_replay(path, plan=plan)
+    app = ReplayApp(session, speed=60)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        app.go(session.index.end, force=True)
+        await pilot.pause()
+        counted = [entry for entry in session.index.entries if entry.kind in ("hold", "resume")]
+        assert counted
+        lines = [app._activity_line(entry).plain for entry in counted]
+        assert all(" at T" in line and "at ?" not in line for line in lines), lines
+        shown = "".join(strip.text for strip in app.cockpit.query_one("ActivityPane").query_one("RichLog").lines)
+        assert "at ?" not in shown and "resumed the count at" in shown

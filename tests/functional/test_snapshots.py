@@ -1,15 +1,22 @@
-"""What a person sees, pinned by pytest-textual-snapshot at 80x24 (tmux split) and 200x60 (war-room screen).
+"""What a person sees, pinned by pytest-textual-snapshot at every size a lead uses, from a tmux split (80x24)
+through the README's 120x36 to a war-room screen (200x60), in the dark theme and the projector's light one.
 
 Run `pytest tests/functional/test_snapshots.py --snapshot-update` after an intended change of the screen.
 """
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import make_app
 
+SIZES = [(80, 24), (100, 30), (120, 36), (160, 45), (200, 60)]
 
-def test_wide_war_room_screen(snap_compare, session):
-    assert snap_compare(make_app(session), terminal_size=(200, 60))
+
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_size_in_dark_and_light(snap_compare, session, size, theme):
+    assert snap_compare(make_app(session), terminal_size=size, press=["t"] if theme == "light" else [])
 
 
 def test_wide_after_ticking_and_starting_a_step(snap_compare, session):
@@ -33,7 +40,3 @@ def test_narrow_tmux_split_checklist(snap_compare, session):
 
 def test_narrow_tmux_split_owners(snap_compare, session):
     assert snap_compare(make_app(session), terminal_size=(80, 24), press=["3"])
-
-
-def test_light_theme_for_a_projector(snap_compare, session):
-    assert snap_compare(make_app(session), terminal_size=(200, 60), press=["t"])

@@ -77,3 +77,26 @@ async def test_a_firing_trigger_reaches_the_receiver_once_from_the_cockpit_that_
         finally:
             runtime.close()
             session.close()
+
+
+async def test_an_unset_variable_in_a_url_warns_and_leaves_that_target_out(tmp_path, monkeypatch):
+    """A `${VAR}` not set does not stop the cockpit opening: the plan loads, the cockpit says which target is
+    left out (by the variable's name), and the other target still sends."""
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.tui.widgets.activity_pane import ActivityPane
+
+    monkeypatch.delenv("PAGER_TOKEN", raising=False)
+    with Receiver() as fine:
+        path = write_plan(tmp_path, notify_table("json://127.0.0.1:9/${PAGER_TOKEN}", '"hold"', name="pager")
+                          + notify_table(fine.url("/hook"), '"hold"', name="room"))
+        plan, problems = load_plan(path, env={})
+        assert plan is not None and problems == []  # `launchpad PLAN` opens it
+        session = start_session(path, tmp_path / "s.toml")
+        app = LaunchpadApp(session, clock=session.clock)
+        async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            assert await until(lambda: app.notifier is not None and app.notifier.fold.baseline is not None, pilot)
+            assert [target.name for target in app.notifier.targets] == ["room"]
+            warned = "\n".join(line.plain for line in app.cockpit.query_one(ActivityPane)._lines)
+            assert "pager uses ${PAGER_TOKEN}, which is not set; this target is left out" in warned
+            app._write(session.hold, "weather")
+            assert await until(lambda: fine.requests == 1, pilot)

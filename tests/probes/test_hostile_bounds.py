@@ -61,13 +61,13 @@ class PeakResident:
         return self.peak - self.start
 
 
-async def bounded_attempt(url: str, **overrides):
-    probe = ProbeSpec(name="hostile", url=url, timeout=TIMEOUT, interval=10.0, **overrides)
+async def bounded_attempt(url: str, timeout: float = TIMEOUT, **overrides):
+    probe = ProbeSpec(name="hostile", url=url, timeout=timeout, interval=10.0, **overrides)
     engine = ProbeEngine([probe], [], env={}, t0=T0)
     started = time.monotonic()
     with PeakResident() as memory:
         # wait_for only so that a regression fails instead of hanging the suite
-        (result,) = await asyncio.wait_for(engine.run_once(), TIMEOUT + 30)
+        (result,) = await asyncio.wait_for(engine.run_once(), timeout + 30)
     return result, time.monotonic() - started, memory.growth
 
 
@@ -92,10 +92,13 @@ def bombs_ready():
     ],
 )
 async def test_hostile_response_ends_with_its_kind_in_bounded_time_and_memory(server, path, kind, words):
-    result, elapsed, growth = await bounded_attempt(f"{server.url}{path}")
+    # Only the drips need the deadline to end them; the others must end by their kind, so a loaded machine
+    # (10,000 headers parsed slowly) gets a longer deadline there rather than a `timeout` in place of the kind.
+    timeout = TIMEOUT if kind == "timeout" else 4 * TIMEOUT
+    result, elapsed, growth = await bounded_attempt(f"{server.url}{path}", timeout=timeout)
     assert result.error_kind == kind, result
     assert words in result.error_message
-    assert elapsed < TIMEOUT + GRACE
+    assert elapsed < timeout + GRACE
     assert growth < RSS_LIMIT, f"resident set grew by {growth / 1e6:.1f} MB"
 
 

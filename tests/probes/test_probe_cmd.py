@@ -117,3 +117,27 @@ def test_demo_service_is_started_for_the_run(tmp_path, capsys):
     assert record["ok"] is True
     with socket.socket() as sock:  # and stopped afterwards: the port is free again
         sock.bind(("127.0.0.1", port))
+
+
+def test_ctrl_c_ends_probe_like_every_command_with_130(server, tmp_path):
+    """`launchpad probe` prints its table on Ctrl-C, then ends as cli/main.py ends every command: one line, 130
+    (it caught the interrupt itself and exited 0 or 1, as if the run had finished)."""
+    import signal
+    import subprocess
+    import sys
+
+    from launchpad.cli.main import INTERRUPTED
+
+    plan = write_plan(tmp_path, probe("api", f"{server.url}/ok", interval=1, timeout=1))
+    child = subprocess.Popen([sys.executable, "-m", "launchpad", "probe", plan, "--duration", "600", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = child.stdout.readline()  # one attempt made: the probe loop is running
+        assert json.loads(first)["probe"] == "api"
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == INTERRUPTED, (out, err)
+    assert err.endswith("launchpad: interrupted\n") and "Traceback" not in err

@@ -186,7 +186,7 @@ def test_status_uses_the_timeline_states_and_the_activity_words(plan_copy, sessi
     assert events["migration-dry-run"]["overdue_seconds"] == 3600
     assert run("status", str(session), "--at", "T-11h") == 0
     text = capsys.readouterr().out
-    assert "late        Database migration dry run" in text
+    assert "LATE        Database migration dry run" in text  # the timeline's words, as the cockpit says them
     assert run("status", str(session)) == 0  # now: the entries are in
     text = capsys.readouterr().out
     assert f"pipeline ticked #{plan_copy.tasks[0].id} {plan_copy.tasks[0].text}" in text
@@ -204,3 +204,29 @@ def test_an_unknown_id_suggests_only_close_matches(plan_copy, session, capsys):
     assert run("mark", str(session), "traffic") == 1
     assert "did you mean `enable-traffic`?" in capsys.readouterr().err
     assert session.read_bytes() == before
+
+
+def test_status_says_step_states_in_the_timelines_words_and_skips_probe_minutes(plan_copy, session, capsys):
+    """A started step reads "in progress" (never the raw `in_progress`); the JSON keeps the state and adds its
+    label; the last entries are what people did, not the per-minute probe figures written after them."""
+    from datetime import timedelta
+
+    from launchpad.store.session_file import open_for_append
+
+    with open_for_append(session, actor="alice", clock=lambda: T0 - timedelta(hours=2)) as file:
+        file.append("event", "deploy-backend", {"state": "in_progress"})
+        file.append("mode", "", {"mode": "rollback", "reason": "p95 up"})
+        for minute in range(12):
+            file.append("probe_minute", "api-health", {"minute": f"2026-11-22T16:{minute:02d}:00.000Z", "count": 6,
+                                                      "errors": 0, "p50": 40.0, "p95": 80.0})
+    capsys.readouterr()
+    assert run("status", str(session), "--at", "T-1h55m") == 0
+    text = capsys.readouterr().out
+    assert "in progress Deploy backend" in text and "in_progress" not in text
+    assert "probe_minute" not in text and "alice declared ROLLBACK: p95 up" in text
+    assert "alice mode" not in text
+    assert run("status", str(session), "--json", "--at", "T-1h55m") == 0
+    report = json.loads(capsys.readouterr().out)
+    backend = next(event for event in report["events"] if event["id"] == "deploy-backend")
+    assert backend["state"] == "in_progress" and backend["label"] == "in progress"
+    assert [entry["kind"] for entry in report["last_entries"]] == ["event", "mode"]

@@ -263,3 +263,33 @@ def test_resolve_actor_falls_back_to_unknown(monkeypatch):
 
     monkeypatch.setattr("getpass.getuser", no_user)
     assert resolve_actor(None, {}) == "unknown"
+
+
+def test_append_many_is_one_write_and_one_fsync_numbered_after_other_writers(stand_in_plan, session_path, monkeypatch):
+    """A prober's per-minute folds of every probe go to disk together: one lock, one write, one fsync."""
+    with make(stand_in_plan, session_path) as session:
+        other, _ = open_session(session_path, actor="bob")
+        other.append("note", "", {"text": "from another cockpit"})
+        calls = {"write": 0, "fsync": 0}
+        real_write, real_fsync = os.write, os.fsync
+
+        def write(fd, data):
+            calls["write"] += 1
+            return real_write(fd, data)
+
+        def fsync(fd):
+            calls["fsync"] += 1
+            return real_fsync(fd)
+
+        monkeypatch.setattr(os, "write", write)
+        monkeypatch.setattr(os, "fsync", fsync)
+        batch = session.append_many([("probe_minute", f"svc-{index}", {"count": index + 1, "errors": 0})
+                                     for index in range(200)])
+        monkeypatch.undo()
+        assert calls == {"write": 1, "fsync": 1}
+        assert [entry.seq for entry in batch] == list(range(2, 202))  # after bob's entry, none reused
+        assert session.append_many([]) == []
+        assert [entry.seq for entry in other.read_new()][-1] == 201
+        other.close()
+    entries = tomllib.loads(session_path.read_text(encoding="utf-8"))["entry"]
+    assert len(entries) == 201 and entries[-1]["target"] == "svc-199" and entries[-1]["payload"]["count"] == 200

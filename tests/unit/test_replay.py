@@ -183,3 +183,32 @@ def test_parse_moment():
 def test_stamps_round_trip_to_the_millisecond():
     moment = datetime(2026, 11, 22, 18, 0, 1, 123000, tzinfo=timezone.utc)
     assert moment_of(stamp(moment)) == moment
+
+
+def test_a_count_entry_without_its_t_clock_never_reads_at_question_mark():
+    """Scripts and older files write `resume` without `t_clock`: the activity line leaves the where out."""
+    from launchpad.core.journal.activity import describe_entry
+    from launchpad.core.journal.journal import make_entry
+    from datetime import datetime, timezone
+
+    at = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)
+    bare = make_entry(1, at, "alice", "resume", "", {})
+    stamped = make_entry(2, at, "alice", "resume", "", {"t_clock": "T-00:20:00", "of": "planned:poll"})
+    held = make_entry(3, at, "alice", "hold", "", {"reason": "weather"})
+    assert describe_entry(bare) == "resumed the count"
+    assert describe_entry(stamped) == "resumed the count at T-00:20:00 (planned hold poll done)"
+    assert describe_entry(held) == "held the count: weather"
+
+
+def test_a_probe_minute_reads_as_words_never_as_its_kind():
+    from datetime import datetime, timezone
+
+    from launchpad.core.journal.activity import describe_entry, recent_activity
+    from launchpad.core.journal.journal import make_entry
+
+    at = datetime(2026, 11, 22, 17, 0, tzinfo=timezone.utc)
+    minute = make_entry(1, at, "alice", "probe_minute", "api-health",
+                        {"minute": "2026-11-22T16:59:00.000Z", "count": 6, "errors": 1, "p50": 40.0, "p95": 80.5})
+    assert describe_entry(minute) == "probe api-health, minute from 2026-11-22T16:59:00.000Z: 6 checks, 1 failed, p95 80.5 ms"
+    note = make_entry(2, at, "alice", "note", "", {"text": "hi"})
+    assert recent_activity([note, minute, minute], 5) == [note]

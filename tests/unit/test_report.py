@@ -87,3 +87,23 @@ def test_outside_text_cannot_open_links_tags_cells_or_boxes(launch):
     assert github_task_count(report.encode("utf-8"), tables=True) == len(plan.tasks)
     assert "\x1b" not in report and "\x07" not in report and "<script>" not in report
     assert "`[link](http://127.0.0.1/)`" in report  # a code span: GFM autolinks nothing inside one
+
+
+def test_steps_are_reported_in_the_timelines_states_not_only_their_marks(launch):
+    """A step nobody marked, whose time and grace have passed, reads LATE (as the cockpit's timeline says it);
+    one started reads "in progress"; the summary and the outcome count them the same way."""
+    from datetime import timedelta
+
+    from launchpad.core.journal.journal import Header
+
+    plan, simulation, _ = launch
+    header = simulation.header
+    t0 = header.t0
+    started = make_entry(1, t0 - timedelta(hours=3), "alice", "event", "deploy-backend", {"state": "in_progress"})
+    later = make_entry(2, t0 + timedelta(minutes=5) - timedelta(seconds=1), "alice", "note", "", {"text": "T-0 passed"})
+    report = render_report(header, [started, later], plan)
+    steps = report.split("## Timeline steps", 1)[1].split("## Checklist", 1)[0]
+    assert re.search(r"^\| T-12h \| Database migration dry run \| backend \| \*\*LATE\*\* by \d", steps, re.MULTILINE)
+    assert "| Deploy backend | devops | **LATE**" in steps  # started, but two hours past its end and grace
+    assert "| Monitor metrics | all | pending |" in steps
+    assert "LATE when the journal ends" in row(report, "Timeline steps")

@@ -210,7 +210,7 @@ def run(args: argparse.Namespace) -> int:
         if metric_engine is not None:
             triggers.update(metric_engine.trigger_states())
         print(_table(statuses, triggers, _metric_lines(plan.metrics, metric_engine.statuses()) if metric_engine else ()))
-        if interrupted:
-            print("interrupted", file=sys.stderr)
+    if interrupted:  # the table above, then the ending every command has (cli/main.py: one line, 130)
+        raise KeyboardInterrupt
     unhealthy = any(status.state != "UP" for status in statuses.values())
     return 1 if unhealthy or reporter.fired else 0

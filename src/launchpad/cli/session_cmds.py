@@ -14,9 +14,10 @@ import unicodedata
 from datetime import datetime
 from typing import Any
 
-from launchpad.core.journal.activity import describe_entry
+from launchpad.cli.session_io import act, bad_argument, in_session, open_file, say, say_problems, written_line
+from launchpad.cli.session_io import add_actor as _add_actor, safe as _safe  # noqa: F401 (their old names here)
+from launchpad.core.journal.activity import describe_entry, recent_activity
 from launchpad.core.clock import system_clock
-from launchpad.core.literal import one_line, printable
 from launchpad.core.journal.journal import SessionState, entry_as_json, fold, format_utc, plan_drift
 from launchpad.core.problems import LoadError, Problem
 from launchpad.store.actor import resolve_actor
@@ -31,37 +32,9 @@ def _load_plan(path: str):
     return load_plan(path)
 
 
-def _safe(text: Any) -> str:
-    """Journal text is data from other people: controls, bidi and invisible characters shown, never raw
-    (core.literal, the one place every display path goes through)."""
-    return printable(text, keep_newlines=True)
-
-
-def _error(command: str, *lines: str) -> int:
-    for line in lines:
-        print(f"launchpad {command}: {_safe(line)}" if line and not line.startswith(" ") else _safe(line), file=sys.stderr)
-    return 1
-
-
-def bad_argument(command: str, message: str) -> int:
-    """An argument the command cannot use (a T-offset or T-0 the clock cannot hold, a bad time): one line on
-    stderr and exit code 2, as argparse does for its own argument errors; nothing is read or written."""
-    print(f"launchpad {command}: {one_line(message, 300)}", file=sys.stderr)
-    return 2
-
-
-def _problems(command: str, error: LoadError) -> int:
-    return _error(command, *[problem.format() for problem in error.problems])
-
-
-def written_line(entry, what: str) -> str:
-    """The confirmation a script prints once its entry is on disk: `#12 check deploy-backend by ci at ...`."""
-    return f"#{entry.seq} {what} by {_safe(entry.actor)} at {format_utc(entry.at)}"
-
-
-def _add_actor(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="actor", metavar="NAME",
-                        help="who is acting (default: $LAUNCHPAD_USER, else your login name)")
+_error = say  # one message on stderr, exit code 1 (cli/session_io.py)
+_problems = say_problems
+WRITE_FAILED = (OSError, LoadError, ValueError)  # an append that did not reach the file: nothing written
 
 
 def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False,
@@ -125,13 +98,7 @@ def add_mark_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_mark(args: argparse.Namespace) -> int:
-    from launchpad.store.session_file import open_for_append
-
-    try:
-        session = open_for_append(args.session, actor=resolve_actor(args.actor))
-    except LoadError as error:
-        return _problems("mark", error)
-    with session:
+    def body(session) -> int:
         plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item_id)
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
@@ -142,12 +109,11 @@ def run_mark(args: argparse.Namespace) -> int:
         _plan_changed_warning("mark", session.header, plan)
         kind = "uncheck" if args.undo else "check"
         payload = {"note": args.note} if args.note else None
-        try:
-            entry = session.append(kind, args.item_id, payload)
-        except (OSError, LoadError, ValueError) as error:
-            return _error("mark", f"{session.path}: could not write the entry: {error}")
+        entry = act("mark", session, session.append, kind, args.item_id, payload, refused=(), unwritten=WRITE_FAILED)
         print(written_line(entry, f"{entry.kind} {_safe(entry.target)}"))
         return 0
+
+    return in_session("mark", lambda: open_file("mark", args.session, args.actor), body)
 
 
 # --------------------------------------------------------------------------- note
@@ -161,16 +127,11 @@ def add_note_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_note(args: argparse.Namespace) -> int:
-    from launchpad.store.session_file import open_for_append
-
     text = args.text.strip()
     if not text:
         return _error("note", "the note is empty; nothing written", '    hint: launchpad note SESSION "what happened"')
-    try:
-        session = open_for_append(args.session, actor=resolve_actor(args.actor))
-    except LoadError as error:
-        return _problems("note", error)
-    with session:
+
+    def body(session) -> int:
         if args.item:
             plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item)
             if plan is None:
@@ -181,13 +142,12 @@ def run_note(args: argparse.Namespace) -> int:
             if refused is not None:
                 return refused
             _plan_changed_warning("note", session.header, plan)
-        try:
-            entry = session.append("note", args.item, {"text": text})
-        except (OSError, LoadError, ValueError) as error:
-            return _error("note", f"{session.path}: could not write the entry: {error}")
+        entry = act("note", session, session.append, "note", args.item, {"text": text}, refused=(), unwritten=WRITE_FAILED)
         where = args.item or "the launch"
         print(written_line(entry, f"note on {_safe(where)}"))
         return 0
+
+    return in_session("note", lambda: open_file("note", args.session, args.actor), body)
 
 
 # --------------------------------------------------------------------------- handoff
@@ -201,25 +161,18 @@ def add_handoff_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_handoff(args: argparse.Namespace) -> int:
-    from launchpad.store.session_file import open_for_append
-
     incoming = resolve_actor(args.to) if args.to.strip() else ""
     if not incoming:
         return _error("handoff", "name the incoming lead; nothing written")
-    try:
-        session = open_for_append(args.session, actor=resolve_actor(args.actor))
-    except LoadError as error:
-        return _problems("handoff", error)
-    with session:
-        try:
-            entry = session.handoff(incoming, note=getattr(args, "note", "") or "")
-        except ValueError as error:
-            return _error("handoff", f"{error}; nothing written")
-        except (OSError, LoadError) as error:
-            return _error("handoff", f"{session.path}: could not write the handoff: {error}")
+
+    def body(session) -> int:
+        entry = act("handoff", session, lambda: session.handoff(incoming, note=getattr(args, "note", "") or ""),
+                    refused=(ValueError,), unwritten=(OSError, LoadError), what="write the handoff")
         print(written_line(entry, f"handoff {_safe(entry.payload['from'])} -> {_safe(entry.payload['to'])}")
               + f"; {_safe(incoming)} leads now")
         return 0
+
+    return in_session("handoff", lambda: open_file("handoff", args.session, args.actor), body)
 
 
 # --------------------------------------------------------------------------- status
@@ -258,8 +211,9 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
         "notes": [{"target": note.target, "actor": note.actor, "at": format_utc(note.at), "text": note.text}
                   for note in state.notes[-LAST_SHOWN:]],
         "entry_count": state.entry_count,
+        # What a person did last, in the activity log's words: the per-minute probe figures left out
         "last_entries": [{**entry_as_json(entry), "text": describe_entry(entry, plan)}
-                         for entry in state.last_entries[-LAST_SHOWN:]],
+                         for entry in recent_activity(entries, LAST_SHOWN)],
     }
     from launchpad.core.control.control import control_report  # "count", "poll", "mode": launch control (issue 6)
 
@@ -280,13 +234,14 @@ def status_report(header, entries, plan, now: datetime | None = None) -> dict[st
                         for role, (tally, open_tasks) in by_owner(tasks, checked, plan.owner_of).items()]
     report["open"] = [{"id": task.id, "text": task.text, "section": list(task.section), "owner": plan.owner_of(task)}
                       for task in tasks if task.id not in checked]
-    from launchpad.core.plan.timeline import timeline
+    from launchpad.core.plan.timeline import STATE_LABELS, timeline
 
     # The same states as the cockpit's timeline (due, late ...), at the count's T-clock, holds included.
     marks = {event.id: state.event_state(event.id) for event in plan.events}
     rows = timeline(plan.events, report["count"]["t_clock"], marks)
     report["events"] = [{"id": row.event.id, "at": format_offset(row.event.at), "title": row.event.title,
-                         "owner": row.event.owner, "state": row.state, "overdue_seconds": round(row.overdue_by)}
+                         "owner": row.event.owner, "state": row.state, "label": STATE_LABELS.get(row.state, row.state),
+                         "overdue_seconds": round(row.overdue_by)}
                         for row in rows]
     return report
 
@@ -327,7 +282,7 @@ def _print_text(report: dict[str, Any]) -> None:
         if report["events"]:
             out.append("events:")
             for event in report["events"]:
-                out.append(f"  {event['at']:>9}  {event['state']:<11} {event['title']}  [{event['id']}]")
+                out.append(f"  {event['at']:>9}  {event['label']:<11} {event['title']}  [{event['id']}]")  # as the timeline says it
     else:
         out.append(f"checked per the journal: {sum(report['checks'].values())} of {len(report['checks'])} marked items")
     if report["notes"]:

@@ -33,8 +33,7 @@ class MetricRuntime:
     def __init__(self, runtime):
         self.runtime = runtime  # the ProbeRuntime: session, plan, env, sink, trigger journal
         self.specs = {spec.name: spec for spec in runtime.plan.metrics}
-        self.engine = None
-        self._task: asyncio.Task | None = None
+        self.engine = None  # queried on the runtime's probe thread (ProbeRuntime._lead)
         self._followed = False
         self.thresholds = {name: tuple(sorted({trigger.above for trigger in runtime.plan.metric_triggers
                                                if trigger.metric == name and trigger.kind in VALUE_KINDS}))
@@ -48,7 +47,6 @@ class MetricRuntime:
         self.engine = MetricEngine(runtime.plan.metrics, runtime.plan.metric_triggers, env=runtime.env,
                                    t0=runtime.session.t0, clock=runtime.session.clock, on_sample=self._on_sample,
                                    on_trigger=self._on_trigger, on_warning=self._on_warning)
-        self._task = asyncio.get_running_loop().create_task(self._run(), name="metric engine")
 
     def follow(self) -> None:
         """Another cockpit queries: say so on each panel, once (until its live figures arrive: show_live)."""
@@ -60,21 +58,29 @@ class MetricRuntime:
             self.runtime._sink.show_probe(metric_key(name), MetricView(spec, status, followed=True,
                                                                        thresholds=self.thresholds[name]))
 
-    async def _run(self) -> None:
+    async def run(self) -> None:
+        """On the probe thread (ProbeRuntime runs it beside the probe engine, and cancels it on stop)."""
         try:
             await self.engine.run()
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            self.runtime._sink.notice(f"Metric engine stopped: {one_line(scrub(str(error)))}", "error")
+            self.runtime._notice(f"Metric engine stopped: {one_line(scrub(str(error)))}", "error")
 
     def view(self, name: str) -> MetricView:
         states = tuple(state for key, state in self.engine.trigger_states().items() if _on_metric(key[1], name))
         return MetricView(self.specs[name], self.engine.status(name), states, self.engine.note(name),
                           thresholds=self.thresholds[name])
 
+    # The engine's callbacks run on the probe thread: what they draw reaches the UI loop through the runtime's
+    # coalescing hop (`_draw`), the latest view of each metric.
+
+    def _draw_view(self, name: str) -> None:
+        key = metric_key(name)
+        self.runtime._draw(("probe", key), "show_probe", key, self.view(name))
+
     def _on_sample(self, sample: MetricSample) -> None:
-        self.runtime._sink.show_probe(metric_key(sample.metric), self.view(sample.metric))
+        self._draw_view(sample.metric)
         changed = getattr(self.runtime, "_changed", None)
         if changed is not None:  # publish the new figure to the other cockpits now, not at the next beat
             changed.set()
@@ -97,20 +103,11 @@ class MetricRuntime:
 
     def _on_trigger(self, trigger: str, target: str, state) -> None:
         # Drawn here: a plan with metrics only runs no probe engine, whose live snapshot would draw it.
-        self.runtime._sink.show_trigger(state)
+        self.runtime._draw(("trigger", trigger, target), "show_trigger", state)
         self.runtime._on_trigger(trigger, target, state)
         name = next((name for name in self.specs if _on_metric(target, name)), None)
         if name is not None:
-            self.runtime._sink.show_probe(metric_key(name), self.view(name))
+            self._draw_view(name)
 
     def _on_warning(self, metric: str, text: str, raised: bool) -> None:
-        self.runtime._sink.notice(text, "warning" if raised else "information")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except (asyncio.CancelledError, Exception):
-                pass
-            self._task = None
+        self.runtime._notice(text, "warning" if raised else "information")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from launchpad.core.journal.journal import format_utc
 from launchpad.core.literal import one_line
-from launchpad.core.control.notify_config import NotifySpec, resolve_url, secret_values, url_variables
+from launchpad.core.control.notify_config import NotifySpec, resolve_url, secret_values, unset_problem
 from launchpad.core.control.notify_events import (FAILED, KIND, SENT, WATCHING, Announcement, NotifyFold,
                                           digest_announcement, digest_number, timed_announcements, title)
 from launchpad.core.plan.offsets import format_clock
@@ -119,7 +119,7 @@ def build_targets(specs: Sequence[NotifySpec], env: Mapping[str, str]) -> tuple[
     for spec in specs:
         try:
             url = resolve_url(spec, env)
-        except KeyError as error:
+        except KeyError as error:  # that target is off until its variable is set; the others still send
             problems.append(str(error).strip("'\""))
             continue
         targets.append(Target(spec, url, Redactor(_secrets(spec, url, env))))
@@ -131,8 +131,10 @@ def check_urls(plan, env: Mapping[str, str] | None = None) -> list[Problem]:
     env = os.environ if env is None else env
     problems = []
     for spec in getattr(plan, "notify", ()):
-        if any(name not in env for name in url_variables(spec.url)):
-            continue  # already reported by the plan loader, by name
+        unset = unset_problem(spec, env)
+        if unset is not None:  # by name, never a value; the cockpit opens all the same, without this target
+            problems.append(Problem(plan.path, spec.line, *unset))
+            continue
         url = resolve_url(spec, env)
         if _apprise().Apprise.instantiate(url, suppress_exceptions=True) is None:
             problems.append(Problem(plan.path, spec.line, f"Apprise does not understand the url of notify target "
@@ -323,6 +325,6 @@ def start_notifier(session, probes=None, notice: Callable[[str, str], None] | No
     notifier = Notifier(session, leadership=getattr(probes, "leadership", None), notice=notice, **options)
     for problem in notifier.problems:
         if notice is not None:
-            notice(f"Notifications: {problem}", "warning")
+            notice(f"Notifications: {problem}; this target is left out", "warning")
     notifier.start()
     return notifier

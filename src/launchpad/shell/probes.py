@@ -10,6 +10,12 @@ Every other cockpit draws exactly that document (core/journal/live_state.py), sa
 shows them as STALE when the prober stopped writing, and takes over within LEADERSHIP_RETRY_SECONDS unless it
 is watch-only. Disk work (the demo's port check, reading and writing the document) runs in worker threads.
 
+The prober's engines (probes and PromQL), their trigger evaluation and the live document run on a thread with
+its own event loop (engine/loop_thread.py): a stalled screen delayed attempts past their deadlines and raised
+false DOWNs and rollback alarms. The UI loop only receives results, coalesced (shell/ui_hop.py): at most one
+hop waiting, carrying the latest status per probe. Per-minute folds reach the journal in one batch per minute
+boundary (one lock, write and fsync for every probe); state flips and trigger states are journaled at once.
+
 The runtime talks to the screen through a `sink`, so it knows nothing of Textual: `show_probe(name, status)`,
 `show_trigger(state)`, `show_source(text)` and `notice(text, severity)`.
 """
@@ -25,18 +31,21 @@ from typing import Any, Callable, Mapping
 
 from launchpad.core.journal import live_state
 from launchpad.core.literal import one_line
-from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, MinuteFolder, sparkline_values
+from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, MinuteFolder, ProbeMinute, sparkline_values
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus
 from launchpad.core.redact import scrub
 from launchpad.core.probes.triggers import TriggerState
 from launchpad.engine.demo_service import MODES as DEMO_MODES
 from launchpad.engine.demo_service import DemoPortBusy, DemoService
+from launchpad.shell.live_snapshot import LiveSnapshot
 from launchpad.shell.metrics import MetricRuntime
+from launchpad.shell.ui_hop import UiHop
 from launchpad.store.leader import ProbeLeadership
-from launchpad.store.live_file import LiveReader, live_path, write_live
+from launchpad.store.live_file import LiveReader, live_path, write_live_text
 
 LEADERSHIP_RETRY_SECONDS = 2.0
 LIVE_INTERVAL = 0.1  # followers look this often (one stat); the prober writes at most this often, on a change
+MINUTE_BATCH_MAX_WAIT = 60.0  # a minute's folds wait at most this long for the slowest probe's next attempt
 
 
 def trigger_target(trigger: str, probe: str) -> str:
@@ -80,12 +89,18 @@ class ProbeRuntime:
         self._reader = LiveReader(self.live_path)
         self.live: live_state.LiveState | None = None  # the prober's latest document, as read by a follower
         self.engine = None  # a ProbeEngine while this cockpit leads
-        self._task: asyncio.Task | None = None
+        self._thread = None  # the probe thread (engine/loop_thread.py) while this cockpit leads
+        self._task: Future | None = None  # the leading coroutine, on the probe thread
         self._live_task: asyncio.Task | None = None
         self._sink = None
+        self._hop: UiHop | None = None  # results to the UI loop, coalesced
         self._journaled_probe_state: dict[str, str] = {}
         self._minutes = MinuteFolder()  # latency samples, journaled once a minute per probe (compact history)
-        self._published: tuple[Any, datetime | None] = (None, None)  # (figures, when) last written
+        self._minute_batch: list[ProbeMinute] = []  # folds of the minute that just ended, journaled together
+        self._batch_timer: asyncio.TimerHandle | None = None
+        self._snapshot = LiveSnapshot()  # the live document, kept encoded (on the probe thread)
+        self._published_at: datetime | None = None
+        self._shown_triggers: dict[tuple[str, str], TriggerState] = {}  # the probe triggers the prober last drew
         self._drawn: Any = None  # what a follower last drew: (document, stale)
         self._live_failed = False
         self._changed: asyncio.Event | None = None  # set by the engine's callbacks: something to publish
@@ -95,6 +110,7 @@ class ProbeRuntime:
         # the UI loop deadlocked: the session's io_lock can be held by the cockpit's journal thread while it waits
         # for the UI loop to draw what it read (found by bench_war_room: a 10-cockpit prober froze).
         self._writer: ThreadPoolExecutor | None = None
+        self._ui_thread = threading.get_ident()  # set again by `start`, on the UI loop
         self.leader = False
         self._told = ""  # the leadership problem last shown (a lock file we cannot open: watch only)
         self.metrics = MetricRuntime(self) if self.plan.metrics else None  # PromQL, run by the leader only
@@ -104,6 +120,8 @@ class ProbeRuntime:
     def start(self, sink) -> None:
         """Called from the running event loop once the screen exists."""
         self._sink = sink
+        self._hop = UiHop(asyncio.get_running_loop())
+        self._ui_thread = threading.get_ident()
         self.tick()
         self._live_task = asyncio.get_running_loop().create_task(self._live_loop(), name="probe live state")
 
@@ -122,6 +140,7 @@ class ProbeRuntime:
                 self.metrics.follow()
 
     def _become_leader(self) -> None:
+        from launchpad.engine.loop_thread import LoopThread
         from launchpad.engine.probe_engine import ProbeEngine  # httpx is imported only by the cockpit that probes
 
         self._stop_watcher()
@@ -129,18 +148,30 @@ class ProbeRuntime:
         self._drawn = None
         self.engine = ProbeEngine(self.plan.probes, self.plan.triggers, env=self.env, t0=self.session.t0,
                                   clock=self.session.clock, on_attempt=self._on_attempt, on_trigger=self._on_trigger)
-        self._task = asyncio.get_running_loop().create_task(self._lead(), name="probe engine")
         if self.metrics is not None:
             self.metrics.lead()
+        self._thread = LoopThread("launchpad-probes")
+        self._thread.start()
+        self._task = self._thread.submit(self._lead())
 
     async def _lead(self) -> None:
+        """On the probe thread: the live document, the metric engine and the probe engine, until cancelled."""
+        self._changed = asyncio.Event()
+        jobs = [self._publish_loop(), self._probe()]
+        if self.metrics is not None and self.metrics.engine is not None:
+            jobs.append(self.metrics.run())
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(job)
+
+    async def _probe(self) -> None:
         if self.demo is not None:
             said = await asyncio.to_thread(self._start_demo)  # before the first probe: an empty port is no failure
             if said is not None:
                 self._notice(*said)
         # The HTTP clients (an SSL context each, tens of ms, more on a busy machine) are built here, in a worker
         # thread, not inside the first timed attempt: a cold start after a hand-over timed out and fired the
-        # error-rate trigger, a false alarm made by the hand-over itself (and it blocked the UI loop).
+        # error-rate trigger, a false alarm made by the hand-over itself.
         engine = self.engine
         await asyncio.to_thread(lambda: [engine._client_for(spec) for spec in self.plan.probes])
         try:
@@ -149,6 +180,17 @@ class ProbeRuntime:
             raise
         except Exception as error:  # the engine is meant never to stop; if it does, say so and keep the cockpit
             self._notice(f"Probe engine stopped: {one_line(scrub(str(error)))}", "error")
+
+    async def _halt(self) -> None:
+        """On the probe thread: cancel everything running there and wait until it ended (clients closed)."""
+        if self._batch_timer is not None:
+            self._batch_timer.cancel()
+            self._batch_timer = None
+        current = asyncio.current_task()
+        tasks = [task for task in asyncio.all_tasks() if task is not current]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     def _start_demo(self) -> tuple[str, str] | None:
         """In a worker thread: bind the port, or reuse a demo still answering there (a prober that quit a moment
@@ -163,22 +205,35 @@ class ProbeRuntime:
         return None
 
     def _notice(self, text: str, severity: str) -> None:
-        if self._sink is not None:
-            self._sink.notice(text, severity)
+        """Said on the UI loop, whichever thread speaks (the probe thread, the journal writer)."""
+        if self._sink is not None and self._hop is not None:
+            self._hop.post_once(self._sink.notice, text, severity)
+
+    def _draw(self, key: Any, method: str, *args: Any) -> None:
+        """From the probe thread: the sink's `method(*args)` on the UI loop; a later draw of `key` replaces it."""
+        draw = getattr(self._sink, method, None)  # a sink that draws no probe pane need not have show_source
+        if draw is not None and self._hop is not None:
+            self._hop.post(key, draw, *args)
 
     async def stop(self) -> None:
-        if self.metrics is not None:
-            await self.metrics.stop()
-        for task in (self._live_task, self._task):
-            if task is not None:
-                task.cancel()
-                try:
-                    await task
-                except (asyncio.CancelledError, Exception):
-                    pass
-        self._task = self._live_task = None
-        for minute in self._minutes.flush():  # the last partial minute is history too
-            self._journal(PROBE_MINUTE, minute.probe, minute.payload())
+        task, self._live_task = self._live_task, None
+        if task is not None:
+            task.cancel()
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):
+                pass
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            try:
+                await asyncio.wrap_future(thread.submit(self._halt()))
+            except Exception:
+                pass
+            await asyncio.to_thread(thread.stop)
+        self._task = None
+        # What the minute that just ended and the last partial minute hold is history too: one batch.
+        self._journal_minutes([*self._minute_batch, *self._minutes.flush()])
+        self._minute_batch = []
         if self._writer is not None:
             writer, self._writer = self._writer, None
             try:  # what was journaled is on disk before the cockpit says it is closed
@@ -196,32 +251,46 @@ class ProbeRuntime:
     # ------------------------------------------------------------------ live figures
 
     async def _live_loop(self) -> None:
-        self._changed = asyncio.Event()
+        """On the UI loop, while this cockpit follows: draw the prober's document as it changes, and its age."""
+        while not self.leader:  # a leader's document is written by its probe thread (_publish_loop)
+            await self._beat(self._follow_beat)
+            await asyncio.sleep(1.0 - LIVE_INTERVAL)
+
+    async def _beat(self, step) -> None:
+        """One beat of a live loop; a failure is said once, and the next beat tries again."""
+        try:
+            await step()
+            self._live_failed = False
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            if not self._live_failed:
+                self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
+            self._live_failed = True
+        await asyncio.sleep(LIVE_INTERVAL)
+
+    async def _follow_beat(self) -> None:
+        self._start_watcher()
+        self.show_live(self.clock())  # the age and staleness move with time; a new document draws at once
+
+    async def _publish_loop(self) -> None:
+        """On the probe thread: publish as soon as an attempt or a trigger changed something, or when the beat
+        is due, at most every LIVE_INTERVAL."""
         while True:
-            try:
-                if self.leader:
-                    try:  # publish as soon as an attempt or a trigger changed something, or when the beat is due
-                        await asyncio.wait_for(self._changed.wait(), live_state.HEARTBEAT_SECONDS)
-                    except TimeoutError:
-                        pass
-                    self._changed.clear()
-                    await self._publish()
-                else:
-                    self._start_watcher()
-                    self.show_live(self.clock())  # the age and staleness move with time; a new document draws at once
-                    await asyncio.sleep(1.0 - LIVE_INTERVAL)
-                self._live_failed = False
-            except asyncio.CancelledError:
-                raise
-            except Exception as error:  # say it once, keep trying: the next beat may work
-                if not self._live_failed:
-                    self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
-                self._live_failed = True
-            await asyncio.sleep(LIVE_INTERVAL)
+            await self._beat(self._publish_beat)
+
+    async def _publish_beat(self) -> None:
+        try:
+            await asyncio.wait_for(self._changed.wait(), live_state.HEARTBEAT_SECONDS)
+        except TimeoutError:
+            pass
+        self._changed.clear()
+        await self._publish()
 
     async def _publish(self) -> None:
         """Write the document when the figures changed, and at least once a HEARTBEAT_SECONDS (followers
-        tell a prober that is gone by a document that stopped getting younger)."""
+        tell a prober that is gone by a document that stopped getting younger). Only what changed is encoded
+        again (shell/live_snapshot.py) and drawn here."""
         if self.engine is None:
             return
         statuses, triggers = self.engine.statuses(), self.engine.trigger_states()
@@ -229,18 +298,19 @@ class ProbeRuntime:
         metrics = metric_engine.statuses() if metric_engine is not None else None
         notes = {name: metric_engine.note(name) for name in metrics} if metrics else None
         metric_triggers = list(metric_engine.trigger_states().values()) if metric_engine is not None else []
-        body = live_state.figures(statuses, [*triggers.values(), *metric_triggers], metrics, notes)
+        changed = self._snapshot.update(statuses, [*triggers.values(), *metric_triggers], metrics, notes)
         now = self.clock()
-        last_body, last_at = self._published
-        if body == last_body and last_at is not None and \
-                (now - last_at).total_seconds() < live_state.HEARTBEAT_SECONDS:
+        if not changed and not self._snapshot.changed_rest and self._published_at is not None and \
+                (now - self._published_at).total_seconds() < live_state.HEARTBEAT_SECONDS:
             return
-        if body != last_body:  # the prober draws what it publishes: the same snapshot every follower draws
-            self._show(statuses, triggers.values())
-        document = live_state.encode(self.session.actor, os.getpid(), now, body)
-        await asyncio.to_thread(write_live, self.live_path, document)
-        self._published = (body, now)
-        self._show_source(live_state.describe_source(None, now, here=True))
+        # The prober draws what it publishes (the same figures every follower draws), only what changed.
+        fresh = [state for key, state in triggers.items() if self._shown_triggers.get(key) != state]
+        self._shown_triggers.update(triggers)
+        self._draw("source", "show_source", live_state.describe_source(None, now, here=True))
+        self._show({name: statuses[name] for name in changed}, fresh)  # in the same hop as the source line
+        text = self._snapshot.text(self.session.actor, os.getpid(), now)
+        await asyncio.to_thread(write_live_text, self.live_path, text)
+        self._published_at = now
 
     def _show_source(self, text: str) -> None:
         show = getattr(self._sink, "show_source", None)  # a sink that draws no probe pane need not have it
@@ -248,21 +318,32 @@ class ProbeRuntime:
             show(text)
 
     def _show(self, statuses: Mapping[str, ProbeStatus], triggers) -> None:
+        """Draw probe statuses and trigger states: directly on the UI loop (a follower), or, from the probe
+        thread, through the coalescing hop (the latest of each, in one hop)."""
+        here = threading.get_ident() == self._ui_thread
         for spec in self.plan.probes:
             if spec.name in statuses:
-                self._sink.show_probe(spec.name, statuses[spec.name])
+                self._to_sink(here, ("probe", spec.name), "show_probe", spec.name, statuses[spec.name])
         for state in triggers:
-            self._sink.show_trigger(state)
-        flush = getattr(self._sink, "flush_probes", None)
-        if flush is not None:  # drawn now, not at the screen's next probe refresh
-            flush()
+            self._to_sink(here, ("trigger", state.trigger, state.probe), "show_trigger", state)
+        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (up to ten
+        # a second, from its thread) waits for that refresh (four a second): the screen redraws its probe
+        # table no more often than it did, whatever the number of results.
+        if here and hasattr(self._sink, "flush_probes"):
+            self._sink.flush_probes()
+
+    def _to_sink(self, here: bool, key: Any, method: str, *args: Any) -> None:
+        if here:
+            getattr(self._sink, method)(*args)
+        else:
+            self._draw(key, method, *args)
 
     def _start_watcher(self) -> None:
         """A follower stats the document every LIVE_INTERVAL in its own thread and wakes the UI loop only when it
         changed: an idle follower costs the loop one wake-up a second, and the disk never blocks it."""
         if self._watcher is not None:
             return
-        loop = asyncio.get_running_loop()
+        hop = self._hop
 
         def watch() -> None:
             while not self._watching.wait(LIVE_INTERVAL):
@@ -271,10 +352,7 @@ class ProbeRuntime:
                 except OSError:
                     continue
                 if changed and not self._watching.is_set():
-                    try:
-                        loop.call_soon_threadsafe(self._take, document)
-                    except RuntimeError:  # the loop closed under us: the cockpit is going
-                        return
+                    hop.post("live", self._take, document)  # one hop waiting at most, the newest document
 
         self._watcher = threading.Thread(target=watch, name="live figures", daemon=True)
         self._watcher.start()
@@ -310,25 +388,52 @@ class ProbeRuntime:
     # ------------------------------------------------------------------ engine callbacks
 
     def _journal(self, kind: str, target: str, payload: dict) -> None:
-        """Append on the runtime's writer thread (never the UI loop); a failed write is told, never fatal."""
+        """Append on the runtime's writer thread (never the UI loop, never the probe thread); a failed write is
+        told, never fatal."""
+        self._write(f"{kind} {target}", self.session.append, kind, target, payload)
+
+    def _journal_minutes(self, minutes: list[ProbeMinute]) -> None:
+        """Every probe's fold of a minute in one entry batch: one lock, one write, one fsync."""
+        if minutes:
+            items = [(PROBE_MINUTE, minute.probe, minute.payload()) for minute in minutes]
+            self._write(f"{len(items)} {PROBE_MINUTE} entries", self.session.append_many, items)
+
+    def _write(self, what: str, append, *args) -> None:
         if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="probe-journal")
-        loop = asyncio.get_running_loop()
 
         def written(future: Future) -> None:
             error = future.exception()
             if error is not None:
-                loop.call_soon_threadsafe(self._notice, f"Could not journal {kind} {target}: {one_line(str(error))}",
-                                          "error")
+                self._notice(f"Could not journal {what}: {one_line(str(error))}", "error")
 
-        self._writer.submit(self.session.append, kind, target, payload).add_done_callback(written)
+        self._writer.submit(append, *args).add_done_callback(written)
+
+    def _batch_minutes(self, minutes: list[ProbeMinute]) -> None:
+        """On the probe thread: a probe's minute closes at its first attempt of the next one. The batch goes to
+        the journal once every probe closed its minute, or when the slowest probe had its chance."""
+        self._minute_batch.extend(minutes)
+        if len({minute.probe for minute in self._minute_batch}) >= len(self.plan.probes):
+            self._flush_minutes()
+        elif self._batch_timer is None:
+            wait = min(MINUTE_BATCH_MAX_WAIT, max(spec.interval + spec.timeout for spec in self.plan.probes))
+            self._batch_timer = asyncio.get_running_loop().call_later(wait, self._flush_minutes)
+
+    def _flush_minutes(self) -> None:
+        if self._batch_timer is not None:
+            self._batch_timer.cancel()
+            self._batch_timer = None
+        batch, self._minute_batch = self._minute_batch, []
+        self._journal_minutes(batch)
 
     def _on_attempt(self, attempt: Attempt) -> None:
+        """On the probe thread, after each attempt."""
         status = self.engine.status(attempt.probe)  # drawn when published (_publish), like every follower draws it
         if self._changed is not None:
             self._changed.set()
-        for minute in self._minutes.add(attempt.probe, attempt.at, attempt.ok, attempt.latency_ms):
-            self._journal(PROBE_MINUTE, minute.probe, minute.payload())
+        closed = self._minutes.add(attempt.probe, attempt.at, attempt.ok, attempt.latency_ms)
+        if closed:
+            self._batch_minutes(closed)
         if self._journaled_probe_state.get(attempt.probe) != status.state:
             self._journaled_probe_state[attempt.probe] = status.state
             payload: dict[str, Any] = {"state": status.state}

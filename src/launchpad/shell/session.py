@@ -173,6 +173,13 @@ class LiveSession(ControlActions):  # hold, resume, recycle, scrub, poll, vote, 
             self.file.append(kind, target, payload)
             return self._absorb()
 
+    def append_many(self, items) -> list:
+        """Several `(kind, target, payload)` entries in one lock, one write and one fsync (store/session_file.py),
+        then one read-back and one fold for all of them."""
+        with self.io_lock:
+            self.file.append_many(items)
+            return self._absorb()
+
     def toggle(self, item_id: str) -> list:
         if self.plan.task(item_id) is None:
             raise KeyError(f"no item #{item_id} in this plan")

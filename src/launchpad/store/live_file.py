@@ -23,9 +23,14 @@ def live_path(session_path: str | os.PathLike) -> str:
 
 def write_live(path: str, document: dict[str, Any]) -> None:
     """Replace `path` with `document` (JSON) in one rename."""
+    write_live_text(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+
+
+def write_live_text(path: str, text: str) -> None:
+    """Replace `path` with a document already encoded (the prober keeps it encoded: shell/live_snapshot.py)."""
     temporary = f"{path}.{os.getpid()}.tmp"
     with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(document, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write(text)
     os.replace(temporary, path)
 
 

@@ -34,6 +34,7 @@ from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
+from launchpad.tui.toasts import ToastRoom, toast_timeout
 from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
@@ -67,12 +68,17 @@ class _NotifyHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             severity = "error" if record.levelno >= logging.ERROR else "warning"
-            self.app.notify(one_line(record.getMessage(), 300), title=record.name, severity=severity, timeout=8)
+            say = lambda: self.app.notify(one_line(record.getMessage(), 300), title=record.name,  # noqa: E731
+                                          severity=severity, timeout=8)
+            if threading.get_ident() == self.app._ui_thread:
+                say()
+            else:  # the probe thread logs too (engine/loop_thread.py): queued to the UI loop, never waited for
+                self.app._ui_loop.call_soon_threadsafe(say)
         except Exception:  # a log line must never take the cockpit down
             pass
 
 
-class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollback): tui/control.py
+class LaunchpadApp(ControlCockpit, ToastRoom, App):  # launch control: tui/control.py; toasts: tui/toasts.py
     """One launch, one screen. It reads time from the session's clock (core/clock.py), so the screen, the
     journal's stamps and the count agree; tests and replay pin it."""
 
@@ -100,7 +106,9 @@ class LaunchpadApp(ControlCockpit, App):  # launch control (holds, poll, rollbac
         quit it), controls and bidi characters made visible, and cut to a readable length. `markup` is accepted
         for Textual's signature and ignored: no caller can turn parsing back on."""
         super().notify(cut(printable(message, keep_newlines=True), LONGEST), title=cut(printable(title), 200),
-                       severity=severity, timeout=timeout, markup=False)
+                       severity=severity, timeout=toast_timeout(severity, timeout), markup=False)
+        if severity == "warning" and self.is_running:  # whole, in Activity: the toast may be cut, replaced, capped
+            self.call_later(self.keep_in_activity, printable(title), printable(message))
 
     # Everything that writes to the session (keys, palette commands, prompts behind them): a watch-only cockpit
     # answers each with "read-only" instead (tui/control.py's actions included).

@@ -23,6 +23,8 @@ from launchpad.core.control.poll import GO, NO_GO, poll_spec
 from launchpad.core.control.rollback import ROLLBACK_MODE
 from launchpad.tui.prompt import TextPrompt
 
+ROLLBACK_TOAST = "ROLLBACK declared"  # its title: the toast is taken down when the rollback ends
+
 CONTROL_BINDINGS = [
     Binding("H", "hold", "Hold"),
     Binding("C", "resume_count", "Resume count", show=False),
@@ -76,6 +78,8 @@ class ControlCockpit:
         rollback = control.mode if control.mode.rollback else None
         if cockpit.has_class("-rollback") != (rollback is not None):
             cockpit.set_class(rollback is not None, "-rollback")
+            if rollback is None:  # ended (here, in another cockpit, or a replay went back): its toast goes too
+                self.dismiss_toasts(ROLLBACK_TOAST)
             if self.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
                 self.action_show_pane("checklist")
         cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
@@ -321,7 +325,7 @@ class ControlCockpit:
         for entry in entries:
             if entry.kind == "mode" and (entry.payload or {}).get("mode") == ROLLBACK_MODE:
                 self.bell()
-                self.notify(printable(str((entry.payload or {}).get("reason", ""))), title="ROLLBACK declared",
+                self.notify(printable(str((entry.payload or {}).get("reason", ""))), title=ROLLBACK_TOAST,
                             severity="error", timeout=15)
                 self.bring_rollback_forward()
 

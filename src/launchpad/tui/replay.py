@@ -21,7 +21,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, RichLog
+from textual.widgets import Footer, Input, RichLog
 
 from launchpad.core.journal.journal import Header, SessionState
 from launchpad.core.literal import printable
@@ -40,6 +40,8 @@ FRAME_SECONDS = 0.1  # playback redraws ten times a second, whatever the speed
 IDLE_LIMIT = 2.0  # while playing, an idle stretch takes at most this long on screen (asciinema's -i)
 ACTIVITY_LINES = 60
 CHECKLIST_EVERY_WHILE_FAST = 2.0  # s: rebuilding the checklist tree is the dearest redraw; above 60x, at most this often
+WRITE_KEYS = ("s", "d", "x", "r", "N", "H", "C", "R", "S", "v", "X", "n", "h", "w", "a")
+READ_ONLY_TEXT = "Read-only replay: nothing is written."
 MARKER_GLYPHS = {"t0": "0", "hold": "H", "resume": "R", "trigger": "!", "handoff": "»", "rollback": "↺",
                  "scrub": "S", "recycle": "↻", "poll": "?"}
 
@@ -247,19 +249,20 @@ class ReplayApp(LaunchpadApp):
         Binding("left_square_bracket", "previous_entry", "Prev entry"),
         Binding("right_curly_bracket", "next_marker", "Next marker"),
         Binding("left_curly_bracket", "previous_marker", "Prev marker"),
-        Binding("g", "jump", "Jump to"),
+        Binding("g", "jump", "Jump to", priority=True),  # before the poll pane's "g: vote Go"
         Binding("i", "skip_idle", "Skip idle"),
         Binding("I", "toggle_idle_skip", "Idle skip on/off", show=False),
-        Binding("n", "read_only", show=False),
-        Binding("h", "read_only", show=False),
-        Binding("w", "read_only", show=False),
-        Binding("a", "read_only", show=False),
+        # Every key that writes in a live cockpit (the panes' s/d/x/r/N, the count's H/C/R/S/v/X, n/h/w/a):
+        # taken first and hidden (Footer and ? keys panel), so nothing offers them and pressing one says "read-only".
+        *(Binding(key, "read_only", "Read-only", show=False, priority=True, system=True) for key in WRITE_KEYS),
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 60, start: datetime | None = None,
                  playing: bool = False, idle_limit: float = IDLE_LIMIT, frame_seconds: float = FRAME_SECONDS) -> None:
         probes = ReplayProbes(session) if session.plan.probes else None
         super().__init__(session, probes=probes, clock=lambda: session.moment, poll_interval=3600.0)
+        for name in self.WRITE_ACTIONS:  # the palette and prompts reach the same refusal as the keys, never a prompt
+            setattr(self, f"action_{name}", self.action_read_only)
         self.speed = float(min(max(speed, SPEEDS[0]), SPEEDS[-1]))
         self.playing = playing
         self.idle_skip = True
@@ -351,6 +354,9 @@ class ReplayApp(LaunchpadApp):
         for entry in index.recent_activity(count, ACTIVITY_LINES):
             log.write(self._activity_line(entry))
 
+    def keep_in_activity(self, title: str, text: str) -> None:
+        """A replay's Activity is the journal at the playhead, rewritten on every seek: no toast lines in it."""
+
     def _ring_for_new_late(self, steps: list) -> None:
         """A replay is watched, not worked: no bell for steps that were late back then."""
 
@@ -361,9 +367,19 @@ class ReplayApp(LaunchpadApp):
 
     # ------------------------------------------------------------------ actions
 
+    @property
+    def controllable(self) -> bool:
+        """A replay shows the count, the poll and the rollback as journaled, and offers none of their actions
+        (no "press p to poll", where p is play/pause; no "press H to hold")."""
+        return False
+
+    PRIORITY_ACTIONS = ("play_pause", "jump", "read_only")
+
     def check_action(self, action: str, parameters) -> bool | None:
-        if action == "play_pause" and len(self.screen_stack) > 1:
-            return False  # a prompt is open: space is a character there
+        if action in self.PRIORITY_ACTIONS and (len(self.screen_stack) > 1 or isinstance(self.focused, Input)):
+            return False  # a prompt, the palette or the checklist's search: space, g and letters are characters there
+        if action in self.WRITE_ACTIONS:
+            return False  # hidden from the Footer and the keys panel: nothing here writes
         return True
 
     def action_play_pause(self) -> None:
@@ -440,24 +456,12 @@ class ReplayApp(LaunchpadApp):
 
         self.push_screen(TextPrompt("Jump to a T-offset (T-30m, T+0:45) or a time (2026-11-22T18:30Z):", "T-30m"), done)
 
-    def action_read_only(self) -> None:
-        self.notify("This is a replay: read-only, nothing is written.", timeout=3)
+    def action_read_only(self, *args) -> None:
+        self.notify(READ_ONLY_TEXT, timeout=3)
 
     def _write(self, action, *args, quiet: bool = False) -> None:
         if not quiet:
             self.action_read_only()
-
-    def action_note(self) -> None:
-        self.action_read_only()
-
-    def action_handoff(self) -> None:
-        self.action_read_only()
-
-    def action_save(self) -> None:
-        self.action_read_only()
-
-    def action_acknowledge(self) -> None:
-        self.action_read_only()
 
     def get_system_commands(self, screen: Screen):
         yield SystemCommand("Play / pause", "Start or stop the playback (space)", self.action_play_pause)

@@ -161,12 +161,12 @@ def describe_control(entry) -> str | None:
         value = payload.get(key)
         return f"{prefix}{value}" if value else ""
 
-    if kind == "hold":
-        return f"held the count at {payload.get('t_clock', '?')}" + said("reason")
+    if kind == "hold":  # an entry without `t_clock` (older files, scripts) says nothing of where, never "at ?"
+        return "held the count" + said("t_clock", " at ") + said("reason")
     if kind == "resume":
         which = str(payload.get("of", ""))
         planned = f" (planned hold {which.removeprefix('planned:')} done)" if which.startswith("planned:") else ""
-        return f"resumed the count at {payload.get('t_clock', '?')}{planned}"
+        return "resumed the count" + said("t_clock", " at ") + planned
     if kind == "recycle":
         reopened = sum(len(ids) for ids in reopened_by(entry))
         return f"recycled the count from {payload.get('from', '?')} to {payload.get('to', '?')}, re-opening {reopened}" + said("reason")

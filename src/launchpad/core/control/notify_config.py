@@ -119,16 +119,29 @@ def _url_ok(url: str, name: str, at: tuple, out, env: Mapping[str, str]) -> bool
         out.add(at, f"url of notify target {name} has no scheme",
                 'write an Apprise URL such as "slack://${SLACK_TOKEN}/#launch" or "json://host/path"')
         return False
+    # A `${VAR}` not set is no problem of the plan: the cockpit opens, warns and leaves that target out
+    # (shell/notify.py); `launchpad validate` names it (unset_problem). A side channel never blocks a launch.
     fine = True
     for variable in url_variables(url):
         if not _ENV_NAME.fullmatch(variable):
             out.add(at, f"url of notify target {name} uses `${{{variable}}}`, which is not a variable name",
                     "write `${SLACK_TOKEN}`")
             fine = False
-        elif variable not in env:  # only the name is reported, never a value
-            out.add(at, f"url of notify target {name} uses ${{{variable}}}, which is not set",
-                    f"export {variable}=... before starting launchpad")
     return fine
+
+
+def unset_variables(spec: NotifySpec, env: Mapping[str, str]) -> list[str]:
+    """The `${VAR}` names of the target's URL that env does not set (names only, never a value)."""
+    return [name for name in dict.fromkeys(url_variables(spec.url)) if name not in env]
+
+
+def unset_problem(spec: NotifySpec, env: Mapping[str, str]) -> tuple[str, str] | None:
+    """(message, hint) naming the first unset `${VAR}` of the target's URL, or None when all are set."""
+    missing = unset_variables(spec, env)
+    if not missing:
+        return None
+    return (f"url of notify target {spec.name} uses ${{{missing[0]}}}, which is not set",
+            f"export {missing[0]}=... before starting launchpad (until then the cockpit leaves this target out)")
 
 
 def _events(value: Any, at: tuple, name: str, out) -> set[str]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from launchpad.core.control.control import describe_control
 from launchpad.core.control.notify_events import KIND as NOTIFY, describe_notify
 from launchpad.core.plan.timeline import STATE_LABELS
+from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, from_payload as minute_from_payload
+
+HISTORY_KINDS = (PROBE_MINUTE,)  # folded per-minute figures: drawn by the sparklines, never lines of the log
 
 
 def _item(plan, target: str) -> str:
@@ -43,8 +46,27 @@ def describe_entry(entry, plan=None) -> str:
             f": {payload['message']}" if payload.get("message") else "")
     if kind == NOTIFY:
         return describe_notify(entry)
+    if kind == PROBE_MINUTE:
+        minute = minute_from_payload(entry.target, payload)
+        if minute is None:
+            return f"probe {entry.target}: a minute's figures"
+        p95 = f", p95 {minute.p95:g} ms" if minute.p95 is not None else ""
+        return f"probe {entry.target}, minute from {minute.minute}: {minute.count} checks, {minute.errors} failed{p95}"
     if kind == "ack":
         return f"acknowledged trigger {entry.target}"
     if kind == "session":
         return str(payload.get("text", "opened the session"))
     return f"{kind} {entry.target}".strip()
+
+
+def recent_activity(entries, limit: int) -> list:
+    """The last `limit` entries a person reads (the per-minute probe figures left out), oldest first: walked
+    back from the end, so a long journal of probe minutes costs only what it skips."""
+    picked = []
+    for entry in reversed(entries):
+        if entry.kind not in HISTORY_KINDS:
+            picked.append(entry)
+            if len(picked) == limit:
+                break
+    picked.reverse()
+    return picked

@@ -16,12 +16,14 @@ from typing import Any, Iterable, Sequence
 from launchpad.core.journal.activity import describe_entry
 from launchpad.core.journal.journal import Entry, Header, SessionState, fold
 from launchpad.core.literal import markdown_literal
-from launchpad.core.plan.offsets import clamp_into, format_clock, session_window
+from launchpad.core.plan.offsets import clamp_into, format_clock, format_offset, session_window
+from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, STATE_LABELS, timeline
 from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE
 from launchpad.core.probes.probe_history import ProbeMinute, from_payload
 from launchpad.core.journal.replay import CountClock, count_of, is_rollback
 from launchpad.core.probes.triggers import millis
 
+FINISHED = (DONE, SKIPPED)
 QUIET_KINDS = (PROBE_MINUTE,)  # folded history: in the incident figures, not the timeline
 
 
@@ -131,7 +133,9 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
     rollbacks = [entry for entry in entries if is_rollback(entry)]
     firings = _firings(entries)
     out += ["## Summary", ""]
-    rows: list[tuple[str, str]] = [("Outcome", _outcome(state, rollbacks, entries, reached, counted, t_of, plan, end))]
+    # The steps as the cockpit's timeline showed them when the journal ends (due, LATE ...), not the marks alone
+    steps = step_rows(plan, state, clock.t_clock(end)) if plan is not None else []
+    rows: list[tuple[str, str]] = [("Outcome", _outcome(state, rollbacks, reached, counted, t_of, steps))]
     rows.append(("T-0 planned", utc(header.t0)))
     if reached is None:
         rows.append(("T-0 actual", f"not reached (the count read {t_of(end)} when the journal ends)"))
@@ -145,8 +149,10 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
 
         checked = checked_ids(plan.tasks, state.marks())
         rows.append(("Checklist", f"{len(checked)} of {len(plan.tasks)} items done, {len(plan.tasks) - len(checked)} left open"))
-        done_events = sum(1 for event in plan.events if state.event_state(event.id) in ("done", "skipped"))
-        rows.append(("Timeline steps", f"{done_events} of {len(plan.events)} done or skipped"))
+        done_events = sum(1 for row in steps if row.state in FINISHED)
+        late = sum(1 for row in steps if row.state == LATE)
+        rows.append(("Timeline steps", f"{done_events} of {len(plan.events)} done or skipped"
+                     + (f", {late} LATE when the journal ends" if late else "")))
     rows.append(("Rollback triggers fired", str(len(firings))))
     rows.append(("Rollback", "declared at " + ", ".join(f"{t_of(e.at)} by {md(e.actor)}" for e in rollbacks)
                  if rollbacks else "none"))
@@ -169,6 +175,14 @@ def render_report(header: Header, entries: Sequence[Entry], plan=None) -> str:
         (t_of(entry.at), hms(entry.at), md(entry.actor), md(describe_entry(entry, plan)))
         for entry in entries if entry.kind not in QUIET_KINDS))
     out.append("")
+
+    # ------------------------------------------------------------------ steps
+    if steps:
+        out += ["## Timeline steps", "", f"As the cockpit's timeline showed them when the journal ends ({t_of(end)}).", ""]
+        out += _table(("T", "Step", "Owner", "State"), (
+            (format_offset(row.event.at), md(row.event.title), md(row.event.owner or "—"), _step_state(row))
+            for row in steps))
+        out.append("")
 
     # ------------------------------------------------------------------ checklist
     if plan is not None:
@@ -242,7 +256,17 @@ def _firings(entries: Sequence[Entry]) -> list[dict[str, Any]]:
     return firings
 
 
-def _outcome(state, rollbacks, entries, reached, counted, t_of, plan, end) -> str:
+def step_rows(plan, state: SessionState, t_clock: float) -> list:
+    """The plan's steps in the timeline's states at that T-clock (core.plan.timeline: the cockpit's own)."""
+    return timeline(plan.events, t_clock, {event.id: state.event_state(event.id) for event in plan.events})
+
+
+def _step_state(row) -> str:
+    label = STATE_LABELS.get(row.state, row.state)
+    return f"**{label}** by {span(row.overdue_by)}" if row.state == LATE and row.overdue_by >= 1 else label
+
+
+def _outcome(state, rollbacks, reached, counted, t_of, steps) -> str:
     if rollbacks:
         first = rollbacks[0]
         text = f"**Rolled back**: rollback declared at {t_of(first.at)} by {md(first.actor)}"
@@ -256,10 +280,10 @@ def _outcome(state, rollbacks, entries, reached, counted, t_of, plan, end) -> st
         return f"**Holding** since {t_of(counted.holding.start)}: {md(counted.holding.reason)}"
     if reached is None:
         return "**Not launched**: the count never reached T-0"
-    if plan is not None:
-        open_steps = [event for event in plan.events if state.event_state(event.id) not in ("done", "skipped")]
-        if open_steps:
-            return f"**Launched**; {len(open_steps)} timeline step(s) not finished"
+    open_steps = [row for row in steps if row.state not in FINISHED]
+    if open_steps:
+        late = sum(1 for row in open_steps if row.state == LATE)
+        return f"**Launched**; {len(open_steps)} timeline step(s) not finished" + (f", {late} LATE" if late else "")
     return "**Launched**"
 
 

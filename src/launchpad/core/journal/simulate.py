@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from launchpad.core.journal.journal import Entry, Header, make_entry
+from launchpad.core.plan.offsets import format_clock
 from launchpad.core.probes.probe_history import fold_minute
 
 DEFAULT_T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
@@ -139,10 +140,11 @@ def simulate(plan, *, seed: int = 1, hours: float = DEFAULT_HOURS, t0: datetime 
         facts["corrected"] = corrected.id
 
     # --------------------------------------------------------------- the hold
-    journal.add(hold_start, LEAD, "hold", "", {"reason": facts["hold_reason"]})
+    # Where the count stood, as a live cockpit writes it: before the first hold the T-clock is plan time.
+    journal.add(hold_start, LEAD, "hold", "", {"reason": facts["hold_reason"], "t_clock": format_clock(hold_at)})
     journal.add(hold_start + timedelta(seconds=30), people[1 % len(people)], "note", "",
                 {"text": "Warming the orders cache by hand; p95 falling."})
-    journal.add(hold_end, LEAD, "resume", "", {})
+    journal.add(hold_end, LEAD, "resume", "", {"t_clock": format_clock(hold_at)})
     for hold in planned:  # the planned hold begins by itself; the poll runs in it; the cockpit resumes it
         begins = begin_of(hold.at)
         journal.add(begins + timedelta(seconds=30), LEAD, "poll", "", {"action": "open"})
@@ -152,7 +154,8 @@ def simulate(plan, *, seed: int = 1, hours: float = DEFAULT_HOURS, t0: datetime 
                 journal.add(begins + timedelta(seconds=60 + 25 * number), _person(plan, role_id, LEAD, rng), "vote",
                             role_id, {"vote": "go"})
         journal.add(begins + timedelta(seconds=240), LEAD, "poll", "", {"action": "close", "result": "go"})
-        journal.add(begins + timedelta(seconds=hold.duration), LEAD, "resume", "", {"of": f"planned:{hold.id}"})
+        journal.add(begins + timedelta(seconds=hold.duration), LEAD, "resume", "",
+                    {"of": f"planned:{hold.id}", "t_clock": format_clock(hold.at)})
 
     # --------------------------------------------------------------- probes, the degradation, the rollback
     probes = list(plan.probes)

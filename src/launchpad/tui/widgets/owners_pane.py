@@ -62,10 +62,14 @@ class OwnersPane(Vertical):
             drawn.append((row["key"], [cells[key] for _, key in columns]))
         fixed = [content_width(label, (cells[index] for _, cells in drawn)) for index, (label, _) in enumerate(columns[:-1])]
         contact_width = flexible_width(self.size.width, table, fixed, minimum=0)
+        # Every width is given: a column left to DataTable's own sizing is as wide as its header until the
+        # table's next idle, so a frame drawn before it (a busy machine, a snapshot) showed `Rele`, `DevO`.
+        widths = {key: width for (_, key), width in zip(columns, fixed)}
         if contact_width < MIN_CONTACT:  # too narrow to be of use: the detail line below shows it whole
             columns.pop()
             drawn = [(key, cells[:-1]) for key, cells in drawn]
         else:
+            widths["contact"] = min(contact_width, content_width("Contact", (cells[-1] for _, cells in drawn)))
             for _, cells in drawn:
                 cells[-1] = ellipsize(cells[-1], contact_width)
         # Called every second: redraw only when something shown changed (a cleared table re-lays the screen).
@@ -74,7 +78,7 @@ class OwnersPane(Vertical):
             return
         self._signature = signature
         cursor = table.cursor_row
-        set_columns(table, columns, {})
+        set_columns(table, columns, widths)
         for key, cells in drawn:
             table.add_row(*cells, key=key)
         if table.row_count:

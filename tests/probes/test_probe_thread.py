@@ -1,0 +1,134 @@
+"""The prober's engines on their own thread: results reach the UI loop coalesced, the live document is kept
+encoded incrementally, and every probe's per-minute fold reaches the journal in one batch."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import tomllib
+from datetime import datetime, timedelta, timezone
+
+from launchpad.core.journal import live_state
+from launchpad.core.plan.plan import load_plan
+from launchpad.core.probes.metric_status import MetricStatus
+from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
+from launchpad.core.probes.triggers import TriggerState
+from launchpad.shell.live_snapshot import LiveSnapshot
+from launchpad.shell.probes import ProbeRuntime
+from launchpad.shell.session import LiveSession
+from launchpad.shell.ui_hop import UiHop
+
+T0 = datetime(2026, 11, 22, 18, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 22, 17, 0, 30, tzinfo=timezone.utc)
+
+
+class Sink:
+    def __init__(self):
+        self.probes, self.triggers, self.notices, self.threads = {}, [], [], set()
+
+    def show_probe(self, name, status):
+        self.threads.add(threading.get_ident())
+        self.probes[name] = status
+
+    def show_trigger(self, state):
+        self.threads.add(threading.get_ident())
+        self.triggers.append(state)
+
+    def notice(self, text, severity="information"):
+        self.notices.append((severity, text))
+
+
+async def test_a_thousand_posts_from_another_thread_wake_the_ui_loop_once_with_the_latest_of_each():
+    hop = UiHop(asyncio.get_running_loop())
+    drawn, said = {}, []
+
+    def post_many():
+        for index in range(1000):
+            hop.post(("probe", index % 10), drawn.__setitem__, index % 10, index)
+        hop.post_once(said.append, "first notice")
+        hop.post_once(said.append, "second notice")
+
+    poster = threading.Thread(target=post_many)
+    poster.start()
+    poster.join()  # the UI loop is stalled (here: blocked in join) while the results pile up
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert hop.posted == 1002 and hop.hops == 1
+    assert drawn == {key: 990 + key for key in range(10)}  # the latest status of each probe, nothing older
+    assert said == ["first notice", "second notice"]  # notices are never merged away
+
+
+def _status(name: str, count: int, ok: bool = True) -> ProbeStatus:
+    status = ProbeStatus(name)
+    for index in range(count):
+        status = apply_attempt(status, Attempt(name, START, ok, 200 if ok else 500, 2.0, 3.0 + index,
+                                               None if ok else "status", None if ok else "status 500 \"quoted\""))
+    return status
+
+
+def test_the_incremental_document_is_the_full_document_and_reencodes_only_what_changed():
+    statuses = {f"svc-{index}": _status(f"svc-{index}", index + 1, ok=index != 2) for index in range(5)}
+    triggers = [TriggerState("Any failure", "svc-2", "firing", 1.0, START, "svc-2: 1 consecutive failure")]
+    metrics = {"ratio": MetricStatus("ratio", state="MEASURED", values=(0.1, 0.2), last_raw="{}", queries=2)}
+    notes = {"ratio": "3 series, 1 watched"}
+    snapshot = LiveSnapshot()
+    assert snapshot.update(statuses, triggers, metrics, notes) == list(statuses)
+    full = live_state.encode("alice", 42, START, live_state.figures(statuses, triggers, metrics, notes))
+    assert json.loads(snapshot.text("alice", 42, START)) == json.loads(json.dumps(full))
+    decoded = live_state.decode(json.loads(snapshot.text("alice", 42, START)))
+    assert decoded.probes == live_state.decode(json.loads(json.dumps(full))).probes
+
+    statuses = {**statuses, "svc-3": _status("svc-3", 9)}
+    assert snapshot.update(statuses, triggers, metrics, notes) == ["svc-3"] and not snapshot.changed_rest
+    later = START + timedelta(seconds=1)
+    full = live_state.encode("alice", 42, later, live_state.figures(statuses, triggers, metrics, notes))
+    assert json.loads(snapshot.text("alice", 42, later)) == json.loads(json.dumps(full))
+    resolved = [TriggerState("Any failure", "svc-2", "resolved", 0.0, later, "svc-2: 0 consecutive failures")]
+    assert snapshot.update(statuses, resolved, metrics, notes) == [] and snapshot.changed_rest
+    assert json.loads(snapshot.text("alice", 42, later))["triggers"][0]["state"] == "resolved"
+
+
+def _plan(tmp_path, url: str, probes: int):
+    blocks = "".join(f'\n[[probe]]\nname = "svc-{index}"\nurl = "{url}/ok"\ninterval = "100ms"\ntimeout = "100ms"\n'
+                     for index in range(probes))
+    path = tmp_path / "plan.toml"
+    path.write_text(f'[launch]\nname = "Minutes"\n{blocks}', encoding="utf-8")
+    plan, problems = load_plan(path, env={})
+    assert plan is not None and not problems, problems
+    return plan
+
+
+async def test_every_probes_minute_goes_to_the_journal_in_one_batch_off_the_ui_thread(tmp_path, server):
+    now = [START]
+    session = LiveSession.start(_plan(tmp_path, server.url, 5), tmp_path / "s.toml", t0=T0, actor="alice",
+                                clock=lambda: now[0])
+    single, batches = [], []
+    append, append_many = session.append, session.append_many
+    session.append = lambda kind, *rest: (single.append(kind), append(kind, *rest))[1]
+    session.append_many = lambda items: (batches.append([item[0] for item in items]), append_many(items))[1]
+    runtime = ProbeRuntime(session, start_demo=False, env={})
+    sink = Sink()
+    try:
+        runtime.start(sink)
+        assert runtime.leader
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if len(sink.probes) == 5 and all(status.attempts for status in sink.probes.values()):
+                break
+        assert len(sink.probes) == 5 and sink.threads == {threading.get_ident()}  # drawn on this (the UI) loop
+        now[0] = START + timedelta(minutes=1)  # the next minute: each probe closes its last one at its next attempt
+        for _ in range(200):
+            await asyncio.sleep(0.05)
+            if batches:
+                break
+    finally:
+        await runtime.stop()
+        session.close()
+    assert batches[0] == ["probe_minute"] * 5  # the five folds of the minute that ended, together
+    assert "probe_minute" not in single  # never one append per probe
+    assert set(single) == {"probe"}  # state flips (each came UP) are journaled at once, one entry each
+    minutes = [entry for entry in tomllib.loads((tmp_path / "s.toml").read_text(encoding="utf-8"))["entry"]
+               if entry["kind"] == "probe_minute"]
+    assert {entry["payload"]["minute"] for entry in minutes[:5]} == {"2026-11-22T17:00:00.000Z"}
+    assert all(entry["payload"]["count"] >= 1 for entry in minutes)
