@@ -1,6 +1,6 @@
 """Child process for bench_startup.py: start one app, exit right after its first complete frame.
 
-`python bench/startup_child.py cockpit|bare SESSION_DIR` — the cockpit path is the real one (`launchpad`
+`python bench/startup_child.py cockpit|bare SESSION_DIR [PLAN]` — the cockpit path is the real one (`launchpad`
 with the bundled plan: plan load, session file creation, probes and demo service when the plan has them).
 """
 
@@ -50,7 +50,8 @@ def main() -> None:
         original(self)
 
     LaunchpadApp.on_mount = on_mount
-    args = argparse.Namespace(plan=None, t0=None, session=str(Path(session_dir) / "bench.session.toml"),
+    plan = sys.argv[3] if len(sys.argv) > 3 else None  # bench_plan_scale.py: a big generated plan
+    args = argparse.Namespace(plan=plan, t0=None, session=str(Path(session_dir) / "bench.session.toml"),
                               actor="bench", no_demo=False)
     cockpit.run_cockpit(args)
 

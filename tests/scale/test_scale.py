@@ -52,6 +52,23 @@ def test_the_plan_has_every_item(big):
     assert sum(task.checked for task in plan.tasks) == len(range(0, ITEMS, 7))
 
 
+def test_the_big_checklists_read_the_same_as_markdown_it_reads_them(big):
+    """The fast line-by-line reading (core/plan/checklist_lines) takes the generated checklists, and gives exactly
+    what the full markdown-it parse gives; and a pinned item is located without the whole plan, with the same answer."""
+    from launchpad.core.plan.checklist import parse_with_markdown_it
+    from launchpad.core.plan.checklist_lines import scan_lines
+    from launchpad.core.plan.plan import locate_task
+
+    plan_path, plan, _ = big
+    second = plan.checklists[1]
+    text = Path(second.path).read_text(encoding="utf-8")
+    assert scan_lines(text.split("\n")) is not None
+    assert second == parse_with_markdown_it(text, second.path)
+    assert locate_task(plan_path, item_id(ITEMS - 1)) == (plan.path, plan.sha256)
+    assert locate_task(plan_path, plan.tasks[123].id) is None  # generated: only the whole plan can say
+    assert locate_task(plan_path, item_id(ITEMS)) is None
+
+
 def test_validate_reports_the_big_plan_clean(big, capsys):
     plan_path, _, _ = big
     assert main(["validate", str(plan_path), "--json"]) == 0
@@ -64,8 +81,8 @@ def test_mark_and_note_one_item(big, tmp_path, capsys):
     plan_path, plan, _ = big
     session = fresh_session(plan, tmp_path)
     generated = plan.tasks[123].id  # an ID hashed from the item, not pinned
-    assert main(["mark", str(session), item_id(ITEMS - 1), "--as", "ci"]) == 0  # parses, fills the ID cache
-    assert main(["mark", str(session), generated, "--as", "ci"]) == 0  # from the cache
+    assert main(["mark", str(session), item_id(ITEMS - 1), "--as", "ci"]) == 0  # pinned: only its checklist parsed
+    assert main(["mark", str(session), generated, "--as", "ci"]) == 0  # generated: the plan parsed, IDs cached
     assert main(["note", str(session), "smoke test green", "--item", item_id(ITEMS_PER_FILE), "--as", "ci"]) == 0
     assert main(["mark", str(session), "no-such-item", "--as", "ci"]) == 1
     assert main(["mark", str(session), item_id(ITEMS), "--as", "ci"]) == 1  # one past the last: unknown

@@ -177,6 +177,18 @@ def test_edge_cases_match_github(markdown):
         assert ours == github_task_count(markdown.encode("utf-8"), tables=tables)
 
 
+# Inputs where only GitHub's reading, with the table extension, is the judge (without it there is no table).
+TABLE_EDGE_CASES = [
+    "| a | b |\n--|--\n<x-y data-a='1'>\n- [ ] task",  # a lone tag ends a table: the HTML block swallows the item
+    "| a | b |\n--|--\n| c | d |\n<br>\n- [ ] task\n\n- [ ] after the blank\n",
+]
+
+
+@pytest.mark.parametrize("markdown", TABLE_EDGE_CASES)
+def test_table_edge_cases_match_github(markdown):
+    assert len(parse_checklist(markdown).tasks) == github_task_count(markdown.encode("utf-8"), tables=True)
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _need_cmark():
     if CMARK is None:

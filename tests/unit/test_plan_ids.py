@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from launchpad.core.plan.plan import load_plan
 from launchpad.shell import plan_ids
 from launchpad.shell.plan_ids import cached_ids, load_plan_ids
@@ -62,3 +64,59 @@ def test_a_damaged_cache_file_is_ignored_and_a_plan_with_problems_is_not_cached(
     assert problems and ids.task_ids[0] == "first"
     load_plan_ids(path, counting_loader(calls))
     assert len(calls) == 2  # never served from a cache while the plan has problems
+
+
+def test_a_pinned_item_is_found_without_parsing_the_plan(tmp_path, monkeypatch):
+    """Cold, with the ID asked for: only the checklist naming it is parsed, and the answer is load_plan's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path)
+    calls = []
+    ids, problems = load_plan_ids(path, counting_loader(calls), wanted="first")
+    assert calls == [] and problems == [] and cached_ids(path) is None  # nothing parsed whole, nothing cached
+    assert ids.task_ids == ("first",) and not ids.complete
+    full = load_plan(path, env={})[0]
+    assert (ids.path, ids.sha256) == (full.path, full.sha256) and "first" in {task.id for task in full.tasks}
+
+
+def test_an_id_that_is_no_item_falls_back_to_the_whole_plan(tmp_path, monkeypatch):
+    """The ID's text in a fence, in prose, or an item's generated ID: locate_task cannot say, load_plan does."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path)
+    with open(tmp_path / "list.md", "a", encoding="utf-8") as out:
+        out.write("\n```\n- [ ] Fenced <!-- id: fenced -->\n```\n\nProse naming prose-id.\n")
+    generated = load_plan(path, env={})[0].tasks[1].id
+    for wanted, known in (("fenced", False), ("prose-id", False), (generated, True), ("nowhere", False)):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        calls = []
+        ids, _ = load_plan_ids(path, counting_loader(calls), wanted=wanted)
+        assert calls == [path] and ids.complete and (wanted in ids.task_ids) is known, wanted
+
+
+def test_a_markdown_plan_and_a_broken_plan(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    checklist = tmp_path / "run.md"
+    checklist.write_text("# Run\n- [ ] Deploy <!-- id: deploy -->\n", encoding="utf-8")
+    ids, _ = load_plan_ids(str(checklist), counting_loader(calls := []), wanted="deploy")
+    assert ids.task_ids == ("deploy",) and not ids.complete and calls == []
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[launch\nchecklists = ["run.md"]\n', encoding="utf-8")
+    ids, problems = load_plan_ids(str(broken), counting_loader(calls), wanted="deploy")
+    assert ids is None and problems and calls == [str(broken)]  # the full load says what is wrong
+
+
+def test_validate_leaves_the_ids_of_a_clean_plan_in_the_cache(tmp_path, monkeypatch, capsys):
+    """A pipeline's first `mark` of a generated ID after `launchpad validate` needs no parse of its own."""
+    from launchpad.cli.main import main
+    from launchpad.shell.plan_ids import ids_of
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write(tmp_path)
+    assert main(["validate", path]) == 0
+    assert cached_ids(path) == ids_of(load_plan(path, env={})[0])
+    calls = []
+    load_plan_ids(path, counting_loader(calls), wanted=load_plan(path, env={})[0].tasks[1].id)
+    assert calls == []
+    broken = tmp_path / "broken.toml"
+    broken.write_text(PLAN.replace('"list.md"', '"list.md", "missing.md"'), encoding="utf-8")
+    assert main(["validate", str(broken)]) == 1
+    assert cached_ids(str(broken)) is None  # a plan with problems is never cached

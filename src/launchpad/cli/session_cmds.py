@@ -37,9 +37,11 @@ _problems = say_problems
 WRITE_FAILED = (OSError, LoadError, ValueError)  # an append that did not reach the file: nothing written
 
 
-def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False) -> tuple[Any, list[Problem]]:
-    """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, so a script ticking
-    one item of a 100,000-item plan does not parse the whole plan each time)."""
+def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool = False,
+                     wanted: str | None = None) -> tuple[Any, list[Problem]]:
+    """The session's plan; with ids_only, its IDs only (shell.plan_ids: cached by content hash, or just the
+    `wanted` item looked up in the checklists that name it, so a script ticking one item of a 100,000-item plan
+    does not parse the whole plan)."""
     from launchpad.core.plan.plan_ref import resolve_plan_path
 
     path = resolve_plan_path(header.plan, session_path)  # relative: beside the session
@@ -47,7 +49,7 @@ def _plan_or_problem(header, session_path: str | None = None, *, ids_only: bool 
         if ids_only:
             from launchpad.shell.plan_ids import load_plan_ids
 
-            plan, problems = load_plan_ids(path, _load_plan)
+            plan, problems = load_plan_ids(path, _load_plan, wanted)
         else:
             plan, problems = _load_plan(path)
     except ImportError as error:  # a broken install should read as a message, not a traceback
@@ -97,7 +99,7 @@ def add_mark_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_mark(args: argparse.Namespace) -> int:
     def body(session) -> int:
-        plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
+        plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item_id)
         if plan is None:
             return _error("mark", f"cannot check ID `{args.item_id}`: the session's plan cannot be read; nothing written",
                           *[problem.format() for problem in problems])
@@ -131,7 +133,7 @@ def run_note(args: argparse.Namespace) -> int:
 
     def body(session) -> int:
         if args.item:
-            plan, problems = _plan_or_problem(session.header, session.path, ids_only=True)
+            plan, problems = _plan_or_problem(session.header, session.path, ids_only=True, wanted=args.item)
             if plan is None:
                 return _error("note", f"cannot check ID `{args.item}`: the session's plan cannot be read; nothing written",
                               *[problem.format() for problem in problems])

@@ -35,6 +35,12 @@ def check_file(path: str) -> dict:
     """One file's report: its kind, counts and problems (problems of included checklists are listed too)."""
     kind = "plan" if Path(path).suffix.lower() in TOML_SUFFIXES else "checklist"
     plan, problems = load_plan(path)
+    if plan is not None and not problems:
+        # The plan was parsed whole anyway: keep its IDs, so the first `mark` of a generated ID after this does not
+        # parse it again (shell.plan_ids; keyed by every file's content, skipped silently when it cannot be written).
+        from launchpad.shell.plan_ids import save_ids
+
+        save_ids(path, plan)
     if plan is not None and getattr(plan, "notify", ()):  # Apprise's own parser judges each target URL
         from launchpad.shell.notify import check_urls
 

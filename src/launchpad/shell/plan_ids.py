@@ -23,7 +23,8 @@ from launchpad import __version__
 FORMAT = 1
 # The modules whose code decides what a plan's IDs are: a change to any of them (a dev checkout, an upgrade)
 # changes the key, so a cache written by other code is never trusted.
-_PARSER_MODULES = ("plan/plan.py", "plan/checklist.py", "plan/checklist_ids.py", "plan/checklist_markdown.py", "plan/checklist_text.py")
+_PARSER_MODULES = ("plan/plan.py", "plan/checklist.py", "plan/checklist_ids.py", "plan/checklist_lines.py",
+                   "plan/checklist_markdown.py", "plan/checklist_text.py")
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,9 @@ class PlanIds:
 
     path: str
     sha256: str  # of the plan file, as Plan.sha256
-    task_ids: tuple[str, ...]
+    task_ids: tuple[str, ...]  # every item ID; when not `complete`, only the one looked up (see load_plan_ids)
     event_ids: tuple[str, ...]
+    complete: bool = True
 
 
 def cache_dir() -> Path:
@@ -97,7 +99,7 @@ def save_ids(plan_path: str, plan) -> PlanIds:
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as out:
             temporary = out.name
-            json.dump(doc, out)
+            out.write(json.dumps(doc))  # one write: json.dump writes each of 100,000 IDs separately
         os.replace(temporary, target)  # readers see the old file or the new one, never half of one
     except OSError:
         if temporary is not None:
@@ -108,11 +110,22 @@ def save_ids(plan_path: str, plan) -> PlanIds:
     return ids
 
 
-def load_plan_ids(plan_path: str, load_plan) -> tuple[PlanIds | None, list]:
-    """(IDs, problems): from the cache when it is valid, else from `load_plan(plan_path)` (then cached)."""
+def load_plan_ids(plan_path: str, load_plan, wanted: str | None = None) -> tuple[PlanIds | None, list]:
+    """(IDs, problems): from the cache when it is valid, else from `load_plan(plan_path)` (then cached).
+
+    With `wanted` (the one item ID the caller asks about) and no valid cache, the checklists holding that ID's
+    text are parsed first (core.plan.plan.locate_task): if one has the item, the answer is that ID alone
+    (`complete` False) without parsing the rest of the plan, so the first `mark` of a pinned item on a big plan
+    costs what the later ones do. Otherwise (a generated ID, an unknown one) the whole plan is parsed as before."""
     ids = cached_ids(plan_path)
     if ids is not None:
         return ids, []
+    if wanted:
+        from launchpad.core.plan.plan import locate_task
+
+        found = locate_task(plan_path, wanted)
+        if found is not None:
+            return PlanIds(found[0], found[1], (wanted,), (), complete=False), []
     plan, problems = load_plan(plan_path)
     if plan is None:
         return None, list(problems)

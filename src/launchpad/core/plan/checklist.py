@@ -22,7 +22,8 @@ from .checklist_markdown import (
     parse_blocks,
     prepare_source,
 )
-from .checklist_text import flatten, split_owner
+from .checklist_lines import HEADING, TASK, scan_lines, simple_document
+from .checklist_text import flatten, simple_inline, split_owner
 from launchpad.core.problems import Problem, read_text
 
 __all__ = [
@@ -141,9 +142,44 @@ def _stem(path: str) -> str:
     return os.path.splitext(os.path.basename(path))[0] or path
 
 
+class _Outline:
+    """The sections met so far and the path of the current one (headings at the top level only)."""
+
+    __slots__ = ("sections", "stack", "path", "title")
+
+    def __init__(self):
+        self.sections: list[Section] = []
+        self.stack: list[tuple[int, str]] = []
+        self.path: tuple[str, ...] = ()
+        self.title: str | None = None
+
+    def heading(self, level: int, heading: str, line: int) -> None:
+        stack = self.stack
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        self.path = tuple(name for _, name in stack)
+        self.sections.append(Section(heading, level, self.path, line))
+        if self.title is None and level == 1:
+            self.title = heading
+
+
 def parse_checklist(text: str, path: str = "<text>") -> Checklist:
     """Read Markdown into a Checklist. Never raises on any str; odd input gives problems, not errors."""
     source, lines, breaks_before_blank = prepare_source(text)
+    if simple_document(source):
+        scanned = scan_lines(lines)
+        if scanned is not None:
+            return _from_lines(scanned, path)
+    return _from_tokens(source, lines, breaks_before_blank, path)
+
+
+def parse_with_markdown_it(text: str, path: str = "<text>") -> Checklist:
+    """parse_checklist without the line-by-line reading: the reference the differential tests hold it to."""
+    return _from_tokens(*prepare_source(text), path)
+
+
+def _from_tokens(source: str, lines: list[str], breaks_before_blank: list[int], path: str) -> Checklist:
     env: dict = {}
     try:
         tokens = parse_blocks(source, env)
@@ -156,10 +192,7 @@ def parse_checklist(text: str, path: str = "<text>") -> Checklist:
         problem = Problem(path, None, "too deeply nested to read", "flatten the nesting of lists and quotes")
         return Checklist(path, _stem(path), (), (), (), (), (problem,))
 
-    sections: list[Section] = []
-    heading_stack: list[tuple[int, str]] = []
-    section_path: tuple[str, ...] = ()
-    title: str | None = None
+    outline = _Outline()
     raw_tasks: list[_RawTask] = []
     steps: list[Step] = []
     tables: list[Table] = []
@@ -179,11 +212,11 @@ def parse_checklist(text: str, path: str = "<text>") -> Checklist:
                 row.append(flatten(inline_children(token, env)).text)
         elif kind == "list_item_open":
             enclosing_task = open_items[-1].nearest_task if open_items else None
-            task = _task_from_item(tokens, index, lines, env, section_path, len(open_items), enclosing_task)
+            task = _task_from_item(tokens, index, lines, env, outline.path, len(open_items), enclosing_task)
             if task is not None:
                 raw_tasks.append(task)
             elif enclosing_task is None:  # items under a task are its details, not steps
-                step = _step_from_item(tokens, index, env, section_path)
+                step = _step_from_item(tokens, index, env, outline.path)
                 if step is not None:
                     steps.append(step)
             open_items.append(_OpenItem(task, task or enclosing_task, token.level))
@@ -193,15 +226,8 @@ def parse_checklist(text: str, path: str = "<text>") -> Checklist:
         elif kind == "heading_open":
             # Headings inside lists or quotes are decoration, not the document's outline.
             if token.level == 0:
-                level = int(token.tag[1])
-                heading = flatten(inline_children(tokens[index + 1], env)).text
-                while heading_stack and heading_stack[-1][0] >= level:
-                    heading_stack.pop()
-                heading_stack.append((level, heading))
-                section_path = tuple(name for _, name in heading_stack)
-                sections.append(Section(heading, level, section_path, token.map[0] + 1 if token.map else 0))
-                if title is None and level == 1:
-                    title = heading
+                heading = _flat(tokens[index + 1].content, env, tokens[index + 1])[0]
+                outline.heading(int(token.tag[1]), heading, token.map[0] + 1 if token.map else 0)
         elif kind == "html_block":
             # `- [ ] Deploy\n  <!-- id: deploy -->`: an ID comment on its own line inside the item.
             if open_items and open_items[-1].task is not None and token.level == open_items[-1].level + 1:
@@ -219,19 +245,54 @@ def parse_checklist(text: str, path: str = "<text>") -> Checklist:
         elif kind == "table_close":
             if table_rows:
                 tables.append(
-                    Table(section_path, table_line, table_rows[0], tuple(table_rows[1:]), tuple(table_lines[1:]))
+                    Table(outline.path, table_line, table_rows[0], tuple(table_rows[1:]), tuple(table_lines[1:]))
                 )
 
+    return _checklist(path, outline, raw_tasks, steps, tables)
+
+
+def _checklist(path: str, outline: _Outline, raw_tasks: list[_RawTask], steps: list[Step], tables: list[Table]) -> Checklist:
     tasks, problems = _assign_ids(raw_tasks, path)
     return Checklist(
         path=path,
-        title=title if title is not None else _stem(path),
-        sections=tuple(sections),
+        title=outline.title if outline.title is not None else _stem(path),
+        sections=tuple(outline.sections),
         tasks=tasks,
         steps=tuple(steps),
         tables=tuple(tables),
         problems=tuple(problems),
     )
+
+
+def _from_lines(scanned: list[tuple], path: str) -> Checklist:
+    """The Checklist of a document checklist_lines could read line by line: the same one the token walk gives."""
+    env: dict = {}
+    outline = _Outline()
+    raw_tasks: list[_RawTask] = []
+    steps: list[Step] = []
+    for entry in scanned:
+        kind = entry[0]
+        if kind == TASK:
+            _, index, checked, content = entry
+            owner, text, links, code, explicit = _boxed_text(content, env)
+            raw_tasks.append(_RawTask(text, checked, owner, outline.path, index + 1, 0, None, links, code, explicit))
+        elif kind == HEADING:
+            _, index, level, content = entry
+            outline.heading(level, _flat(content, env)[0], index + 1)
+        else:
+            _, index, content, number = entry
+            text, code = _flat(content, env)
+            steps.append(Step(text, outline.path, index + 1, number is not None, number, code))
+    return _checklist(path, outline, raw_tasks, steps, [])
+
+
+def _flat(content: str, env: dict, inline: Token | None = None) -> tuple[str, tuple[str, ...]]:
+    """(display text, code spans) of a block's inline content: the simple shape directly, else markdown-it's parse."""
+    simple = simple_inline(content)
+    if simple is not None:
+        return simple[0], simple[1]
+    flat = flatten(inline_children(inline or Token("inline", "", 0, content=content), env))
+    return flat.text, tuple(flat.code)
 
 
 def _task_from_item(
@@ -275,19 +336,27 @@ def _task_from_item(
         content = inline.content
         if content[:3] not in BOXES or (len(content) > 3 and content[3] not in AFTER_BOX):
             return None
-        children = inline_children(inline, env)
-        if children and children[0].type == "text" and children[0].content.startswith(content[:3]):
-            # The token stream is ours alone, so the box is cut off in place.
-            rest = children[0].content[3:].lstrip()
-            if rest:
-                children[0].content = rest
-            else:
-                del children[0]
-        else:
-            # `[x]` was read as a link to a `[x]: url` definition: parse the text after the box alone.
-            children = inline_children(Token("inline", "", 0, content=content[3:].lstrip()), env)
-        owner, text, links, code, explicit = _item_text(children)
+        owner, text, links, code, explicit = _boxed_text(content, env, inline)
     return _RawTask(text, checked, owner, section, line + 1, depth, parent_task, links, code, explicit)
+
+
+def _boxed_text(content: str, env: dict, inline: Token | None = None):
+    """(owner, text, links, code, explicit id) of a task paragraph's inline `content`, which starts with its box."""
+    simple = simple_inline(content[3:])
+    if simple is not None:  # no markup: no owner label, no links
+        return None, simple[0], (), simple[1], simple[2]
+    children = inline_children(inline or Token("inline", "", 0, content=content), env)
+    if children and children[0].type == "text" and children[0].content.startswith(content[:3]):
+        # The token stream is ours alone, so the box is cut off in place.
+        rest = children[0].content[3:].lstrip()
+        if rest:
+            children[0].content = rest
+        else:
+            del children[0]
+    else:
+        # `[x]` was read as a link to a `[x]: url` definition: parse the text after the box alone.
+        children = inline_children(Token("inline", "", 0, content=content[3:].lstrip()), env)
+    return _item_text(children)
 
 
 def _item_text(children: list[Token]) -> tuple[str | None, str, tuple[Link, ...], tuple[str, ...], str | None]:
@@ -303,13 +372,13 @@ def _step_from_item(tokens: list[Token], index: int, env: dict, section: tuple[s
     first = tokens[index + 1]
     if first.type != "paragraph_open":
         return None
-    flat = flatten(inline_children(tokens[index + 2], env))
-    if not flat.text:
+    text, code = _flat(tokens[index + 2].content, env, tokens[index + 2])
+    if not text:
         return None
     ordered = item.markup in (".", ")")
     number = int(item.info) if ordered and item.info.isdigit() else None
     line = item.map[0] + 1 if item.map else 0
-    return Step(flat.text, section, line, ordered, number, tuple(flat.code))
+    return Step(text, section, line, ordered, number, code)
 
 
 def _assign_ids(raw_tasks: list[_RawTask], path: str) -> tuple[tuple[Task, ...], list[Problem]]:
@@ -347,22 +416,33 @@ def _assign_ids(raw_tasks: list[_RawTask], path: str) -> tuple[tuple[Task, ...],
         ids[id(raw)] = explicit if explicit is not None else allocator.allocate(leaf, raw.text)
 
     tasks = tuple(
-        Task(
-            id=ids[id(raw)],
-            text=raw.text,
-            checked=raw.checked,
-            owner=raw.owner,
-            section=raw.section,
-            line=raw.line,
-            depth=raw.depth,
-            parent=ids[id(raw.parent)] if raw.parent is not None else None,
-            links=raw.links,
-            code=raw.code,
-            source=path,
-        )
+        _task({
+            "id": ids[id(raw)],
+            "text": raw.text,
+            "checked": raw.checked,
+            "owner": raw.owner,
+            "section": raw.section,
+            "line": raw.line,
+            "depth": raw.depth,
+            "parent": ids[id(raw.parent)] if raw.parent is not None else None,
+            "links": raw.links,
+            "code": raw.code,
+            "source": path,
+        })
         for raw in raw_tasks
     )
     return tasks, problems
+
+
+def _task(values: dict) -> Task:
+    """A Task from all its field values, without the frozen dataclass's __init__.
+
+    That __init__ sets each of the eleven fields through object.__setattr__: six times the cost of handing the
+    instance its __dict__, and a third of a 100,000-item parse. Task has no __post_init__ and no defaults
+    computed at init, so the result is the same object (the unit tests compare it with Task(...))."""
+    task = object.__new__(Task)
+    object.__setattr__(task, "__dict__", values)
+    return task
 
 
 def load_checklist(path: str) -> tuple[Checklist | None, list[Problem]]:

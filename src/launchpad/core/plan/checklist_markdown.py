@@ -129,7 +129,12 @@ def _table_unless_list_or_quote(state: StateBlock, start_line: int, end_line: in
     end = state.eMarks[start_line]
     if start < end and state.src[start] in _BLOCK_START_CHARS and _LIST_OR_QUOTE_START.match(state.src, start, end):
         return False
-    return table_rule(state, start_line, end_line, silent)
+    # While the table reads its rows, a lone HTML tag line ends it (see _lone_tag_ends_list_item).
+    outer, state.parentType = state.parentType, "table"
+    try:
+        return table_rule(state, start_line, end_line, silent)
+    finally:
+        state.parentType = outer
 
 
 # cmark-gfm lets a line holding only an HTML tag (`<br>`, `<img src=...>`: an HTML block of type 7)
@@ -173,8 +178,9 @@ def _reference_like_cmark(state: StateBlock, start_line: int, end_line: int, sil
 def _lone_tag_ends_list_item(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if not silent:
         return False
-    # A blockquote asks only about lines without `>`: a lone tag there ends the quote as well.
-    lazy = state.parentType == "blockquote" or (
+    # A blockquote asks only about lines without `>`: a lone tag there ends the quote as well. A table's rows end
+    # at one too (cmark-gfm starts the HTML block there: a table is no paragraph for it to continue).
+    lazy = state.parentType in ("blockquote", "table") or (
         state.parentType == "paragraph" and state.sCount[start_line] < state.blkIndent
     )
     if not lazy:

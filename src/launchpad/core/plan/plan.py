@@ -216,16 +216,14 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     out.unknown_keys(launch, _KNOWN_LAUNCH, ("launch",), "[launch]")
     name = out.string(launch, "name", ("launch",), "[launch]", required=True) or Path(path).stem
 
-    base = Path(path).parent
     checklists: list[Checklist] = []
-    listed = launch.get("checklists", [])
-    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+    listed = _listed_checklists(launch)
+    if listed is None:
         out.add(("launch", "checklists"), "`checklists` must be a list of file paths",
                 'write checklists = ["../checklists/launch.md"]')
         listed = []
     for relative in listed:
-        target = resolved(base / relative)
-        checklist, problems = load_checklist(str(target))
+        checklist, problems = load_checklist(_checklist_path(path, relative))
         if checklist is None:
             for problem in problems:
                 if problem.line is None:
@@ -340,6 +338,19 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
     return plan, out.problems
 
 
+def _listed_checklists(launch: Mapping) -> list[str] | None:
+    """[launch] checklists: the relative paths, or None when it is not a list of strings."""
+    listed = launch.get("checklists", [])
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        return None
+    return listed
+
+
+def _checklist_path(plan_path: str, relative: str) -> str:
+    """Where a listed checklist is read from: relative to the plan file."""
+    return str(resolved(Path(plan_path).parent / relative))
+
+
 def _duration_or_problem(out, table: Mapping, key: str, where: tuple) -> int | None:
     """`key` of a table read as a duration ("30m"); None when absent or wrong (a problem is added)."""
     if key not in table:
@@ -449,6 +460,36 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None:
+    """(plan path, plan sha256) when a checklist of the plan at `path` holds an item with ID `task_id`, found by
+    parsing only the checklists whose text holds that ID in an ID comment (`<!-- id: ... -->`); None when none
+    of them does, or the plan cannot be read: then only a full load_plan can tell (a generated ID, for one).
+
+    A script ticking one pinned item of a 100,000-item plan needs no more. The answer is load_plan's: the same
+    files parsed from the same paths give the same IDs, and a plan with any checklist holding the ID lists it."""
+    path = resolved(path) if os.path.lexists(path) else str(path)
+    text, _ = read_text(path)
+    if text is None:
+        return None
+    if Path(path).suffix.lower() in TOML_SUFFIXES:
+        try:
+            launch = loads_bounded(text).get("launch")
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+            return None
+        listed = _listed_checklists(launch) if isinstance(launch, dict) else None
+        files = [_checklist_path(path, relative) for relative in listed or ()]
+    else:
+        files = [path]
+    comment = re.compile(r"<!--\s*(?i:id)\s*:\s*" + re.escape(task_id) + r"\s*-->")
+    for file in files:
+        checklist_text = text if file == path else read_text(file)[0]
+        if checklist_text is None or task_id not in checklist_text or comment.search(checklist_text) is None:
+            continue  # a filter only: a file it skips wrongly costs the full parse, never a different answer
+        if any(task.id == task_id for task in parse_checklist(checklist_text, file).tasks):
+            return path, _sha256(path)
+    return None
 
 
 def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None) -> tuple[Plan | None, list[Problem]]:
