@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from rich.color import Color
 from textual.app import App, ComposeResult
-from textual.widgets import Sparkline
 
 import launchpad.tui
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.probes.triggers import TriggerState
 from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.threshold_bars import ThresholdBars
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
 STYLES = Path(launchpad.tui.__file__).parent / "styles" / "probes.tcss"
@@ -70,7 +71,7 @@ async def test_panel_pending_up_down_in_30_columns():
         panel.show(status_after(*(good(i, 40.0 + i) for i in range(10))))
         await pilot.pause()
         assert panel.has_class("-up") and not panel.has_class("-pending")
-        assert app.query_one(Sparkline).data == [40.0 + i for i in range(10)]
+        assert list(app.query_one(ThresholdBars).values) == [40.0 + i for i in range(10)]
         text = screen_text(app)
         assert "▲ UP" in text and "p50 44ms" in text and "p95 49ms" in text and "err 0%" in text
 
@@ -158,3 +159,50 @@ async def test_banner_text_from_outside_is_literal():
         text = screen_text(app)
         assert "[b]rollback[/b]" in text and "[bold red]boom[/]" in text
         assert "\x1b" not in text and "\x07" not in text
+
+
+ERROR_COLOUR = Color.parse("#d70000")
+
+
+def bar_colours(app: App, panel) -> list[bool]:
+    """For each bar drawn on the panel's sparkline line (its second line): True when it is in the error colour."""
+    content = panel.content_region  # not the coloured state border on the left
+    strip = app.screen._compositor.render_strips()[content.y + 1].crop(content.x, content.right)
+    flags = []
+    for segment in strip:
+        for character in segment.text:
+            if character in "▁▂▃▄▅▆▇█" and segment.style is not None:
+                flags.append(segment.style.color == ERROR_COLOUR)
+    return flags
+
+
+class ThresholdHost(App):
+    """A panel for a probe watched by a 3 s response-time trigger, as the bundled plan's orders-api."""
+
+    CSS_PATH = [STYLES]
+
+    def compose(self) -> ComposeResult:
+        yield ProbePanel("orders-api", threshold_ms=3000.0, id="panel")
+
+
+async def test_a_healthy_probe_shows_no_bar_in_the_error_colour():
+    """Issue 12: the sparkline coloured its tallest bar red relative to the others: a healthy probe at 40-49 ms
+    showed a big red block. Colour now means past the trigger's threshold or failed."""
+    app = ThresholdHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        panel.show(status_after(*(good(i, 40.0 + (i * 7) % 10) for i in range(20))))
+        await pilot.pause()
+        colours = bar_colours(app, panel)
+        assert colours and not any(colours)
+
+
+async def test_bars_past_the_threshold_and_failed_attempts_are_in_the_error_colour():
+    app = ThresholdHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        attempts = [good(0, 40.0), good(1, 3400.0), good(2, 45.0), broken(3), good(4, 2900.0), good(5, 3001.0)]
+        panel.show(status_after(*attempts))
+        await pilot.pause()
+        assert bar_colours(app, panel)[-6:] == [False, True, False, True, False, True]
+        assert "3s" in screen_text(app).splitlines()[1]  # the last latency, beside the bars
