@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -206,3 +207,49 @@ async def test_bars_past_the_threshold_and_failed_attempts_are_in_the_error_colo
         await pilot.pause()
         assert bar_colours(app, panel)[-6:] == [False, True, False, True, False, True]
         assert "3s" in screen_text(app).splitlines()[1]  # the last latency, beside the bars
+
+
+class MetricHost(App):
+    CSS_PATH = [STYLES]
+
+    def compose(self) -> ComposeResult:
+        from launchpad.core.probes.metric_config import MetricSpec, SourceSpec
+        from launchpad.tui.widgets.metric_panel import MetricPanel
+
+        yield MetricPanel(MetricSpec("p95", "histogram_quantile(0.95, x)", SourceSpec("local", "http://127.0.0.1:9"),
+                                     unit="seconds"), id="metric")
+
+
+async def test_metric_bars_are_in_the_error_colour_only_past_the_trigger_threshold():
+    """The metric panels follow the probe panels' colour meaning: a healthy p95 is never a red block."""
+    from launchpad.core.probes.metric_status import MetricStatus, MetricView, Series
+    from launchpad.tui.widgets.metric_panel import MetricPanel
+
+    app = MetricHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(MetricPanel)
+        values = (0.04, 0.05, 0.045, 3.4, 0.05, 3.1)
+        status = MetricStatus("p95", state="MEASURED", series=(Series((), values[-1]),), values=values)
+        panel.show(MetricView(panel.spec, status, thresholds=(3.0,)))
+        await pilot.pause()
+        assert bar_colours(app, panel)[-6:] == [False, False, False, True, False, True]
+        panel.show(MetricView(panel.spec, replace(status, values=values[:3]), thresholds=(3.0,)))
+        await pilot.pause()
+        assert not any(bar_colours(app, panel))
+
+
+async def test_the_banner_lays_the_screen_out_again_only_when_its_text_changes():
+    """Every probe result brings every trigger's state; a Static's update lays the whole screen out again, which
+    rewrote the checklist's scrollbar to the terminal at each probe result of an idle cockpit."""
+    app = Host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        banner = app.query_one(TriggerBanner)
+        updates = []
+        original = banner._text.update
+        banner._text.update = lambda text: (updates.append(text), original(text))
+        for _ in range(3):
+            banner.update_state(calm("Error rate > 5%", "api"))
+        banner.update_state(firing("Error rate > 5%", "api"))
+        banner.update_state(firing("Error rate > 5%", "api"))
+        await pilot.pause()
+        assert len(updates) == 2  # the first (empty) text once, then the firing one once

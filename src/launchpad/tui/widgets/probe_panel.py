@@ -189,17 +189,18 @@ class ProbePanel(FittedPanel, Widget):
     def figures_text(self) -> Text:
         status = self.status
         rate = "-" if status.error_rate is None else f"{status.error_rate * 100:.3g}%"
+        # Fixed-width fields: a new figure of another length repaints its cells, not the two lines.
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("p50 ", style="dim")
-        text.append(_ms(status.p50), style=BAD if self._bad_latency(status.p50) else "")
-        text.append("  p95 ", style="dim")
-        text.append(_ms(status.p95), style=BAD if self._bad_latency(status.p95) else "")
+        text.append(f"{_ms(status.p50):<6}", style=BAD if self._bad_latency(status.p50) else "")
+        text.append(" p95 ", style="dim")
+        text.append(f"{_ms(status.p95):<6}", style=BAD if self._bad_latency(status.p95) else "")
         text.append("\n")
         text.append("err ", style="dim")
-        text.append(rate, style="bold " + BAD if status.error_rate else "")
-        text.append("  fails ", style="dim")
-        text.append(str(status.consecutive_failures), style="bold " + BAD if status.consecutive_failures else "")
-        text.append(f"  n={status.attempts}", style="dim")
+        text.append(f"{rate:<5}", style="bold " + BAD if status.error_rate else "")
+        text.append(" fails ", style="dim")
+        text.append(f"{status.consecutive_failures:<3}", style="bold " + BAD if status.consecutive_failures else "")
+        text.append(f" n={status.attempts}", style="dim")
         return text
 
     def trigger_text(self) -> Text:

@@ -33,10 +33,17 @@ def bars_text(values: Sequence[float], width: int, *, threshold: float | None = 
     flags = [True] * (len(recent) - len(flags)) + flags
     high = max(max(recent), 0.0)
     top = len(BARS) - 1
+    run, run_style = [], CALM
     for value, passed in zip(recent, flags):
         level = 0 if high <= 0 else max(0, min(top, round(max(value, 0.0) / high * top)))
         past = threshold is not None and (value > threshold if above_is_bad else value < threshold)
-        text.append(BARS[level], style=BAD if past or not passed else CALM)
+        style = BAD if past or not passed else CALM
+        if style != run_style and run:
+            text.append("".join(run), style=run_style)
+            run = []
+        run.append(BARS[level])
+        run_style = style
+    text.append("".join(run), style=run_style)  # one span per run of a colour: one escape sequence, not one a bar
     return text
 
 
