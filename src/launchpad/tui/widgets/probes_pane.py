@@ -80,6 +80,9 @@ class ProbesPane(VerticalScroll):
 
     def show_trigger(self, state) -> None:
         """A trigger's state on one probe: its panel says the worst of them (the banner says what fires)."""
+        if self._table is not None and state.probe in self.specs_by_name:
+            self._table.show_trigger(state)
+            return
         panel = self._panels.get(state.probe)
         if panel is not None and hasattr(panel, "show_trigger"):
             panel.show_trigger(state)
