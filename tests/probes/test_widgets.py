@@ -253,3 +253,21 @@ async def test_the_banner_lays_the_screen_out_again_only_when_its_text_changes()
         banner.update_state(firing("Error rate > 5%", "api"))
         await pilot.pause()
         assert len(updates) == 2  # the first (empty) text once, then the firing one once
+
+
+async def test_the_panel_says_its_worst_trigger_state():
+    app = ThresholdHost()
+    async with app.run_test(size=(120, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        panel.show(status_after(good(0, 3400.0)))
+        panel.show_trigger(TriggerState("Error rate > 5%", "orders-api", "ok", 0.0, T0, "orders-api: error rate 0%"))
+        await pilot.pause()
+        assert "ok: 1 trigger calm" in screen_text(app)
+        panel.show_trigger(TriggerState("Response time > 3s for 5 minutes", "orders-api", "pending", 3400.0, T0,
+                                        "orders-api: last 3.4s > 3s, pending 30s of 5m"))
+        await pilot.pause()
+        assert "pending: Response time > 3s for 5 minutes · orders-api: last 3.4s > 3s, pending 30s of 5m" in screen_text(app)
+        panel.set_mode("line")
+        await pilot.pause()
+        line = screen_text(app).splitlines()[0]
+        assert "▲ UP" in line and "orders-api" in line and "3.4s" in line and "err 0%" in line and "trig pending" in line

@@ -1,6 +1,6 @@
 """One probe's live panel, in one of three heights the probes pane picks so every probe's key facts fit on screen:
 
-  full     6 lines: state badge and name; last latency beside the sparkline; p50/p95; error rate/failures/n;
+  full     6 lines: state badge and name; last latency beside the sparkline; p50/p95; error rate/failures;
            trigger state; last error
   compact  2 lines: badge, name and trigger state; last latency and error rate beside the sparkline
   line     1 line:  the facts line (badge, name, last latency, error rate, trigger state)
@@ -199,8 +199,9 @@ class ProbePanel(FittedPanel, Widget):
         text.append("err ", style="dim")
         text.append(f"{rate:<5}", style="bold " + BAD if status.error_rate else "")
         text.append(" fails ", style="dim")
-        text.append(f"{status.consecutive_failures:<3}", style="bold " + BAD if status.consecutive_failures else "")
-        text.append(f" n={status.attempts}", style="dim")
+        text.append(str(status.consecutive_failures), style="bold " + BAD if status.consecutive_failures else "")
+        # No attempt counter: it changed at every result, and Textual rewrites a widget's whole line for one cell
+        # (the trigger line says when there are too few samples).
         return text
 
     def trigger_text(self) -> Text:
@@ -211,6 +212,10 @@ class ProbePanel(FittedPanel, Widget):
         label, style = TRIGGER_SHORT.get(state.state, (state.state, ""))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{label}: ", style=style)
+        if state.state in ("ok", "resolved"):  # calm: no figure that changes at every result (a repaint each)
+            count = len(self.triggers)
+            text.append(f"{count} trigger{'s' if count != 1 else ''} calm", style="dim")
+            return text
         text.append(one_line(f"{state.trigger} · {state.message}", 200))
         return text
 
