@@ -261,8 +261,10 @@ async def test_the_panel_says_its_worst_trigger_state():
         panel = app.query_one(ProbePanel)
         panel.show(status_after(good(0, 3400.0)))
         panel.show_trigger(TriggerState("Error rate > 5%", "orders-api", "ok", 0.0, T0, "orders-api: error rate 0%"))
+        panel.show_trigger(TriggerState("Performance degradation > 50%", "orders-api", "insufficient_data", None, T0,
+                                        "orders-api: no baseline before T-0"))
         await pilot.pause()
-        assert "ok: 1 trigger calm" in screen_text(app)
+        assert "ok: 1 trigger calm, 1 without data yet" in screen_text(app)
         panel.show_trigger(TriggerState("Response time > 3s for 5 minutes", "orders-api", "pending", 3400.0, T0,
                                         "orders-api: last 3.4s > 3s, pending 30s of 5m"))
         await pilot.pause()

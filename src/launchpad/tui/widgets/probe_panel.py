@@ -36,7 +36,9 @@ MODES = ("full", "compact", "line")
 HEIGHTS = {"full": 6, "compact": 2, "line": 1}
 
 # A probe's triggers, worst first, and how the facts line says each (short) and the full panel (long).
-TRIGGER_ORDER = ("firing", "pending", "insufficient_data", "resolved", "ok")
+# Calm before could-not-measure: before T-0 the degradation trigger has no baseline yet, and "no data" on every
+# probe would hide that its other triggers measure it fine; the full panel still counts the ones without data.
+TRIGGER_ORDER = ("firing", "pending", "resolved", "ok", "insufficient_data")
 TRIGGER_SHORT = {"firing": ("FIRING", "bold " + BAD), "pending": ("pending", "bold #d7af00"),
                  "insufficient_data": ("no data", "dim"), "resolved": ("ok", "#00af00"), "ok": ("ok", "#00af00")}
 
@@ -50,7 +52,7 @@ def badge(state: str) -> Text:
 
 
 def worst(states) -> TriggerState | None:
-    """The trigger state a lead must see first: firing, then pending, then could-not-measure, then calm."""
+    """The trigger state a lead must see first: firing, then pending, then calm, then could-not-measure."""
     ranked = sorted(states, key=lambda s: (TRIGGER_ORDER.index(s.state) if s.state in TRIGGER_ORDER else 9, s.trigger))
     return ranked[0] if ranked else None
 
@@ -213,8 +215,11 @@ class ProbePanel(FittedPanel, Widget):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{label}: ", style=style)
         if state.state in ("ok", "resolved"):  # calm: no figure that changes at every result (a repaint each)
-            count = len(self.triggers)
-            text.append(f"{count} trigger{'s' if count != 1 else ''} calm", style="dim")
+            calm = sum(each.state in ("ok", "resolved") for each in self.triggers.values())
+            text.append(f"{calm} trigger{'s' if calm != 1 else ''} calm", style="dim")
+            unmeasured = len(self.triggers) - calm
+            if unmeasured:
+                text.append(f", {unmeasured} without data yet", style="dim")
             return text
         text.append(one_line(f"{state.trigger} · {state.message}", 200))
         return text
