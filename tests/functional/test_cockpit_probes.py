@@ -203,8 +203,12 @@ async def test_many_probes_show_as_one_table_line_each():
                                                    None if ok else "[bold red]boom[/] \x1b[31m"))
         app.query_one(ProbesPane).show("svc-01", status)
         await pilot.pause()
+        from launchpad.core.probes.triggers import TriggerState
+
+        app.query_one(ProbesPane).show_trigger(TriggerState("Error rate > 5%", "svc-01", "firing", 0.33, None, "33%"))
+        await pilot.pause()
         line = table.render_line(2).text  # header, svc-00, svc-01
-        assert "DOWN" in line and "svc-01" in line and "33.3%" in line
+        assert "DOWN" in line and "svc-01" in line and "33.3%" in line and "FIRING" in line
         assert "[bold red]boom[/]" in line and "\x1b" not in line
 
 

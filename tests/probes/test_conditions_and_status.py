@@ -119,3 +119,19 @@ def test_history_is_bounded_and_percentiles_are_nearest_rank():
     assert status.latencies[-1] == 1000.0 and status.attempts == 1000
     assert status.p50 == 970.0 and status.p95 == 997.0
     assert percentile([1.0, 2.0, 3.0, 4.0], 0.5) == 2.0 and percentile([], 0.5) is None
+
+
+def test_each_latency_keeps_whether_its_attempt_passed_and_followers_get_it_too():
+    """The sparkline draws a failed attempt's bar in the error colour: it needs the outcome beside each latency
+    (a connection failure has no latency, so `outcomes` does not line up with `latencies`)."""
+    from launchpad.core.journal.live_state import decode_status, encode_status
+
+    status = ProbeStatus("api")
+    for each in (attempt(latency=40.0), attempt(ok=False, latency=None, error_kind="connect"),
+                 attempt(ok=False, latency=4500.0, error_kind="timeout"), attempt(latency=42.0)):
+        status = apply_attempt(status, each)
+    assert status.latencies == (40.0, 4500.0, 42.0) and status.latency_ok == (True, False, True)
+    assert decode_status("api", encode_status(status)).latency_ok == (True, False, True)
+    for i in range(2 * RECENT):
+        status = apply_attempt(status, attempt(ok=i % 2 == 0, latency=float(i)))
+    assert len(status.latency_ok) == len(status.latencies) == RECENT and status.latency_ok[-1] is False

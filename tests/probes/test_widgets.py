@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from rich.color import Color
 from textual.app import App, ComposeResult
-from textual.widgets import Sparkline
 
 import launchpad.tui
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.probes.triggers import TriggerState
 from launchpad.tui.widgets.probe_panel import ProbePanel
+from launchpad.tui.widgets.threshold_bars import ThresholdBars
 from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
 STYLES = Path(launchpad.tui.__file__).parent / "styles" / "probes.tcss"
@@ -70,7 +72,7 @@ async def test_panel_pending_up_down_in_30_columns():
         panel.show(status_after(*(good(i, 40.0 + i) for i in range(10))))
         await pilot.pause()
         assert panel.has_class("-up") and not panel.has_class("-pending")
-        assert app.query_one(Sparkline).data == [40.0 + i for i in range(10)]
+        assert list(app.query_one(ThresholdBars).values) == [40.0 + i for i in range(10)]
         text = screen_text(app)
         assert "▲ UP" in text and "p50 44ms" in text and "p95 49ms" in text and "err 0%" in text
 
@@ -158,3 +160,116 @@ async def test_banner_text_from_outside_is_literal():
         text = screen_text(app)
         assert "[b]rollback[/b]" in text and "[bold red]boom[/]" in text
         assert "\x1b" not in text and "\x07" not in text
+
+
+ERROR_COLOUR = Color.parse("#d70000")
+
+
+def bar_colours(app: App, panel) -> list[bool]:
+    """For each bar drawn on the panel's sparkline line (its second line): True when it is in the error colour."""
+    content = panel.content_region  # not the coloured state border on the left
+    strip = app.screen._compositor.render_strips()[content.y + 1].crop(content.x, content.right)
+    flags = []
+    for segment in strip:
+        for character in segment.text:
+            if character in "▁▂▃▄▅▆▇█" and segment.style is not None:
+                flags.append(segment.style.color == ERROR_COLOUR)
+    return flags
+
+
+class ThresholdHost(App):
+    """A panel for a probe watched by a 3 s response-time trigger, as the bundled plan's orders-api."""
+
+    CSS_PATH = [STYLES]
+
+    def compose(self) -> ComposeResult:
+        yield ProbePanel("orders-api", threshold_ms=3000.0, id="panel")
+
+
+async def test_a_healthy_probe_shows_no_bar_in_the_error_colour():
+    """Issue 12: the sparkline coloured its tallest bar red relative to the others: a healthy probe at 40-49 ms
+    showed a big red block. Colour now means past the trigger's threshold or failed."""
+    app = ThresholdHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        panel.show(status_after(*(good(i, 40.0 + (i * 7) % 10) for i in range(20))))
+        await pilot.pause()
+        colours = bar_colours(app, panel)
+        assert colours and not any(colours)
+
+
+async def test_bars_past_the_threshold_and_failed_attempts_are_in_the_error_colour():
+    app = ThresholdHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        attempts = [good(0, 40.0), good(1, 3400.0), good(2, 45.0), broken(3), good(4, 2900.0), good(5, 3001.0)]
+        panel.show(status_after(*attempts))
+        await pilot.pause()
+        assert bar_colours(app, panel)[-6:] == [False, True, False, True, False, True]
+        assert "3s" in screen_text(app).splitlines()[1]  # the last latency, beside the bars
+
+
+class MetricHost(App):
+    CSS_PATH = [STYLES]
+
+    def compose(self) -> ComposeResult:
+        from launchpad.core.probes.metric_config import MetricSpec, SourceSpec
+        from launchpad.tui.widgets.metric_panel import MetricPanel
+
+        yield MetricPanel(MetricSpec("p95", "histogram_quantile(0.95, x)", SourceSpec("local", "http://127.0.0.1:9"),
+                                     unit="seconds"), id="metric")
+
+
+async def test_metric_bars_are_in_the_error_colour_only_past_the_trigger_threshold():
+    """The metric panels follow the probe panels' colour meaning: a healthy p95 is never a red block."""
+    from launchpad.core.probes.metric_status import MetricStatus, MetricView, Series
+    from launchpad.tui.widgets.metric_panel import MetricPanel
+
+    app = MetricHost()
+    async with app.run_test(size=(60, 10)) as pilot:
+        panel = app.query_one(MetricPanel)
+        values = (0.04, 0.05, 0.045, 3.4, 0.05, 3.1)
+        status = MetricStatus("p95", state="MEASURED", series=(Series((), values[-1]),), values=values)
+        panel.show(MetricView(panel.spec, status, thresholds=(3.0,)))
+        await pilot.pause()
+        assert bar_colours(app, panel)[-6:] == [False, False, False, True, False, True]
+        panel.show(MetricView(panel.spec, replace(status, values=values[:3]), thresholds=(3.0,)))
+        await pilot.pause()
+        assert not any(bar_colours(app, panel))
+
+
+async def test_the_banner_lays_the_screen_out_again_only_when_its_text_changes():
+    """Every probe result brings every trigger's state; a Static's update lays the whole screen out again, which
+    rewrote the checklist's scrollbar to the terminal at each probe result of an idle cockpit."""
+    app = Host()
+    async with app.run_test(size=(100, 20)) as pilot:
+        banner = app.query_one(TriggerBanner)
+        updates = []
+        original = banner._text.update
+        banner._text.update = lambda text: (updates.append(text), original(text))
+        for _ in range(3):
+            banner.update_state(calm("Error rate > 5%", "api"))
+        banner.update_state(firing("Error rate > 5%", "api"))
+        banner.update_state(firing("Error rate > 5%", "api"))
+        await pilot.pause()
+        assert len(updates) == 2  # the first (empty) text once, then the firing one once
+
+
+async def test_the_panel_says_its_worst_trigger_state():
+    app = ThresholdHost()
+    async with app.run_test(size=(120, 10)) as pilot:
+        panel = app.query_one(ProbePanel)
+        panel.show(status_after(good(0, 3400.0)))
+        panel.show_trigger(TriggerState("Error rate > 5%", "orders-api", "ok", 0.0, T0, "orders-api: error rate 0%"))
+        panel.show_trigger(TriggerState("Performance degradation > 50%", "orders-api", "insufficient_data", None, T0,
+                                        "orders-api: no baseline before T-0"))
+        await pilot.pause()
+        assert "ok: 1 trigger calm, 1 without data yet" in screen_text(app)
+        panel.show_trigger(TriggerState("Response time > 3s for 5 minutes", "orders-api", "pending", 3400.0, T0,
+                                        "orders-api: last 3.4s > 3s, pending 30s of 5m"))
+        await pilot.pause()
+        assert "pending: Response time > 3s for 5 minutes · orders-api: last 3.4s > 3s, pending 30s of 5m" in screen_text(app)
+        panel.set_mode("line")
+        await pilot.pause()
+        line = screen_text(app).splitlines()[0]
+        assert "▲ UP" in line and "orders-api" in line and "3.4s" in line and "err 0%" in line and "trig pending" in line

@@ -29,7 +29,9 @@ log = logging.getLogger("launchpad.demo")
 MODES = ("healthy", "slow", "failing", "down")
 SERVICE_NAME = "launchpad-demo"
 FAILING_SHARE = 0.4  # share of requests answered with a 5xx in "failing" mode
-SLOW_SECONDS = (3.2, 3.8)  # "slow" sits above the seed trigger's 3 s
+# "slow" sits above the seed's response-time trigger (3 s) and well inside the bundled plans' 5 s probe timeouts:
+# the trigger fires after its `for`, no probe times out (a timeout would be a failure, another trigger's business).
+SLOW_SECONDS = (3.2, 3.6)
 
 
 # Loopback only: ignore any *_proxy variables so a corporate proxy never sees these requests.
@@ -171,7 +173,7 @@ class DemoService:
         return self._server is not None or self.reused
 
     def pause(self, mode: str) -> None:
-        """Realistic jitter; "slow" pushes past the seed trigger's 3 s."""
+        """Realistic jitter; "slow" answers past the seed trigger's 3 s, inside the plans' 5 s timeouts."""
         if mode == "slow":
             low, high = SLOW_SECONDS
         else:

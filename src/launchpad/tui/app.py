@@ -163,7 +163,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         yield Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs")
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane -active")
-            yield ProbesPane(self.plan.probes, self.plan.metrics, id="probes", classes="pane")
+            yield ProbesPane(self.plan.probes, self.plan.metrics, self.plan.triggers, id="probes", classes="pane")
             yield ChecklistPane(id="checklist", classes="pane")
             yield RollbackPane(id="rollback", classes="pane")
             yield OwnersPane(id="owners", classes="pane")
@@ -254,6 +254,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
         self.cockpit.query_one(TriggerBanner).update_state(state)
+        self.cockpit.query_one(ProbesPane).show_trigger(state)  # each probe panel says its worst trigger
 
     @while_running
     def show_source(self, text: str) -> None:

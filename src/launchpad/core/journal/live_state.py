@@ -70,7 +70,8 @@ class LiveState:
 def encode_status(status: ProbeStatus) -> dict[str, Any]:
     return {"state": status.state, "p50": status.p50, "p95": status.p95, "error_rate": status.error_rate,
             "consecutive_failures": status.consecutive_failures, "n": status.attempts, "failures": status.failures,
-            "last_error": status.last_error, "latencies": list(status.latencies)}  # exact: the same sparkline
+            "last_error": status.last_error, "latencies": list(status.latencies),  # exact: the same sparkline
+            "latency_ok": list(status.latency_ok)}
 
 
 def encode_trigger(state: TriggerState) -> dict[str, Any]:
@@ -122,10 +123,12 @@ def encode(prober: str, pid: int, at: datetime, body: Mapping[str, Any]) -> dict
 def decode_status(name: str, data: Mapping[str, Any]) -> ProbeStatus:
     state = data.get("state")
     latencies = data.get("latencies") if isinstance(data.get("latencies"), list) else []
+    latency_ok = data.get("latency_ok") if isinstance(data.get("latency_ok"), list) else []
     error = data.get("last_error")
     return ProbeStatus(
         name, state=state if state in ("UP", "DOWN", "PENDING") else "PENDING",
         latencies=tuple(v for v in (_number(x) for x in latencies) if v is not None),
+        latency_ok=tuple(flag is not False for flag in latency_ok[-len(latencies):]) if latencies else (),
         p50=_number(data.get("p50")), p95=_number(data.get("p95")), error_rate=_number(data.get("error_rate")),
         consecutive_failures=_count(data.get("consecutive_failures")), last_error=error if isinstance(error, str) else None,
         attempts=_count(data.get("n")), failures=_count(data.get("failures")))

@@ -54,6 +54,8 @@ class ProbeStatus:
     name: str
     state: str = "PENDING"  # "UP" | "DOWN" | "PENDING"
     latencies: tuple[float, ...] = ()  # last RECENT total latencies (ms) of attempts that had one
+    latency_ok: tuple[bool, ...] = ()  # beside `latencies`: whether that attempt passed (a sparkline bar of a
+    # failed attempt is drawn in the error colour); shorter than `latencies` when the figures came without it
     outcomes: tuple[bool, ...] = ()  # last RECENT attempts, True = ok
     p50: float | None = None
     p95: float | None = None
@@ -66,14 +68,16 @@ class ProbeStatus:
 
 
 def apply_attempt(status: ProbeStatus, attempt: Attempt) -> ProbeStatus:
-    latencies = status.latencies
+    latencies, latency_ok = status.latencies, status.latency_ok
     if attempt.latency_ms is not None:
         latencies = (*latencies[-(RECENT - 1) :], attempt.latency_ms)
+        latency_ok = (*latency_ok[-(RECENT - 1) :], attempt.ok)
     outcomes = (*status.outcomes[-(RECENT - 1) :], attempt.ok)
     return replace(
         status,
         state="UP" if attempt.ok else "DOWN",
         latencies=latencies,
+        latency_ok=latency_ok,
         outcomes=outcomes,
         p50=percentile(latencies, 0.5),
         p95=percentile(latencies, 0.95),

@@ -1,5 +1,7 @@
 """One metric's live panel, in the probe panels' style: state badge, value with unit, sparkline, threshold,
-trigger state; on demand (key `e` in the probes pane) the PromQL and the last raw answer.
+trigger state; on demand (key `e` in the probes pane) the PromQL and the last raw answer. Like a probe panel it
+has three heights (full, compact: facts line and sparkline, line: facts line), and its bars are in the error
+colour only past the trigger's threshold.
 
 The query, label values and Prometheus's answer are outside text: they go through `printable` into rich
 Text, never markup, so `{code=~"5.."}` or `[bold]` stay exactly as written.
@@ -10,11 +12,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widget import Widget
-from textual.widgets import Sparkline
 
 from launchpad.core.literal import one_line, printable
 from launchpad.core.probes.metric_status import MetricStatus, MetricView, format_value
+from launchpad.tui.widgets.probe_panel import FittedPanel, worst
 from launchpad.tui.widgets.text_line import TextLine
+from launchpad.tui.widgets.threshold_bars import ThresholdBars
 
 BADGES = {
     "MEASURED": ("\u25cf MEASURED", "bold #000000 on #00af00"),
@@ -26,7 +29,7 @@ TRIGGER_STYLE = {"firing": "bold #d70000", "pending": "bold #d7af00", "insuffici
 RAW_SHOWN = 600  # characters of the raw answer in the panel
 
 
-class MetricPanel(Widget, can_focus=True):
+class MetricPanel(FittedPanel, Widget, can_focus=True):
     """Constructed with the metric's spec; `show(view)` redraws it, `toggle_query()` shows the PromQL.
     Focusable, so the probes pane's key `e` works as soon as the pane is shown (key 4)."""
 
@@ -35,8 +38,9 @@ class MetricPanel(Widget, can_focus=True):
         self.spec = spec
         self.view = MetricView(spec, MetricStatus(spec.name))
         self.query_shown = False
+        self.add_class("-full")
         self._header = TextLine(classes="metric-header")
-        self._sparkline = Sparkline([], classes="metric-sparkline")
+        self._sparkline = ThresholdBars(classes="metric-sparkline")
         self._figures = TextLine(classes="metric-figures")
         self._triggers = TextLine(classes="metric-triggers")
         self._query = TextLine(classes="metric-query")
@@ -53,6 +57,9 @@ class MetricPanel(Widget, can_focus=True):
         self.view = view
         self._render_view()
 
+    def redraw(self) -> None:
+        self._render_view()
+
     def toggle_query(self) -> None:
         self.query_shown = not self.query_shown
         self._render_view()
@@ -67,10 +74,22 @@ class MetricPanel(Widget, can_focus=True):
 
     def header_text(self) -> Text:
         label, style = BADGES.get(self.state, BADGES["PENDING"])
-        text = Text(f" {label} ", style=style, no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {label} ", style=style)
         text.append(" ")
         text.append(printable(self.spec.title), style="bold")
-        text.append(f"  {self.spec.unit}", style="dim")
+        if self.mode == "full":
+            text.append(f"  {self.spec.unit}", style="dim")
+            return text
+        status = self.view.status  # the facts line: the value and the worst trigger beside the name
+        if status.state == "MEASURED" and status.series:
+            value = status.series[0].value
+            past = value is not None and any(value > threshold for threshold in self.view.thresholds)
+            text.append("  ")
+            text.append(format_value(value, self.spec.unit), style="bold #d70000" if past else "bold")
+        first = worst(self.view.triggers)
+        if first is not None:
+            text.append(f"  {first.state.replace('_', ' ')}", style=TRIGGER_STYLE.get(first.state, "dim"))
         return text
 
     def figures_text(self) -> Text:
@@ -106,9 +125,7 @@ class MetricPanel(Widget, can_focus=True):
         if not self.view.triggers:
             text.append("no trigger on this metric" if not self.view.followed else "", style="dim")
             return text
-        worst = sorted(self.view.triggers, key=lambda state: ("firing", "pending", "insufficient_data", "resolved", "ok").index(state.state)
-                       if state.state in ("firing", "pending", "insufficient_data", "resolved", "ok") else 9)
-        first = worst[0]
+        first = worst(self.view.triggers)
         text.append(f"{first.state.replace('_', ' ')}: ", style=TRIGGER_STYLE.get(first.state, ""))
         text.append(one_line(f"{first.trigger} · {first.message}", 200))
         return text
@@ -130,9 +147,7 @@ class MetricPanel(Widget, can_focus=True):
             self.set_class(self.state == state, f"-{state.lower()}")
         self.set_class(self.query_shown, "-query")
         self._header.set(self.header_text())
-        values = list(self.view.status.values)
-        if values != self._sparkline.data:
-            self._sparkline.data = values
+        self._sparkline.show(self.view.status.values, threshold=min(self.view.thresholds, default=None))
         self._figures.set(self.figures_text())
         self._triggers.set(self.triggers_text())
         self._query.set(self.query_text())

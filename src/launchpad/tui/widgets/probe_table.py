@@ -14,6 +14,7 @@ from textual.strip import Strip
 from launchpad.core.literal import one_line, printable
 from launchpad.core.probes.probe_status import ProbeStatus
 from launchpad.core.probes.triggers import millis
+from launchpad.tui.widgets.probe_panel import TRIGGER_SHORT, worst
 
 BARS = "▁▂▃▄▅▆▇█"
 STATE_CELLS = {
@@ -44,12 +45,14 @@ class ProbeTable(ScrollView, can_focus=True):
     (a DataTable re-renders every visible row after any cell update)."""
 
     COLUMNS = (("State", 7), ("Probe", 18), ("Trend", 10), ("p50", 7), ("p95", 7), ("Err", 6), ("Fails", 5),
-               ("Last error", 60))
+               ("Trigger", 8), ("Last error", 60))
 
     def __init__(self, names, **kwargs) -> None:
         super().__init__(**kwargs)
         self.names = list(names)
         self._row_of = {name: index for index, name in enumerate(self.names)}
+        self._statuses: dict[str, ProbeStatus] = {name: ProbeStatus(name) for name in self.names}
+        self._triggers: dict[str, dict[str, object]] = {name: {} for name in self.names}  # probe -> trigger -> state
         self._texts: dict[str, Text] = {name: self._line(ProbeStatus(name)) for name in self.names}
         self._strips: dict[tuple[str, int], Strip] = {}
         self._width = sum(width + 1 for _, width in self.COLUMNS)
@@ -61,6 +64,8 @@ class ProbeTable(ScrollView, can_focus=True):
         label, style = STATE_CELLS.get(status.state, STATE_CELLS["PENDING"])
         rate = "-" if status.error_rate is None else f"{status.error_rate * 100:.3g}%"
         bad = "bold #d70000"
+        worst_trigger = worst(self._triggers.get(status.name, {}).values())
+        trigger = TRIGGER_SHORT.get(worst_trigger.state, ("?", "")) if worst_trigger else ("-", "dim")
         cells = (
             (label, style),
             (printable(status.name), "bold"),
@@ -69,6 +74,7 @@ class ProbeTable(ScrollView, can_focus=True):
             (_ms(status.p95), ""),
             (rate, bad if status.error_rate else ""),
             (str(status.consecutive_failures), bad if status.consecutive_failures else "dim"),
+            trigger,
             (one_line(status.last_error or "", 80), "#d70000" if status.state == "DOWN" else "dim"),
         )
         return self._join(cells)
@@ -80,8 +86,15 @@ class ProbeTable(ScrollView, can_focus=True):
             line.append(shown.ljust(width) + " ", style=style)
         return line
 
+    def show_trigger(self, state) -> None:
+        """A trigger's state on one probe: the Trigger column says the worst of them."""
+        if state.probe in self._triggers:
+            self._triggers[state.probe][state.trigger] = state
+            self.show(self._statuses[state.probe])
+
     def show(self, status: ProbeStatus) -> None:
         """Update one probe's line; repaint it only if what it shows changed and it is in view."""
+        self._statuses[status.name] = status
         text = self._line(status)
         old = self._texts.get(status.name)
         if old is not None and old.plain == text.plain and old.spans == text.spans:

@@ -2,6 +2,10 @@
 
 Metric views arrive through the same `show(name, ...)` under `metric:NAME` (core.metric_status.METRIC_KEY_PREFIX),
 so they share the probes' batched, on-screen-only redraws. Key `e` shows each metric's PromQL and last answer.
+
+A lead must see every probe's key facts (name, state, last latency, error rate, trigger state) without
+scrolling, whatever the terminal: the pane gives its panels the tallest of three heights that fits them all
+(six-line panels with sparklines, two lines, one line; see probe_panel.py), and picks again when it is resized.
 """
 
 from __future__ import annotations
@@ -19,10 +23,12 @@ class ProbesPane(VerticalScroll):
     BORDER_TITLE = "Probes"
     BINDINGS = [Binding("e", "toggle_queries", "PromQL")]
 
-    def __init__(self, probes, metrics=(), **kwargs) -> None:
+    def __init__(self, probes, metrics=(), triggers=(), **kwargs) -> None:
         super().__init__(**kwargs)
         self.specs = tuple(probes)
         self.metrics = tuple(metrics)
+        self.triggers = tuple(triggers)
+        self.mode = "full"
         self._panels: dict[str, object] = {}
         self._stale: dict[str, object] = {}  # probe name -> latest status not drawn yet (panel off screen)
         self._table = None  # a ProbeTable instead of panels when the plan has many probes
@@ -62,10 +68,43 @@ class ProbesPane(VerticalScroll):
             return
         from launchpad.tui.widgets.probe_panel import ProbePanel
 
+        name_width = max(len(spec.name) for spec in self.specs)
         for position, spec in enumerate(self.specs):
-            panel = ProbePanel(spec.name, id=f"probe-{position}")
+            watching = [trigger for trigger in self.triggers if trigger.probe in (None, spec.name)]
+            thresholds = [trigger.above * 1000.0 for trigger in watching if trigger.kind == "response_time"]
+            panel = ProbePanel(spec.name, threshold_ms=min(thresholds, default=None), watched=bool(watching),
+                               id=f"probe-{position}")
+            panel.name_width = name_width
             self._panels[spec.name] = panel
             yield panel
+
+    def show_trigger(self, state) -> None:
+        """A trigger's state on one probe: its panel says the worst of them (the banner says what fires)."""
+        if self._table is not None and state.probe in self.specs_by_name:
+            self._table.show_trigger(state)
+            return
+        panel = self._panels.get(state.probe)
+        if panel is not None and hasattr(panel, "show_trigger"):
+            panel.show_trigger(state)
+
+    def fitting_mode(self, height: int) -> str:
+        """The tallest panel height at which every panel fits in `height` lines (one line each at worst)."""
+        from launchpad.tui.widgets.probe_panel import HEIGHTS
+
+        for mode in ("full", "compact"):
+            if HEIGHTS[mode] * len(self._panels) <= height:
+                return mode
+        return "line"
+
+    def fit_panels(self) -> None:
+        if self._table is not None or not self._panels:
+            return
+        mode = self.fitting_mode(self.content_size.height)
+        if mode == self.mode:
+            return
+        self.mode = mode
+        for panel in self._panels.values():
+            panel.set_mode(mode)
 
     def show(self, name: str, status) -> None:
         """Redraw a panel only while it is on screen; the others keep their latest status for later.
@@ -102,6 +141,7 @@ class ProbesPane(VerticalScroll):
         self.call_after_refresh(self.catch_up)
 
     def on_resize(self) -> None:
+        self.fit_panels()
         self.call_after_refresh(self.catch_up)
 
     def on_show(self) -> None:

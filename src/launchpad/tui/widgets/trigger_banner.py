@@ -48,6 +48,7 @@ class TriggerBanner(Widget, can_focus=True):
         self._acknowledged: dict[Key, datetime | None] = {}  # key -> `since` of the firing that was acknowledged
         self._journal_acks: dict[Key, str] = {}  # key -> since_key of the firing acknowledged in the journal
         self._text = Static(classes="trigger-text")
+        self._shown_text: Text | None = None
         self.display = False
 
     def compose(self) -> ComposeResult:
@@ -129,6 +130,12 @@ class TriggerBanner(Widget, can_focus=True):
         return text
 
     def _refresh(self) -> None:
+        """Only when what it says changed: every probe result brings every trigger's state, and a Static's
+        update lays the whole screen out again (the checklist's scrollbar was rewritten at each probe result)."""
         shown = self.shown
-        self._text.update(self.banner_text())
-        self.display = bool(shown)
+        text = self.banner_text()
+        if text != self._shown_text:
+            self._shown_text = text
+            self._text.update(text)
+        if self.display != bool(shown):
+            self.display = bool(shown)
