@@ -405,3 +405,26 @@ async def test_a_narrow_header_says_why_the_count_holds(session):
     async with make_app(session).run_test(size=(200, 60)) as pilot:
         await pilot.pause()
         assert "waiting for the DBA" not in pilot.app.query_one(LaunchHeader).render().plain  # the count bar says it
+
+
+async def test_on_the_war_room_screen_the_timeline_is_as_tall_as_its_steps(session):
+    """At 200x60 a ten-step timeline left two thirds of its pane empty while Owners and Activity were squeezed
+    below it; its row is now as tall as its steps (up to half the screen), and back to the stylesheet's rows
+    on a narrower screen."""
+    from launchpad.tui.widgets.activity_pane import ActivityPane
+    from launchpad.tui.widgets.timeline_pane import TimelinePane
+
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        app = pilot.app
+        app.tick()
+        await pilot.pause()
+        timeline = app.query_one(TimelinePane)
+        assert timeline.size.height <= timeline.table.row_count + 4, (timeline.size.height, timeline.table.row_count)
+        assert app.query_one(ActivityPane).size.height >= 15
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        app.tick()
+        await pilot.pause()
+        assert app._timeline_rows is None
+        assert not app.query_one("#panes").styles.inline.has_rule("grid_rows")  # the stylesheet's rows again

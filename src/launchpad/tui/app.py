@@ -219,6 +219,10 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
     def _after_first_frame(self) -> None:
         gc.freeze()
         gc.enable()
+        self._fit_timeline_height()  # the panes have their size now
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_timeline_height)  # once the new width class and sizes are in
 
     async def on_unmount(self) -> None:
         gc.unfreeze()  # whatever happens next in this process (another app, a test) collects as usual
@@ -339,9 +343,28 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         steps = timeline(self.plan.events, t_clock, self.session.event_marks())  # once, for every pane below
         self.cockpit.query_one(TimelinePane).show(steps, t_clock, self._owner_names(), self.colors,
                                                   holds=self._planned_holds(now))
+        self._fit_timeline_height()
         self.cockpit.query_one(OwnersPane).show(self._owner_rows(steps, checked), self.colors)
         self._ring_for_new_late(steps)
         self.control.tick(now, t_clock)
+
+    def _fit_timeline_height(self) -> None:
+        """On the war-room screen (-xwide) the timeline's row of the grid is as tall as its steps, up to half
+        the height: a ten-step plan left two thirds of a 60-row pane empty while Owners and Activity below it
+        were squeezed. The grid is laid out again only when that height changes."""
+        panes = self.cockpit.query_one("#panes")
+        if not self.screen.has_class("-xwide") or not panes.size.height:
+            rows = None
+        else:
+            wanted = self.cockpit.query_one(TimelinePane).table.row_count + 4  # header, borders, one spare
+            rows = f"{max(8, min(wanted, panes.size.height // 2))} 1fr 1fr"
+        if rows == getattr(self, "_timeline_rows", None):
+            return
+        self._timeline_rows = rows
+        if rows is None:
+            panes.styles.clear_rule("grid_rows")  # the stylesheet's rows for this width
+        else:
+            panes.styles.grid_rows = rows
 
     def _planned_holds(self, now: datetime) -> list[tuple]:
         """Each planned hold with where it stands: holding now, already held in this attempt, or still ahead."""
