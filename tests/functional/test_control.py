@@ -319,19 +319,27 @@ async def test_votes_never_rename_a_holder_a_take_does_with_its_time(live, clock
 
 
 async def test_a_watch_only_cockpit_says_read_only_to_every_write_and_writes_nothing(live, clock):
+    from launchpad.tui.read_only import WRITE_KEYS
+    from launchpad.tui.watch import WatchApp
     from launchpad.tui.widgets.checklist_pane import ChecklistTree
 
     before = live.path.read_bytes()
     watcher = LiveSession.resume(live.path, actor="viewer", watch=True)
-    app = LaunchpadApp(watcher, clock=clock, read_only=True)
+    app = WatchApp(watcher, clock=clock)
     said: list[str] = []
     notify = app.notify
     app.notify = lambda message, **kw: (said.append(message), notify(message, **kw))[1]  # toasts expire; count them
     try:
         async with app.run_test(size=(200, 60), notifications=True) as pilot:
             assert app.sub_title.startswith("WATCH-ONLY")
+            for pane in ("1", "2", "3"):  # the Footer offers no write: no step keys, no hold, no poll
+                await pilot.press(pane)
+                await pilot.pause()
+                shown = [active.binding for active in app.screen.active_bindings.values() if active.binding.show]
+                assert not [b.key for b in shown if b.key in WRITE_KEYS or b.key in ("H", "p")], [b.key for b in shown]
+            await pilot.press("1")
             attempts = 0
-            for key in ("n", "h", "w", "H", "C", "R", "S", "p", "X", "v"):
+            for key in ("n", "h", "w", "H", "C", "R", "S", "p", "X", "v", "s", "d", "x"):
                 await pilot.press(key)
                 await pilot.pause()
                 attempts += 1

@@ -160,7 +160,7 @@ async def test_t_offsets_mean_plan_time_in_g_and_status_at(simulated, capsys):
     assert report["at"] == landed.strftime("%Y-%m-%dT%H:%M:%S.") + f"{landed.microsecond // 1000:03d}Z"
 
 
-WRITE_KEYS = ("s", "d", "x", "r", "N", "H", "C", "R", "S", "v", "X", "n", "h", "w", "a")
+from launchpad.tui.read_only import WRITE_KEYS  # noqa: E402
 
 
 async def test_replay_offers_no_write_key_and_refuses_each_at_once(simulated):

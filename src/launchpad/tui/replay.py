@@ -31,9 +31,9 @@ from launchpad.core.journal.replay import BACKGROUND_KINDS, CHECKPOINT_EVERY, Ma
 from launchpad.core.probes.triggers import TriggerState
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
-from launchpad.tui.control import WRITES as CONTROL_WRITES
 from launchpad.tui.lifecycle import while_running
 from launchpad.tui.prompt import TextPrompt
+from launchpad.tui.read_only import is_write, refusal_bindings
 from launchpad.tui.widgets.activity_pane import ActivityPane
 
 SPEEDS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
@@ -41,7 +41,6 @@ FRAME_SECONDS = 0.1  # playback redraws ten times a second, whatever the speed
 IDLE_LIMIT = 2.0  # while playing, an idle stretch takes at most this long on screen (asciinema's -i)
 ACTIVITY_LINES = 60
 CHECKLIST_EVERY_WHILE_FAST = 2.0  # s: rebuilding the checklist tree is the dearest redraw; above 60x, at most this often
-WRITE_KEYS = ("s", "d", "x", "r", "N", "H", "C", "R", "S", "v", "X", "n", "h", "w", "a")
 READ_ONLY_TEXT = "Read-only replay: nothing is written."
 MARKER_GLYPHS = {"t0": "0", "hold": "H", "resume": "R", "trigger": "!", "handoff": "»", "rollback": "↺",
                  "scrub": "S", "recycle": "↻", "poll": "?"}
@@ -249,9 +248,8 @@ class ReplayApp(LaunchpadApp):
         Binding("g", "jump", "Jump to", priority=True),  # before the poll pane's "g: vote Go"
         Binding("i", "skip_idle", "Skip idle"),
         Binding("I", "toggle_idle_skip", "Idle skip on/off", show=False),
-        # Every key that writes in a live cockpit (the panes' s/d/x/r/N, the count's H/C/R/S/v/X, n/h/w/a):
-        # taken first and hidden (Footer and ? keys panel), so nothing offers them and pressing one says "read-only".
-        *(Binding(key, "read_only", "Read-only", show=False, priority=True, system=True) for key in WRITE_KEYS),
+        # Every key that writes in a live cockpit: taken first, hidden, answered "read-only" (tui/read_only.py).
+        *refusal_bindings(),
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 60, start: datetime | None = None,
@@ -375,7 +373,7 @@ class ReplayApp(LaunchpadApp):
     def check_action(self, action: str, parameters) -> bool | None:
         if action in self.PRIORITY_ACTIONS and (len(self.screen_stack) > 1 or isinstance(self.focused, Input)):
             return False  # a prompt, the palette or the checklist's search: space, g and letters are characters there
-        if action in self.WRITE_ACTIONS or (action == "control" and parameters and parameters[0] in CONTROL_WRITES):
+        if is_write(self.WRITE_ACTIONS, action, parameters):
             return False  # hidden from the Footer and the keys panel: nothing here writes
         return True
 
