@@ -31,7 +31,8 @@ from datetime import datetime, timezone
 import httpx
 
 from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec
-from launchpad.engine.probe_engine import FIRST_START_SPACING, ProbeEngine
+from launchpad.engine.probe_engine import ProbeEngine
+from launchpad.engine.schedule import FIRST_START_SPACING
 
 SERVER = textwrap.dedent(
     """

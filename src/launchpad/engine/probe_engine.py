@@ -43,6 +43,7 @@ EXCERPT_CHARS = 200
 EXCERPT_RAW_BYTES = EXCERPT_CHARS * 8  # kept before redaction; the excerpt is cut to EXCERPT_CHARS only after it
 MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on the parser and memory
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
+_PROBE_POOL = httpx.Limits(max_connections=2, max_keepalive_connections=1)  # one probe: one attempt at a time
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -131,7 +132,8 @@ class ProbeEngine(GridEngine):
         self._on_trigger = on_trigger
         self._clock = clock
         self._given_client = client
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}  # per probe (_client_for)
+        self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
         self._running = False
 
     # -- public ---------------------------------------------------------------------------------
@@ -183,15 +185,24 @@ class ProbeEngine(GridEngine):
     # -- one attempt ----------------------------------------------------------------------------
 
     def _client_for(self, spec: ProbeSpec) -> httpx.AsyncClient:
-        verify = spec.verify_tls
-        client = self._clients.get(verify)
+        """The probe's own client: a pool of one kept-alive connection, sharing one SSL context per verify flag.
+
+        One client shared by every probe cost more per request the more connections its pool held: httpcore
+        scans every pooled connection (and asks each socket whether it is readable) to place each request, so
+        with 200 probes at 1 s on a loaded machine requests queued, the pool grew to its limit and each attempt
+        cost 3-5 ms of CPU, which made more queue (bench/bench_attempt_cost.py). A probe runs one attempt at a
+        time, so its own pool stays at one connection (two while a redirect changes host) and placing a request
+        costs the same for 3 probes or 500."""
+        client = self._clients.get(spec.name)
         if client is None:
-            if verify and self._given_client is not None:
+            if spec.verify_tls and self._given_client is not None:
                 client = self._given_client
             else:
-                limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
-                client = httpx.AsyncClient(verify=verify, limits=limits, follow_redirects=False)
-            self._clients[verify] = client
+                context = self._ssl_contexts.get(spec.verify_tls)
+                if context is None:  # tens of ms each (the CA bundle): once per flag, not once per probe
+                    context = self._ssl_contexts[spec.verify_tls] = httpx.create_ssl_context(verify=spec.verify_tls)
+                client = httpx.AsyncClient(verify=context, limits=_PROBE_POOL, follow_redirects=False)
+            self._clients[spec.name] = client
         return client
 
     async def attempt(self, spec: ProbeSpec, *, start_delay_ms: float | None = None) -> Attempt:
