@@ -87,6 +87,16 @@ def test_the_incremental_document_is_the_full_document_and_reencodes_only_what_c
     resolved = [TriggerState("Any failure", "svc-2", "resolved", 0.0, later, "svc-2: 0 consecutive failures")]
     assert snapshot.update(statuses, resolved, metrics, notes) == [] and snapshot.changed_rest
     assert json.loads(snapshot.text("alice", 42, later))["triggers"][0]["state"] == "resolved"
+    # several triggers, one moves: the document still equals the whole encoding (kept pieces, one re-encoded)
+    many = [TriggerState("Any failure", f"svc-{i}", "ok", 0.0, later, f"svc-{i}: ok") for i in range(4)]
+    assert snapshot.update(statuses, many, metrics, notes) == [] and snapshot.changed_rest
+    moved = [*many[:2], TriggerState("Any failure", "svc-2", "firing", 3.0, later, "svc-2: 3 failures"), many[3]]
+    assert snapshot.update(statuses, list(moved), metrics, notes) == [] and snapshot.changed_rest
+    assert snapshot.update(statuses, list(moved), metrics, notes) == [] and not snapshot.changed_rest
+    for shown in (moved, moved[:1]):
+        snapshot.update(statuses, shown, metrics, notes)
+        full = live_state.encode("alice", 42, later, live_state.figures(statuses, shown, metrics, notes))
+        assert json.loads(snapshot.text("alice", 42, later)) == json.loads(json.dumps(full))
 
 
 def _plan(tmp_path, url: str, probes: int):
