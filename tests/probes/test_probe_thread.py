@@ -142,3 +142,21 @@ async def test_every_probes_minute_goes_to_the_journal_in_one_batch_off_the_ui_t
                if entry["kind"] == "probe_minute"]
     assert {entry["payload"]["minute"] for entry in minutes[:5]} == {"2026-11-22T17:00:00.000Z"}
     assert all(entry["payload"]["count"] >= 1 for entry in minutes)
+
+
+def test_a_running_probe_thread_makes_full_collections_rarer_and_gives_the_settings_back():
+    import gc
+    import sys
+
+    from launchpad.engine.loop_thread import GEN2_THRESHOLD, SWITCH_INTERVAL, LoopThread
+
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
+    thread = LoopThread("test-probes")
+    thread.start()
+    try:
+        assert thread.submit(asyncio.sleep(0, "ran")).result(5) == "ran"
+        assert gc.get_threshold() == (before[0], before[1], max(GEN2_THRESHOLD, before[2]))
+        assert sys.getswitchinterval() == min(SWITCH_INTERVAL, interval)
+    finally:
+        thread.stop()
+    assert gc.get_threshold() == before and sys.getswitchinterval() == interval
