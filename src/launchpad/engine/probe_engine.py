@@ -1,6 +1,8 @@
-"""The probe engine: every probe on its own fixed schedule, one shared httpx client, bounded concurrency.
+"""The probe engine: every probe on its own fixed schedule and its own small httpx client, bounded concurrency.
 
 Why it is built this way:
+- a client per probe (one kept-alive connection, one SSL context per verify flag shared by all): a single shared
+  pool cost more per request the more connections it held (see _client_for);
 - interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
