@@ -31,7 +31,8 @@ from datetime import datetime, timezone
 import httpx
 
 from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec
-from launchpad.engine.probe_engine import FIRST_START_SPACING, ProbeEngine
+from launchpad.engine.probe_engine import ProbeEngine
+from launchpad.engine.schedule import FIRST_START_SPACING
 
 SERVER = textwrap.dedent(
     """
@@ -137,8 +138,11 @@ async def engine_run(url: str, probes: int, seconds: float, concurrency: int) ->
     attempts: list = []
     async with make_client(concurrency) as client:
         await client.get(url)
+        # The engine's own clients (one per probe, as the cockpit runs it), built before the clock starts.
         engine = CountingEngine(specs, SEED_TRIGGERS, env={}, t0=datetime.now(timezone.utc),
-                                max_concurrency=concurrency, on_attempt=attempts.append, client=client)
+                                max_concurrency=concurrency, on_attempt=attempts.append)
+        for spec in specs:
+            engine._client_for(spec)
         loop = asyncio.get_running_loop()
         started = time.process_time()
         begun = loop.time()

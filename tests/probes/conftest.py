@@ -115,6 +115,10 @@ class Handler(BaseHTTPRequestHandler):
             # Echo only whether the header arrived, never its value, like a real service should.
             seen = {"authorization": self.headers.get("Authorization") == "Bearer s3cret-token"}
             self._send(200, json.dumps(seen).encode(), "application/json")
+        elif path == "/cookie":
+            # Sets a cookie and fails a request that carries one back: a probe must visit as a fresh client.
+            status = 500 if self.headers.get("Cookie") else 200
+            self._send(status, b"cookie", extra=[("Set-Cookie", "session=abc; Path=/")])
         elif path == "/echo":
             # A careless service that reflects the request's Authorization header in its body.
             self._send(500, f"denied: {self.headers.get('Authorization')}".encode())

@@ -31,6 +31,16 @@ async def attempt(probe: ProbeSpec, env=None, **engine_options):
     return result
 
 
+async def test_every_attempt_visits_as_a_fresh_client_without_cookies_from_the_last(server):
+    engine = ProbeEngine([spec("c", f"{server.url}/cookie")], [], env={}, t0=T0)
+    try:
+        first = await engine.attempt(engine.probes[0])
+        second = await engine.attempt(engine.probes[0])  # the same probe's client and request, sent again
+    finally:
+        await engine.aclose()
+    assert first.ok and second.ok, second.error_message
+
+
 async def test_ok_records_status_and_both_latencies(server):
     result = await attempt(spec("ok", f"{server.url}/ok"))
     assert result.ok and result.status == 200 and result.error_kind is None

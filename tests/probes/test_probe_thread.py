@@ -87,6 +87,16 @@ def test_the_incremental_document_is_the_full_document_and_reencodes_only_what_c
     resolved = [TriggerState("Any failure", "svc-2", "resolved", 0.0, later, "svc-2: 0 consecutive failures")]
     assert snapshot.update(statuses, resolved, metrics, notes) == [] and snapshot.changed_rest
     assert json.loads(snapshot.text("alice", 42, later))["triggers"][0]["state"] == "resolved"
+    # several triggers, one moves: the document still equals the whole encoding (kept pieces, one re-encoded)
+    many = [TriggerState("Any failure", f"svc-{i}", "ok", 0.0, later, f"svc-{i}: ok") for i in range(4)]
+    assert snapshot.update(statuses, many, metrics, notes) == [] and snapshot.changed_rest
+    moved = [*many[:2], TriggerState("Any failure", "svc-2", "firing", 3.0, later, "svc-2: 3 failures"), many[3]]
+    assert snapshot.update(statuses, list(moved), metrics, notes) == [] and snapshot.changed_rest
+    assert snapshot.update(statuses, list(moved), metrics, notes) == [] and not snapshot.changed_rest
+    for shown in (moved, moved[:1]):
+        snapshot.update(statuses, shown, metrics, notes)
+        full = live_state.encode("alice", 42, later, live_state.figures(statuses, shown, metrics, notes))
+        assert json.loads(snapshot.text("alice", 42, later)) == json.loads(json.dumps(full))
 
 
 def _plan(tmp_path, url: str, probes: int):
@@ -132,3 +142,21 @@ async def test_every_probes_minute_goes_to_the_journal_in_one_batch_off_the_ui_t
                if entry["kind"] == "probe_minute"]
     assert {entry["payload"]["minute"] for entry in minutes[:5]} == {"2026-11-22T17:00:00.000Z"}
     assert all(entry["payload"]["count"] >= 1 for entry in minutes)
+
+
+def test_a_running_probe_thread_makes_full_collections_rarer_and_gives_the_settings_back():
+    import gc
+    import sys
+
+    from launchpad.engine.loop_thread import GEN2_THRESHOLD, SWITCH_INTERVAL, LoopThread
+
+    before, interval = gc.get_threshold(), sys.getswitchinterval()
+    thread = LoopThread("test-probes")
+    thread.start()
+    try:
+        assert thread.submit(asyncio.sleep(0, "ran")).result(5) == "ran"
+        assert gc.get_threshold() == (before[0], before[1], max(GEN2_THRESHOLD, before[2]))
+        assert sys.getswitchinterval() == min(SWITCH_INTERVAL, interval)
+    finally:
+        thread.stop()
+    assert gc.get_threshold() == before and sys.getswitchinterval() == interval

@@ -11,11 +11,20 @@ an I/O-bound thread waits that long each time it wakes (the "convoy effect"): an
 times, so after a stall the screen's catch-up work pushed attempts past their deadlines (93 timeouts in 30 s with
 200 probes at 5 s, 1.5 s stalls every 5 s, load 9). While a probe thread runs the interval is SWITCH_INTERVAL
 (0 timeouts in the same run; bench/bench_probe_isolation.py): the UI thread yields more often, at a small cost.
+
+A full garbage collection holds the GIL for its whole length, so it stalls the probe thread too: with 200 probes
+at 1 s they came every 5-10 s and took 100-720 ms under load. Their length is the number of long-lived objects
+made after the start-up freeze (tui/app.py), mostly the screen's; their frequency is the collector's gen2
+threshold, which counts young (gen1) collections, and every attempt makes young garbage (about 50 objects in
+reference cycles, all httpx/httpcore's: a bare httpx loop makes as many). While a probe thread runs the gen2
+threshold is GEN2_THRESHOLD instead of 10: full collections come about ten times less often; nothing is frozen,
+so every cycle is still freed (at the latest at the next full collection, or at once when it dies young).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import sys
 import threading
@@ -25,18 +34,22 @@ from typing import Any, Callable, Coroutine
 log = logging.getLogger("launchpad.engine")
 
 SWITCH_INTERVAL = 0.0005  # seconds; CPython's default is 0.005
+GEN2_THRESHOLD = 100  # young (gen1) collections between full ones; CPython's default is 10
 _switch_lock = threading.Lock()
-_switch_saved: list[float] = []  # the interval before the first running probe thread lowered it
+_switch_saved: list[tuple[float, tuple[int, int, int]]] = []  # what the first running probe thread changed
 _running = 0
 
 
 def _lower_switch_interval() -> None:
+    """The switch interval lowered and full collections made rarer, while any probe thread runs."""
     global _running
     with _switch_lock:
         _running += 1
         if _running == 1:
-            _switch_saved[:] = [sys.getswitchinterval()]
-            sys.setswitchinterval(min(SWITCH_INTERVAL, _switch_saved[0]))
+            interval, thresholds = sys.getswitchinterval(), gc.get_threshold()
+            _switch_saved[:] = [(interval, thresholds)]
+            sys.setswitchinterval(min(SWITCH_INTERVAL, interval))
+            gc.set_threshold(thresholds[0], thresholds[1], max(GEN2_THRESHOLD, thresholds[2]))
 
 
 def _restore_switch_interval() -> None:
@@ -44,7 +57,9 @@ def _restore_switch_interval() -> None:
     with _switch_lock:
         _running -= 1
         if _running == 0 and _switch_saved:
-            sys.setswitchinterval(_switch_saved.pop())
+            interval, thresholds = _switch_saved.pop()
+            sys.setswitchinterval(interval)
+            gc.set_threshold(*thresholds)
 
 
 class LoopThread:

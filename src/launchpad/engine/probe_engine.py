@@ -1,6 +1,8 @@
-"""The probe engine: every probe on its own fixed schedule, one shared httpx client, bounded concurrency.
+"""The probe engine: every probe on its own fixed schedule and its own small httpx client, bounded concurrency.
 
 Why it is built this way:
+- a client per probe (one kept-alive connection, one SSL context per verify flag shared by all): a single shared
+  pool cost more per request the more connections it held (see _client_for);
 - interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
@@ -43,6 +45,7 @@ EXCERPT_CHARS = 200
 EXCERPT_RAW_BYTES = EXCERPT_CHARS * 8  # kept before redaction; the excerpt is cut to EXCERPT_CHARS only after it
 MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on the parser and memory
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
+_PROBE_POOL = httpx.Limits(max_connections=2, max_keepalive_connections=1)  # one probe: one attempt at a time
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -131,7 +134,10 @@ class ProbeEngine(GridEngine):
         self._on_trigger = on_trigger
         self._clock = clock
         self._given_client = client
-        self._clients: dict[bool, httpx.AsyncClient] = {}
+        self._clients: dict[str, httpx.AsyncClient] = {}  # per probe (_client_for)
+        self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
+        self._requests: dict[str, httpx.Request] = {}  # each probe's first request, sent again every attempt (a GET
+        # or HEAD has no body to consume; cookies a server sets are not sent back: every attempt is a fresh visitor)
         self._running = False
 
     # -- public ---------------------------------------------------------------------------------
@@ -183,15 +189,24 @@ class ProbeEngine(GridEngine):
     # -- one attempt ----------------------------------------------------------------------------
 
     def _client_for(self, spec: ProbeSpec) -> httpx.AsyncClient:
-        verify = spec.verify_tls
-        client = self._clients.get(verify)
+        """The probe's own client: a pool of one kept-alive connection, sharing one SSL context per verify flag.
+
+        One client shared by every probe cost more per request the more connections its pool held: httpcore
+        scans every pooled connection (and asks each socket whether it is readable) to place each request, so
+        with 200 probes at 1 s on a loaded machine requests queued, the pool grew to its limit and each attempt
+        cost 3-5 ms of CPU, which made more queue (bench/bench_attempt_cost.py). A probe runs one attempt at a
+        time, so its own pool stays at one connection (two while a redirect changes host) and placing a request
+        costs the same for 3 probes or 500."""
+        client = self._clients.get(spec.name)
         if client is None:
-            if verify and self._given_client is not None:
+            if spec.verify_tls and self._given_client is not None:
                 client = self._given_client
             else:
-                limits = httpx.Limits(max_connections=self._max_concurrency, max_keepalive_connections=self._max_concurrency)
-                client = httpx.AsyncClient(verify=verify, limits=limits, follow_redirects=False)
-            self._clients[verify] = client
+                context = self._ssl_contexts.get(spec.verify_tls)
+                if context is None:  # tens of ms each (the CA bundle): once per flag, not once per probe
+                    context = self._ssl_contexts[spec.verify_tls] = httpx.create_ssl_context(verify=spec.verify_tls)
+                client = httpx.AsyncClient(verify=context, limits=_PROBE_POOL, follow_redirects=False)
+            self._clients[spec.name] = client
         return client
 
     async def attempt(self, spec: ProbeSpec, *, start_delay_ms: float | None = None) -> Attempt:
@@ -248,7 +263,10 @@ class ProbeEngine(GridEngine):
 
     async def _fetch(self, spec: ProbeSpec, started: float, progress: _Progress) -> None:
         client = self._client_for(spec)
-        request = client.build_request(spec.method, spec.url, headers=self._headers[spec.name], timeout=spec.timeout)
+        request = self._requests.get(spec.name)
+        if request is None:  # built once per probe: parsing the URL and merging headers was a tenth of an attempt
+            request = self._requests[spec.name] = client.build_request(
+                spec.method, spec.url, headers=self._headers[spec.name], timeout=spec.timeout)
         visited = {str(request.url)}
         redirects = 0
         while True:

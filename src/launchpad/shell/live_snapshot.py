@@ -23,9 +23,10 @@ def _json(value: Any) -> str:
 class LiveSnapshot:
     def __init__(self) -> None:
         self._probes: dict[str, tuple[ProbeStatus, str]] = {}  # name -> (status encoded, its JSON)
-        self._triggers: list = []
-        self._rest: dict[str, Any] = {}  # the document beside "probes": triggers, metrics, notes
-        self._rest_text = "{}"
+        self._triggers: list[tuple[Any, str]] = []  # (trigger state encoded, its JSON), in document order
+        self._metrics: dict[str, Any] = {}  # the document's metrics and metric_notes, when the plan has metrics
+        self._metrics_text = ""
+        self.changed_rest = True
 
     def update(self, statuses: Mapping[str, ProbeStatus], triggers, metrics=None, notes=None) -> list[str]:
         """Take the prober's figures now. Returns the probes whose status changed since the last update (drawn
@@ -36,20 +37,34 @@ class LiveSnapshot:
             self._probes[name] = (statuses[name], _json(live_state.encode_status(statuses[name])))
         for name in [name for name in self._probes if name not in statuses]:
             del self._probes[name]
-        triggers = list(triggers)
-        rest = live_state.figures({}, triggers if triggers != self._triggers else (), metrics, notes)
-        rest.pop("probes")
-        if triggers == self._triggers:
-            rest["triggers"] = self._rest.get("triggers", [])
-        self._triggers = triggers
-        self.changed_rest = rest != self._rest
-        if self.changed_rest:
-            self._rest, self._rest_text = rest, _json(rest)
+        changed_triggers = self._update_triggers(list(triggers))
+        rest = live_state.figures({}, (), metrics, notes)
+        del rest["probes"], rest["triggers"]
+        changed_metrics = rest != self._metrics
+        if changed_metrics:
+            self._metrics, self._metrics_text = rest, _json(rest)[1:-1]
+        self.changed_rest = changed_triggers or changed_metrics
+        return changed
+
+    def _update_triggers(self, triggers: list) -> bool:
+        """Each trigger keeps its JSON piece while its state is equal: with 200 probes and 4 triggers each, a
+        publish re-encoded all 800 (15 ms) when any one had moved; now only those of the probes that ran."""
+        kept, changed = self._triggers, len(triggers) != len(self._triggers)
+        pieces = []
+        for index, state in enumerate(triggers):
+            old = kept[index] if index < len(kept) else None
+            if old is not None and (old[0] is state or old[0] == state):
+                pieces.append(old)
+            else:
+                pieces.append((state, _json(live_state.encode_trigger(state))))
+                changed = True
+        self._triggers = pieces
         return changed
 
     def text(self, prober: str, pid: int, at) -> str:
-        """The whole document as JSON text: the header, every probe's kept piece, the rest."""
+        """The whole document as JSON text: the header, every probe's kept piece, the triggers' pieces, the rest."""
         head = _json(live_state.encode(prober, pid, at, {}))
         probes = ",".join(f"{_json(name)}:{piece}" for name, (_, piece) in self._probes.items())
-        rest = self._rest_text[1:-1]
-        return f'{head[:-1]},"probes":{{{probes}}}{"," + rest if rest else ""}}}'
+        triggers = ",".join(piece for _, piece in self._triggers)
+        rest = f",{self._metrics_text}" if self._metrics_text else ""
+        return f'{head[:-1]},"probes":{{{probes}}},"triggers":[{triggers}]{rest}}}'
