@@ -167,6 +167,13 @@ EDGE_CASES = [
     "- [ ] a\n<br>\nmore\n- [ ] b\n\n- [ ] c\n",
     "- a\n  - [ ] b\n  <br>\n  - [ ] c\n",  # nested: the inner list ends, the outer item goes on
     "para\n<br>\n- [ ] b\n",  # at the top a lone tag cannot interrupt a paragraph
+    # found by the fuzz test: under a paragraph of only definitions `---` is that paragraph's text on GitHub
+    "[x]: http://127.0.0.1/ref\n---\n10. [ ] ten\n",
+    "[x]: /u\n[y]: /v\n---\n10. [ ] ten\n",
+    "[x]: /u\n   -----  \n10. [ ] ten\n",
+    "[x]: /u\n---\n- [ ] a bullet still interrupts\n",
+    "text\n[x]: /u\n---\n10. [ ] ten\n",  # not only definitions: a setext heading, then the list
+    "[x]: /u\n- - -\n10. [ ] ten\n",  # spaced dashes are a thematic break there too
 ]
 
 

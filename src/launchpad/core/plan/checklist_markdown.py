@@ -77,7 +77,33 @@ def prepare_source(text: str) -> tuple[str, list[str], list[int]]:
     breaks_before_blank: list[int] = []
     if "[" in text:
         text = _rewrite_bare_boxes(text, breaks_before_blank)
+    if "]:" in text and "---" in text:
+        text = _underline_after_definitions(text)
     return text, lines, breaks_before_blank
+
+
+_DEFINITION = re.compile(r" {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*\S+[ \t]*$")
+_DASH_UNDERLINE = re.compile(r"( {0,3})(-{3,}[ \t]*)$")
+
+
+def _underline_after_definitions(text: str) -> str:
+    """cmark-gfm reads a `---` line right under a paragraph made only of link definitions as a setext
+    underline, and with no heading text left it becomes the paragraph's text; then `10. [ ] x` cannot
+    interrupt that paragraph and is no task. markdown-it takes the line as a thematic break. The line is
+    escaped (its first dash a backslash: the same length of line) so markdown-it reads it as cmark-gfm does."""
+    lines = text.split("\n")
+    changed = False
+    for index in range(1, len(lines)):
+        underline = _DASH_UNDERLINE.fullmatch(lines[index])
+        if underline is None or not _DEFINITION.fullmatch(lines[index - 1]):
+            continue
+        start = index - 1
+        while start > 0 and lines[start - 1].strip():
+            start -= 1
+        if all(_DEFINITION.fullmatch(line) for line in lines[start:index]):
+            lines[index] = underline.group(1) + "\\" + underline.group(2)[1:]  # `\--`: text, not a rule
+            changed = True
+    return "\n".join(lines) if changed else text
 
 
 def close_bare_items(source: str, tokens: list[Token], breaks_before_blank: list[int]) -> str | None:
