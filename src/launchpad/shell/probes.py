@@ -35,8 +35,7 @@ from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, MinuteFold
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus
 from launchpad.core.redact import scrub
 from launchpad.core.probes.triggers import TriggerState
-from launchpad.engine.demo_service import MODES as DEMO_MODES
-from launchpad.engine.demo_service import DemoPortBusy, DemoService
+from launchpad.engine.demo_modes import MODES as DEMO_MODES
 from launchpad.shell.live_snapshot import LiveSnapshot
 from launchpad.shell.metrics import MetricRuntime
 from launchpad.shell.ui_hop import UiHop
@@ -81,7 +80,8 @@ class ProbeRuntime:
         self.session = session
         self.plan = session.plan
         self.env = dict(os.environ if env is None else env)
-        self.demo = DemoService(self.plan.demo) if (self.plan.demo is not None and start_demo) else None
+        self._runs_demo = self.plan.demo is not None and start_demo
+        self._demo = None  # built on first use, after the first frame (see `demo`)
         self.watch_only = watch_only  # a watching cockpit never probes, so never takes the leadership
         self.clock = clock or session.now
         self.leadership = ProbeLeadership(session.path)
@@ -192,9 +192,21 @@ class ProbeRuntime:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
+    @property
+    def demo(self):
+        """The demo service this cockpit runs, or None. Built (and its module imported) on first use, which
+        comes after the first frame: importing it (http.server, prometheus_client) was ~50 ms of the start."""
+        if self._demo is None and self._runs_demo:
+            from launchpad.engine.demo_service import DemoService
+
+            self._demo = DemoService(self.plan.demo)
+        return self._demo
+
     def _start_demo(self) -> tuple[str, str] | None:
         """In a worker thread: bind the port, or reuse a demo still answering there (a prober that quit a moment
         ago, or a demo a person started by hand). Returns what to tell the room, if anything."""
+        from launchpad.engine.demo_service import DemoPortBusy
+
         try:
             if self.demo.start() == "reused":
                 return f"Demo service already running at {self.demo.url}: probing it", "information"
@@ -473,7 +485,7 @@ class ProbeRuntime:
 
     @property
     def demo_modes(self) -> tuple[str, ...]:
-        return DEMO_MODES if self.demo is not None else ()
+        return DEMO_MODES if self._runs_demo else ()
 
     def watched_by(self) -> str:
         return "this cockpit" if self.leader else "another cockpit (from its live figures)"
