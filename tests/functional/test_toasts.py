@@ -72,3 +72,17 @@ async def test_the_rollback_toast_goes_when_the_rollback_ends(live, clock):
         await pilot.pause()
         assert not app.screen.has_class("-rollback")
         assert not any(toast.title == "ROLLBACK declared" for toast in toasts(app))
+
+
+async def test_a_notice_is_kept_in_activity_once(session):
+    """A warning toast is kept whole in Activity by the cockpit's notify; the places that also wrote it there
+    themselves listed every opening notice (a torn tail set aside, a changed plan) twice."""
+    from textual.widgets import RichLog
+
+    from .conftest import make_app
+
+    async with make_app(session, notices=["the plan changed since the last open"]).run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        lines = [strip.text for strip in pilot.app.query_one(ActivityPane).query_one(RichLog).lines]
+        assert sum("the plan changed since the last open" in line for line in lines) == 1, lines

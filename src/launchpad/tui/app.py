@@ -185,9 +185,8 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         for entry in self.session.state.last_entries:
             if self._logged(entry):  # a cockpit that joins later lists what one that was there saw
                 self.cockpit.query_one(ActivityPane).add(self._activity_line(entry))
-        for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: keep them in sight
+        for notice in self.notices:  # a torn tail set aside, a changed plan, vanished items: kept in Activity too
             self.notify(printable(notice), severity="warning", timeout=10)
-            self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(notice), style=f"bold {self.colors['warning']}"))
         hint = init_hint(self.plan)  # a bare checklist: offer to write its plan
         if hint:
             self.notify(printable(hint), title="launchpad init", timeout=15)
@@ -489,8 +488,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
             return
         for warning in future.result():  # the entries around it are kept; the bad bytes are set aside, not lost
-            self.notify(printable(warning), title="Session file", severity="warning", timeout=15)
-            self.cockpit.query_one(ActivityPane).add(Text("⚠ " + printable(warning), style=f"bold {self.colors['warning']}"))
+            self.notify(printable(warning), title="Session file", severity="warning", timeout=15)  # and in Activity
 
     def refuse_write(self, *args) -> None:
         """What every write key and palette command says in a cockpit that writes nothing (watch, replay)."""
