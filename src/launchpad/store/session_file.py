@@ -196,12 +196,7 @@ class SessionFile:
         if not items:
             return []
         with self._lock.exclusive():
-            self._catch_up(locked=True)
-            stamp = utc_ms(at or self.clock())
-            entries = [make_entry(self._last_seq + 1 + index, stamp, actor or self.actor, kind, target, payload)
-                       for index, (kind, target, payload) in enumerate(items)]
-            self._write_locked(entries)
-            return entries
+            return self._append_many_locked(items, actor, at)
 
     def read_new(self) -> list[Entry]:
         """Entries that reached the file since this handle last read, in file order, this handle's own
@@ -294,10 +289,17 @@ class SessionFile:
 
     def _append_locked(self, kind: str, target: str, payload: Mapping[str, Any] | None,
                        actor: str | None, at: datetime | None) -> Entry:
+        return self._append_many_locked([(kind, target, payload)], actor, at)[0]
+
+    def _append_many_locked(self, items: list[tuple[str, str, Mapping[str, Any] | None]], actor: str | None,
+                            at: datetime | None) -> list[Entry]:
+        """Under the lock: what others appended first, then these entries, numbered on from it, one stamp."""
         self._catch_up(locked=True)
-        entry = make_entry(self._last_seq + 1, utc_ms(at or self.clock()), actor or self.actor, kind, target, payload)
-        self._write_locked([entry])
-        return entry
+        stamp = utc_ms(at or self.clock())
+        entries = [make_entry(self._last_seq + 1 + index, stamp, actor or self.actor, kind, target, payload)
+                   for index, (kind, target, payload) in enumerate(items)]
+        self._write_locked(entries)
+        return entries
 
     def _write_locked(self, entries: list[Entry]) -> None:
         """Under the lock: the entries in ONE os.write, then one fsync; on failure the file is cut back."""
