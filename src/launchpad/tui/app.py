@@ -332,12 +332,12 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         t_clock = self.session.t_clock(now)
         checked = self.session.checked()
         done = overall(self.plan.tasks, checked)
+        marker, why = self.control.count_marker(now)
         self.cockpit.query_one(LaunchHeader).show(
             name=("DEMO · " if getattr(self.session, "demo", False) else "") + self.plan.name,  # a demo says so
             t_clock=t_clock, wall=now.strftime("%H:%M:%S UTC"),
             lead=self.session.state.lead or "—", done=done.done, total=done.total,
-            session=Path(self.session.path).name, colors=self.colors, marker=self.control.count_marker(now),
-            why=self.control.hold_reason(now),
+            session=Path(self.session.path).name, colors=self.colors, marker=marker, why=why,
         )
         steps = timeline(self.plan.events, t_clock, self.session.event_marks())  # once, for every pane below
         self.cockpit.query_one(TimelinePane).show(steps, t_clock, self._owner_names(), self.colors,

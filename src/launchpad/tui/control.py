@@ -151,22 +151,18 @@ class CockpitControl:
             self.app.notify(printable("; ".join(fresh)) + " — press H to hold the count", title="Hold proposed",
                         severity="warning", timeout=10)
 
-    def count_marker(self, now: datetime) -> str:
-        """HOLD / ROLLBACK beside the T-clock of the one-line header (narrow screens have no big clock)."""
+    def count_marker(self, now: datetime) -> tuple[str, str]:
+        """HOLD / ROLLBACK beside the T-clock of the one-line header (narrow screens have no big clock), and
+        why the count holds: the header says it there, having no count bar to say it."""
         control = self._control_state()
         count = self.control_count()
+        hold = count.current_hold(now) if count is not None else None
         parts = []
-        if count is not None and count.is_holding(now):
+        if hold is not None:
             parts.append("HOLD")
         if control is not None and control.mode.rollback:
             parts.append("ROLLBACK")
-        return " · ".join(parts)
-
-    def hold_reason(self, now: datetime) -> str:
-        """Why the count holds, for the one-line header: narrow screens have no count bar to say it."""
-        count = self.control_count()
-        hold = count.current_hold(now) if count is not None else None
-        return hold.reason if hold is not None else ""
+        return " · ".join(parts), hold.reason if hold is not None else ""
 
     def owner_control(self, role_id: str, person: str) -> dict:
         """Who holds a role now (whoever took it, with the time, else the plan's person), and its vote.
