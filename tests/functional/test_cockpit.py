@@ -386,8 +386,7 @@ async def test_owner_columns_are_sized_before_the_table_is_idle(session):
         await pilot.pause()
         pane = pilot.app.query_one(OwnersPane)
         table = pane.query_one("DataTable")
-        pane._signature = None
-        pane.show(*pane._last_shown)  # laid out anew; no idle between this and the check
+        pane._reshow()  # laid out anew; no idle between this and the check
         roles = [table.get_cell_at((row, 0)).plain for row in range(table.row_count)]
         role_width = table.columns[list(table.columns)[0]].get_render_width(table) - 2 * table.cell_padding
         assert roles and all(len(role) <= role_width for role in roles), (roles, role_width)
