@@ -594,6 +594,20 @@ def _open_fd(path: str) -> int:
         raise _load_problem(path, error) from None
 
 
+def read_session_bytes(path: str) -> bytes:
+    """All of a session file's bytes, for a reader that parses them itself (store/checkpoint.py); LoadError."""
+    try:
+        fd = open_regular(path, what="session file", hint=_SESSION_HINT, limit=session_limit())
+        try:
+            data = _read_all(fd, path)
+        finally:
+            os.close(fd)
+    except OSError as error:
+        raise _load_problem(path, error) from None
+    _check_binary(path, data)
+    return data
+
+
 def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadReport]:
     """Read-only: the header, every usable entry and a report. Changes nothing on disk and takes no lock
     (a torn tail is reported, not repaired: a writer may still be finishing it). Raises LoadError."""
