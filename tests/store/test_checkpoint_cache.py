@@ -13,8 +13,8 @@ import tomlkit
 
 from launchpad.core.journal.journal import fold
 from launchpad.store import checkpoint as cache
-from launchpad.store.checkpoint import load_checkpoint, load_folded
-from launchpad.store.session_file import load_session, open_for_append
+from launchpad.store.checkpoint import load_checkpoint
+from launchpad.store.session_file import load_folded, load_session, open_for_append
 from tests.scale.scale_inputs import write_plan, write_session
 
 ENTRIES = 3_000
@@ -132,3 +132,26 @@ def test_small_sessions_leave_no_checkpoint(long_session, monkeypatch):
     monkeypatch.setattr(cache, "MIN_ENTRIES", ENTRIES + 1)
     load_folded(long_session)
     assert not cache_file(long_session).exists()
+
+
+def test_the_cockpit_leaves_a_checkpoint_and_opens_from_it(long_session):
+    """LiveSession.resume (the cockpit's open) folds in full once and leaves a checkpoint; the next open starts
+    from it (only the entries after it are folded) and shows the same state, and goes on appending and
+    folding what follows as before."""
+    from launchpad.core.plan.plan import load_plan
+    from launchpad.shell.session import LiveSession
+
+    header, _, _ = load_session(long_session)
+    plan, problems = load_plan(header.plan, env={})
+    assert plan is not None and not problems
+    first = LiveSession.resume(long_session, actor="ada", plan=plan)
+    assert first.file.checkpoint is None and len(first.file.entries) == ENTRIES
+    first.close()
+    second = LiveSession.resume(long_session, actor="ada", plan=plan)
+    try:
+        assert second.file.checkpoint is not None and len(second.file.entries) < ENTRIES // 2
+        assert second.state == full_fold(long_session)
+        second.append("note", "", {"text": "from the resumed cockpit"})
+        assert second.state == full_fold(long_session) and second.state.entry_count == ENTRIES + 1
+    finally:
+        second.close()

@@ -309,8 +309,7 @@ def _upto(entries, at: datetime) -> list:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from launchpad.store.checkpoint import load_folded
-    from launchpad.store.session_file import load_session
+    from launchpad.store.session_file import load_folded, load_session
 
     state = None
     try:

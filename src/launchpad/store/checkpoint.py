@@ -21,12 +21,11 @@ from pathlib import Path
 import tomli_w
 
 from launchpad import __version__
-from launchpad.core.journal.checkpoint import Checkpoint, fold_after, make_checkpoint
-from launchpad.core.journal.journal import Entry, Header, SessionState, entry_to_toml, fold
+from launchpad.core.journal.checkpoint import Checkpoint, make_checkpoint
+from launchpad.core.journal.journal import Entry, Header, SessionState, entry_to_toml
 from launchpad.core.safe_read import open_regular, read_fd
 from launchpad.store.atomic import atomic_replace
-from launchpad.store.recovery import END, HeaderError, parse_blocks, parse_fast, parse_header
-from launchpad.store.session_file import LoadReport, load_session, read_session_bytes
+from launchpad.store.recovery import END, HeaderError, parse_blocks, parse_header
 from launchpad.store.toml_fast import loads_journal
 
 FORMAT = 1
@@ -113,37 +112,13 @@ def load_checkpoint(path: str, data: bytes) -> tuple[Checkpoint, int] | None:
         return None
 
 
-def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, SessionState, list[Entry], LoadReport]:
-    """Read-only, like load_session, for a reader that wants the state at the end of the journal (status):
-    (header, state, entries, report) where `entries` holds every entry but superseded probe minutes when a
-    checkpoint was used (enough for recent activity), all of them otherwise. Raises LoadError.
-    With `save`, a full fold of a clean session of MIN_ENTRIES entries or more leaves a checkpoint."""
-    path = os.path.abspath(os.fspath(path))
-    data = read_session_bytes(path)
+def resume_cached(path: str, data: bytes) -> tuple[Header, Checkpoint, list[Entry]] | None:
+    """(header, checkpoint, the entries after it) when the cache holds a valid checkpoint of `data`'s prefix
+    and what follows that prefix is whole blocks with rising seqs; None otherwise (then parse it all)."""
     found = load_checkpoint(path, data)
-    if found is not None:
-        checkpoint, covers = found
-        folded = _fold_from(path, data, checkpoint, covers)
-        if folded is not None:
-            header, state, entries = folded
-            if save and len(entries) - len(checkpoint.essential) >= MIN_ENTRIES:  # a long tail: move it on
-                _save(path, len(data), hashlib.sha256(data).hexdigest(), header, entries, state)
-            return header, state, entries, LoadReport(path, state.entry_count)
-    sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
-    holder = [data]
-    del data  # parse_fast drops the bytes once decoded
-    parsed = parse_fast(holder)
-    if parsed is None:  # torn or damaged: the careful path reads it again and says what is wrong
-        header, entries, report = load_session(path)
-        return header, fold(header, entries), entries, report
-    state = fold(parsed.header, parsed.entries)
-    if save and len(parsed.entries) >= MIN_ENTRIES:
-        _save(path, parsed.good_end, sha256, parsed.header, parsed.entries, state)
-    return parsed.header, state, parsed.entries, LoadReport(path, len(parsed.entries))
-
-
-def _fold_from(path: str, data: bytes, checkpoint: Checkpoint,
-               covers: int) -> tuple[Header, SessionState, list[Entry]] | None:
+    if found is None:
+        return None
+    checkpoint, covers = found
     if covers < len(data) and not data.endswith(END):
         return None  # a torn tail: the full path reports it
     try:
@@ -151,12 +126,14 @@ def _fold_from(path: str, data: bytes, checkpoint: Checkpoint,
     except HeaderError:
         return None
     tail = parse_blocks(data, covers, checkpoint.last_seq)
-    if tail is None:
-        return None
-    return header, fold_after(header, checkpoint, tail), [*checkpoint.essential, *tail]
+    return None if tail is None else (header, checkpoint, tail)
 
 
-def _save(path: str, covers: int, sha256: str, header: Header, entries: list[Entry], state: SessionState) -> None:
+def remember(path: str, covers: int, sha256: str, header: Header, entries: list[Entry], state: SessionState) -> None:
+    """Leave a checkpoint of `state`, the fold of `entries` (a whole journal of `covers` bytes hashing to
+    `sha256`, or a checkpoint's entries and what followed), when there are enough entries to be worth it."""
+    if len(entries) < MIN_ENTRIES:
+        return
     checkpoint = make_checkpoint(header, entries, state)
     if checkpoint is not None:
         save_checkpoint(path, covers, sha256, checkpoint)

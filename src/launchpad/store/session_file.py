@@ -10,15 +10,19 @@ readers notice the new inode and resynchronise by seq.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
+from launchpad.core.journal.checkpoint import Checkpoint, fold_after
 from launchpad.core.journal.journal import (
     Entry,
     Header,
+    SessionState,
     current_lead,
+    fold,
     entry_to_toml,
     format_utc,
     header_to_toml,
@@ -30,6 +34,7 @@ from launchpad.core.clock import Clock, system_clock
 from launchpad.core.journal.pack import MIN_TO_PACK, pack_minutes, packable
 from launchpad.core.problems import LoadError, Problem
 from launchpad.core.safe_read import UnreadableFile, open_regular, read_fd, session_limit
+from launchpad.store import checkpoint as checkpoints
 from launchpad.store.actor import resolve_actor
 from launchpad.store.atomic import (atomic_create, atomic_replace, commit_replace, discard_replace, prepare_replace,
                                     remove_stale_temps)
@@ -166,6 +171,10 @@ class SessionFile:
         self.header = header
         self.actor = resolve_actor(actor)
         self.entries: list[Entry] = []  # what open_session loaded (empty for open_for_append)
+        # When open_session resumed from a checkpoint (store/checkpoint.py): its state is the fold of the
+        # journal up to `entries[len(checkpoint.essential)]`, and `entries` skip the superseded probe minutes.
+        self.checkpoint: Checkpoint | None = None
+        self._prefix: tuple[int, str] | None = None  # (bytes, sha256) of a clean journal `entries` all came from
         self.repairs: list[TornPiece] = []  # torn bytes this handle set aside while writing
         self.skipped: list[TornPiece] = []  # unusable blocks read_new passed over (a writer wrote garbage)
         self._fd: int | None = fd
@@ -266,6 +275,14 @@ class SessionFile:
             parsed.entries.append(entry)
             self._compact_locked(parsed, to)
             return entry
+
+    def leave_checkpoint(self, state: SessionState) -> None:
+        """`state` is the fold of what open_session loaded (`entries`, on top of `checkpoint` if any): keep a
+        checkpoint of it for the next reader, when that load was clean and long enough to be worth one."""
+        if self._prefix is not None:
+            covers, sha256 = self._prefix
+            checkpoints.remember(self.path, covers, sha256, self.header, self.entries, state)
+            self._prefix = None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -632,20 +649,62 @@ def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadRepo
     return parsed.header, parsed.entries, report
 
 
-def open_session(path: str | os.PathLike, *, actor: str | None = None,
-                 repair: bool = True, clock: Clock = system_clock) -> tuple[SessionFile, LoadReport]:
+def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, SessionState, list[Entry], LoadReport]:
+    """Read-only, like load_session, for a reader that wants the state at the end of the journal (status):
+    (header, state, entries, report). `entries` hold every entry but superseded probe minutes when a checkpoint
+    was used (store/checkpoint.py; enough for recent activity), all of them otherwise. Raises LoadError.
+    With `save`, a full fold of a clean, long session leaves a checkpoint for the next reader."""
+    path = os.path.abspath(os.fspath(path))
+    data = read_session_bytes(path)
+    cached = checkpoints.resume_cached(path, data)
+    if cached is not None:
+        header, checkpoint, tail = cached
+        state = fold_after(header, checkpoint, tail)
+        entries = [*checkpoint.essential, *tail]
+        if save and len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
+            checkpoints.remember(path, len(data), hashlib.sha256(data).hexdigest(), header, entries, state)
+        return header, state, entries, LoadReport(path, state.entry_count)
+    sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
+    holder = [data]
+    del data  # parse_fast drops the bytes once decoded
+    parsed = parse_fast(holder)
+    if parsed is None:  # torn or damaged: the careful path reads it again and says what is wrong
+        header, entries, report = load_session(path)
+        return header, fold(header, entries), entries, report
+    state = fold(parsed.header, parsed.entries)
+    if save:
+        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, parsed.entries, state)
+    return parsed.header, state, parsed.entries, LoadReport(path, len(parsed.entries))
+
+
+def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: bool = True,
+                 clock: Clock = system_clock, use_checkpoint: bool = False) -> tuple[SessionFile, LoadReport]:
     """Open a session to resume it: every entry loaded into `.entries` (fold them for the cockpit's state).
-    A torn tail is reported and, with `repair`, set aside under the lock before anything else is written."""
+    A torn tail is reported and, with `repair`, set aside under the lock before anything else is written.
+    With `use_checkpoint` (the cockpit), a valid checkpoint of the journal's prefix is used when there is one
+    (`.checkpoint`, and `.entries` without superseded probe minutes); else, after folding `.entries`, call
+    `leave_checkpoint(state)` so the next opening finds one."""
     path = os.path.abspath(os.fspath(path))
     fd = _open_fd(path)
     if repair:
         remove_stale_temps(path)  # what a writer killed mid-compaction left behind
+    checkpoint = prefix = None
     try:
         holder = [_read_all(fd, path)]  # no other reference: parse_fast drops the bytes once decoded
         _check_binary(path, holder[0])
-        parsed = parse_fast(holder) if holder[0].endswith(END) else None
-        if parsed is None:
-            parsed = parse_recovering(_read_all(fd, path))
+        cached = checkpoints.resume_cached(path, holder[0]) if use_checkpoint else None
+        if cached is not None:
+            header, checkpoint, tail = cached
+            parsed = Parsed(header, [*checkpoint.essential, *tail], len(holder[0]))
+            if len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
+                prefix = len(holder[0]), hashlib.sha256(holder[0]).hexdigest()
+        else:
+            if use_checkpoint:
+                prefix = len(holder[0]), hashlib.sha256(holder[0]).hexdigest()
+            parsed = parse_fast(holder) if holder[0].endswith(END) else None
+            if parsed is None:
+                prefix = None
+                parsed = parse_recovering(_read_all(fd, path))
     except (HeaderError, UnreadableFile) as error:
         os.close(fd)
         raise _load_problem(path, error) from None
@@ -653,6 +712,7 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
         os.close(fd)
         raise
     handle = SessionFile(path, parsed.header, fd, actor=actor, clock=clock)
+    handle.checkpoint = checkpoint
     report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
     try:
         handle._lock.open()  # now, so a cockpit that could never record says so when it opens, not later
@@ -672,7 +732,10 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None,
     else:
         report.torn = [TornPiece(piece.line, piece.offset, piece.size, piece.reason) for piece in parsed.bad]
         handle.entries = parsed.entries
+        handle._prefix = None if parsed.bad else prefix
     report.entry_count = len(handle.entries)
+    if checkpoint is not None:
+        report.entry_count += checkpoint.entry_count - len(checkpoint.essential)
     return handle, report
 
 
