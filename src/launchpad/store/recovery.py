@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from launchpad.core.toml_depth import loads_bounded
+from launchpad.store.minute_blocks import read_minute
 from launchpad.store.toml_fast import loads_journal
 from launchpad.core.journal.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
 
@@ -95,6 +96,47 @@ def parse_fast(data: bytes | list) -> Parsed | None:
     return None if entries is None else Parsed(header, entries, size)
 
 
+def _parsed_run(text: str) -> list[Entry] | None:
+    doc = loads_journal(text)
+    raw = doc.pop("entry", None)
+    if doc or not isinstance(raw, list):
+        return None
+    return _convert(raw)
+
+
+_MULTI_LINE = ('"""', "'''")
+
+
+def read_run(text: str) -> list[Entry] | None:
+    """The entries of a run of whole blocks (text starting with "\n[[entry]]\n"), in order; None when the
+    run is not only [[entry]] tables. Probe minutes written as launchpad writes them are read without the
+    TOML parser (store/minute_blocks.py); the other blocks go to it together, in one parse. A multi-line
+    string could hide a block mark inside a value, so a run holding one goes to the parser whole.
+    Raises what the parser and entry_from_table raise."""
+    if _MULTI_LINE[0] in text or _MULTI_LINE[1] in text:
+        return _parsed_run(text)
+    bodies = text.split(ENTRY_MARK)
+    if bodies[0]:
+        return None
+    entries: list[Entry | None] = []
+    others: list[str] = []
+    slots: list[int] = []
+    for index in range(1, len(bodies)):
+        entry = read_minute(bodies[index])
+        if entry is None:
+            slots.append(len(entries))
+            others.append(bodies[index])
+        entries.append(entry)
+    del bodies
+    if others:
+        parsed = _parsed_run(ENTRY_MARK + ENTRY_MARK.join(others))
+        if parsed is None or len(parsed) != len(others):
+            return None
+        for slot, entry in zip(slots, parsed):
+            entries[slot] = entry
+    return entries  # type: ignore[return-value]  # every slot filled
+
+
 def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0) -> list[Entry] | None:
     """The blocks from `start` to the end of `raw_bytes`, parsed in ~1 MB runs (see parse_fast); None when
     anything is off: bytes that are no block, a parse error, or seqs not rising strictly from `after_seq`
@@ -107,11 +149,10 @@ def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0) -> list[Entry
                 return None
             cut = raw_bytes.find(MARK, start + CHUNK)
             end = size if cut < 0 else cut
-            doc = loads_journal(raw_bytes[start:end].decode("utf-8"))
-            raw = doc.pop("entry", None)
-            if doc or not isinstance(raw, list):
+            run = read_run(raw_bytes[start:end].decode("utf-8"))
+            if run is None:
                 return None
-            entries.extend(_convert(raw))
+            entries.extend(run)
             start = end
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         return None
@@ -272,10 +313,9 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
     if not chunk.startswith(MARK):
         return [], [BadPiece(0, len(chunk), 1, "appended bytes do not start an [[entry]] block")]
     try:
-        doc = loads_journal(chunk.decode("utf-8"))
-        raw = doc.get("entry")
-        if set(doc) == {"entry"} and isinstance(raw, list):
-            entries = [entry for entry in _convert(raw) if entry.seq > after_seq]
+        run = read_run(chunk.decode("utf-8"))
+        if run is not None:
+            entries = [entry for entry in run if entry.seq > after_seq]
             if all(later.seq > earlier.seq for earlier, later in zip(entries, entries[1:])):
                 return entries, []
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
