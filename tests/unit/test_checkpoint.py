@@ -104,3 +104,24 @@ def test_a_checkpoint_that_would_not_rebuild_the_state_is_refused():
     entries = random_journal(3, 300)
     assert make_checkpoint(HEADER, entries, fold(HEADER, entries)) is not None
     assert make_checkpoint(HEADER, entries, fold(HEADER, entries[:-1])) is None
+
+
+def naive_essential(entries):
+    """The definition, walked back from the end: a probe minute is kept while fewer than HISTORY_MINUTES
+    readable minutes of its probe come after it."""
+    from launchpad.core.probes.probe_history import from_payload
+
+    seen, kept = {}, []
+    for entry in reversed(entries):
+        if entry.kind == "probe_minute":
+            if seen.get(entry.target, 0) >= HISTORY_MINUTES:
+                continue
+            seen[entry.target] = seen.get(entry.target, 0) + (from_payload(entry.target, entry.payload) is not None)
+        kept.append(entry)
+    return kept[::-1]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_keeper_fed_in_order_keeps_what_the_definition_keeps(seed):
+    entries = random_journal(seed, 2_000)
+    assert essential_entries(entries) == naive_essential(entries)

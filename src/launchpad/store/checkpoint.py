@@ -132,7 +132,7 @@ def resume_cached(path: str, data: bytes) -> tuple[Header, Checkpoint, list[Entr
 def remember(path: str, covers: int, sha256: str, header: Header, entries: list[Entry], state: SessionState) -> None:
     """Leave a checkpoint of `state`, the fold of `entries` (a whole journal of `covers` bytes hashing to
     `sha256`, or a checkpoint's entries and what followed), when there are enough entries to be worth it."""
-    if len(entries) < MIN_ENTRIES:
+    if state.entry_count < MIN_ENTRIES:
         return
     checkpoint = make_checkpoint(header, entries, state)
     if checkpoint is not None:

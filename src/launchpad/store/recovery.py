@@ -11,6 +11,7 @@ import re
 import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Callable
 
 from launchpad.core.toml_depth import loads_bounded
 from launchpad.store.minute_blocks import read_minute
@@ -68,7 +69,7 @@ def _convert(raw: list) -> list[Entry]:
 CHUNK = 1 << 20  # bytes of blocks parsed at a time: one parsed document alive, never the whole journal's
 
 
-def parse_fast(data: bytes | list) -> Parsed | None:
+def parse_fast(data: bytes | list, each: Callable[[Header, list[Entry]], None] | None = None) -> Parsed | None:
     """The whole file in one pass; None when anything is off (then use parse_recovering).
 
     The header is parsed with tomllib; the journal after it in ~1 MB runs of whole blocks with the bulk
@@ -77,6 +78,9 @@ def parse_fast(data: bytes | list) -> Parsed | None:
     journal. A run is split only at "\\n[[entry]]\\n", which no value we write can contain (tomli_w
     writes single-line strings); a hand-edited multi-line string holding it fails to parse and falls back.
     Pass the bytes inside a one-element list to hand them over (the caller keeps no second reference).
+    With `each`, every run's entries go to each(header, entries) as they are read and are not kept (the
+    result's `entries` is empty): a fold of a long journal that never holds all of it. A None result then
+    comes after some runs went to `each`: the caller drops what it made of them.
     """
     if isinstance(data, list):
         raw_bytes = data.pop()
@@ -92,7 +96,7 @@ def parse_fast(data: bytes | list) -> Parsed | None:
         return None
     if raw_bytes.find(HEADER_END_B, 0, 1 << 16) + len(HEADER_END_B) != start:
         return None  # something between the header's end line and the first block: the careful path names it
-    entries = parse_blocks(raw_bytes, start)
+    entries = parse_blocks(raw_bytes, start, each=None if each is None else lambda run: each(header, run))
     return None if entries is None else Parsed(header, entries, size)
 
 
@@ -137,12 +141,14 @@ def read_run(text: str) -> list[Entry] | None:
     return entries  # type: ignore[return-value]  # every slot filled
 
 
-def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0) -> list[Entry] | None:
+def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0,
+                 each: Callable[[list[Entry]], None] | None = None) -> list[Entry] | None:
     """The blocks from `start` to the end of `raw_bytes`, parsed in ~1 MB runs (see parse_fast); None when
     anything is off: bytes that are no block, a parse error, or seqs not rising strictly from `after_seq`
-    (out-of-order or doubled seqs: the careful path names them)."""
+    (out-of-order or doubled seqs: the careful path names them). With `each`, each run goes to it instead."""
     size = len(raw_bytes)
     entries: list[Entry] = []
+    previous = after_seq
     try:
         while start < size:
             if not raw_bytes.startswith(MARK, start):
@@ -152,15 +158,17 @@ def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0) -> list[Entry
             run = read_run(raw_bytes[start:end].decode("utf-8"))
             if run is None:
                 return None
-            entries.extend(run)
+            for entry in run:
+                if entry.seq <= previous:
+                    return None
+                previous = entry.seq
+            if each is None:
+                entries.extend(run)
+            else:
+                each(run)
             start = end
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         return None
-    previous = after_seq
-    for entry in entries:
-        if entry.seq <= previous:
-            return None
-        previous = entry.seq
     return entries
 
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from launchpad.core.journal.checkpoint import Checkpoint, fold_after
+from launchpad.core.journal.checkpoint import Checkpoint, EssentialKeeper, fold_after
 from launchpad.core.journal.journal import (
     Entry,
     Header,
     SessionState,
+    StateBuilder,
     current_lead,
     fold,
     entry_to_toml,
@@ -94,6 +95,7 @@ class LoadReport:
     torn: list[TornPiece] = field(default_factory=list)
     repaired: bool = False  # the file was cut back / rewritten to drop the torn bytes
     fast: bool = True  # loaded by the one-parse path
+    from_checkpoint: bool = False  # folded from a checkpoint of the journal's prefix (store/checkpoint.py)
     notes: list[str] = field(default_factory=list)  # other things the person resuming should know
 
     @property
@@ -651,8 +653,8 @@ def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadRepo
 
 def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, SessionState, list[Entry], LoadReport]:
     """Read-only, like load_session, for a reader that wants the state at the end of the journal (status):
-    (header, state, entries, report). `entries` hold every entry but superseded probe minutes when a checkpoint
-    was used (store/checkpoint.py; enough for recent activity), all of them otherwise. Raises LoadError.
+    (header, state, entries, report). `entries` hold every entry but superseded probe minutes (enough for
+    recent activity; all of them only when the file needed the careful path). Raises LoadError.
     With `save`, a full fold of a clean, long session leaves a checkpoint for the next reader."""
     path = os.path.abspath(os.fspath(path))
     data = read_session_bytes(path)
@@ -663,18 +665,31 @@ def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, 
         entries = [*checkpoint.essential, *tail]
         if save and len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
             checkpoints.remember(path, len(data), hashlib.sha256(data).hexdigest(), header, entries, state)
-        return header, state, entries, LoadReport(path, state.entry_count)
+        return header, state, entries, LoadReport(path, state.entry_count, from_checkpoint=True)
     sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
     holder = [data]
     del data  # parse_fast drops the bytes once decoded
-    parsed = parse_fast(holder)
+    # Folded run by run as parsed, keeping only the essential entries: 360,000 Entries are never all alive
+    builders: list[StateBuilder] = []
+    keeper = EssentialKeeper()
+
+    def each(header: Header, run: list[Entry]) -> None:
+        if not builders:
+            builders.append(StateBuilder(header.first_lead))
+        apply_entry, keep = builders[0].apply, keeper.add
+        for entry in run:
+            apply_entry(entry)
+            keep(entry)
+
+    parsed = parse_fast(holder, each)
     if parsed is None:  # torn or damaged: the careful path reads it again and says what is wrong
         header, entries, report = load_session(path)
         return header, fold(header, entries), entries, report
-    state = fold(parsed.header, parsed.entries)
+    state = builders[0].snapshot() if builders else fold(parsed.header, [])
+    entries = keeper.entries()
     if save:
-        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, parsed.entries, state)
-    return parsed.header, state, parsed.entries, LoadReport(path, len(parsed.entries))
+        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, entries, state)
+    return parsed.header, state, entries, LoadReport(path, state.entry_count)
 
 
 def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: bool = True,
@@ -713,7 +728,7 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: b
         raise
     handle = SessionFile(path, parsed.header, fd, actor=actor, clock=clock)
     handle.checkpoint = checkpoint
-    report = LoadReport(path, len(parsed.entries), fast=parsed.fast)
+    report = LoadReport(path, len(parsed.entries), fast=parsed.fast, from_checkpoint=checkpoint is not None)
     try:
         handle._lock.open()  # now, so a cockpit that could never record says so when it opens, not later
     except LockUnavailable as error:

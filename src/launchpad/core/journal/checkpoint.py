@@ -16,6 +16,7 @@ entries are all essential and the essential fold rebuilds `last_entries` as well
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -34,23 +35,49 @@ class Checkpoint:
     ignored: int
 
 
-def essential_entries(entries: Sequence[Entry]) -> list[Entry]:
+class EssentialKeeper:
+    """Picks the essential entries of a journal fed to it in order, without holding the rest: what a reader
+    folding a long journal run by run keeps for its checkpoint (and for recent activity)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._others: list[tuple[int, Entry]] = []
+        # probe -> its minutes that fewer than HISTORY_MINUTES readable later minutes supersede, and how many
+        # of those are readable (a damaged minute pushes nothing out)
+        self._minutes: dict[str, deque[tuple[int, Entry, bool]]] = {}
+        self._readable: dict[str, int] = {}
+
+    def add(self, entry: Entry) -> None:
+        self._count += 1
+        if entry.kind != PROBE_MINUTE:
+            self._others.append((self._count, entry))
+            return
+        probe = entry.target
+        kept = self._minutes.get(probe)
+        if kept is None:
+            kept = self._minutes[probe] = deque()
+        readable = from_payload(probe, entry.payload) is not None
+        kept.append((self._count, entry, readable))
+        count = self._readable.get(probe, 0) + readable
+        while count - kept[0][2] >= HISTORY_MINUTES:  # that many readable minutes after the oldest kept one
+            count -= kept.popleft()[2]
+        self._readable[probe] = count
+
+    def entries(self) -> list[Entry]:
+        """The essential entries so far, in journal order."""
+        picked = [*self._others, *((order, entry) for kept in self._minutes.values() for order, entry, _ in kept)]
+        picked.sort(key=lambda pair: pair[0])
+        return [entry for _, entry in picked]
+
+
+def essential_entries(entries: Iterable[Entry]) -> list[Entry]:
     """`entries` without the probe minutes that HISTORY_MINUTES later readable minutes of the same probe
-    supersede, in journal order. Walked from the end, so each probe's newest minutes are the ones kept; packed
-    hours (`probe_minutes`) are all kept and counted as nothing, which keeps more minutes than needed, never
-    fewer."""
-    seen: dict[str, int] = {}
-    kept: list[Entry] = []
-    for entry in reversed(entries):
-        if entry.kind == PROBE_MINUTE:
-            count = seen.get(entry.target, 0)
-            if count >= HISTORY_MINUTES:
-                continue
-            if from_payload(entry.target, entry.payload) is not None:  # a damaged minute pushes nothing out
-                seen[entry.target] = count + 1
-        kept.append(entry)
-    kept.reverse()
-    return kept
+    supersede, in journal order: each probe's newest minutes are the ones kept. Packed hours
+    (`probe_minutes`) are all kept and counted as nothing, which keeps more minutes than needed, never fewer."""
+    keeper = EssentialKeeper()
+    for entry in entries:
+        keeper.add(entry)
+    return keeper.entries()
 
 
 def resume(header: Header, checkpoint: Checkpoint) -> StateBuilder:
