@@ -135,24 +135,31 @@ def test_small_sessions_leave_no_checkpoint(long_session, monkeypatch):
     assert not cache_file(long_session).exists()
 
 
-def test_the_cockpit_leaves_a_checkpoint_and_opens_from_it(long_session):
-    """LiveSession.resume (the cockpit's open) folds in full once and leaves a checkpoint; the next open starts
-    from it (only the entries after it are folded) and shows the same state, and goes on appending and
-    folding what follows as before."""
+def test_the_cockpit_opens_by_a_checkpoint_and_leaves_it_for_the_next_opening(long_session):
+    """LiveSession.resume (the cockpit's open) folds the journal run by run, keeping only the essential entries,
+    and resumes from the checkpoint that fold makes (cached); the next opening starts from the cached one plus
+    what was appended since. Every state equals the full fold, and appending and folding go on as before."""
     from launchpad.core.plan.plan import load_plan
     from launchpad.shell.session import LiveSession
 
     header, _, _ = load_session(long_session)
     plan, problems = load_plan(header.plan, env={})
     assert plan is not None and not problems
+    assert not cache_file(long_session).exists()
     first = LiveSession.resume(long_session, actor="ada", plan=plan)
-    assert first.file.checkpoint is None and len(first.file.entries) == ENTRIES
-    first.close()
+    try:
+        assert first.file.checkpoint is not None and len(first.file.entries) < ENTRIES // 2
+        assert first.state == full_fold(long_session) and cache_file(long_session).is_file()
+        first.append("note", "", {"text": "after the checkpoint"})
+    finally:
+        first.close()
+    cached = cache_file(long_session).read_bytes()
     second = LiveSession.resume(long_session, actor="ada", plan=plan)
     try:
-        assert second.file.checkpoint is not None and len(second.file.entries) < ENTRIES // 2
-        assert second.state == full_fold(long_session)
-        second.append("note", "", {"text": "from the resumed cockpit"})
+        assert cache_file(long_session).read_bytes() == cached  # the cached one was used, not made again
+        assert second.file.entries[-1].payload["text"] == "after the checkpoint"
         assert second.state == full_fold(long_session) and second.state.entry_count == ENTRIES + 1
+        second.append("note", "", {"text": "from the resumed cockpit"})
+        assert second.state == full_fold(long_session) and second.state.entry_count == ENTRIES + 2
     finally:
         second.close()

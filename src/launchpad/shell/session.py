@@ -126,7 +126,6 @@ class LiveSession:
         if plan.sha256 != header.plan_sha256:
             notices.append(f"The plan changed since this session began ({Path(plan.path).name}).")
         session = cls(file, plan, file.entries, notices, clock=clock, checkpoint=file.checkpoint)
-        file.leave_checkpoint(session.state)  # a long journal folded in full: the next opening starts from it
         known = [event.id for event in plan.events]
         vanished = plan_drift(session.state, [task.id for task in plan.tasks], known)
         if vanished:

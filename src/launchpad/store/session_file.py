@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from launchpad.core.journal.checkpoint import Checkpoint, EssentialKeeper, fold_after
+from launchpad.core.journal.checkpoint import Checkpoint, EssentialKeeper, fold_after, make_checkpoint
 from launchpad.core.journal.journal import (
     Entry,
     Header,
@@ -173,10 +173,9 @@ class SessionFile:
         self.header = header
         self.actor = resolve_actor(actor)
         self.entries: list[Entry] = []  # what open_session loaded (empty for open_for_append)
-        # When open_session resumed from a checkpoint (store/checkpoint.py): its state is the fold of the
-        # journal up to `entries[len(checkpoint.essential)]`, and `entries` skip the superseded probe minutes.
+        # When open_session came by a checkpoint (store/checkpoint.py): its state is the fold of the journal
+        # up to `entries[len(checkpoint.essential)]`, and `entries` skip the superseded probe minutes.
         self.checkpoint: Checkpoint | None = None
-        self._prefix: tuple[int, str] | None = None  # (bytes, sha256) of a clean journal `entries` all came from
         self.repairs: list[TornPiece] = []  # torn bytes this handle set aside while writing
         self.skipped: list[TornPiece] = []  # unusable blocks read_new passed over (a writer wrote garbage)
         self._fd: int | None = fd
@@ -277,14 +276,6 @@ class SessionFile:
             parsed.entries.append(entry)
             self._compact_locked(parsed, to)
             return entry
-
-    def leave_checkpoint(self, state: SessionState) -> None:
-        """`state` is the fold of what open_session loaded (`entries`, on top of `checkpoint` if any): keep a
-        checkpoint of it for the next reader, when that load was clean and long enough to be worth one."""
-        if self._prefix is not None:
-            covers, sha256 = self._prefix
-            checkpoints.remember(self.path, covers, sha256, self.header, self.entries, state)
-            self._prefix = None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -651,6 +642,28 @@ def load_session(path: str | os.PathLike) -> tuple[Header, list[Entry], LoadRepo
     return parsed.header, parsed.entries, report
 
 
+def _fold_runs(holder: list) -> tuple[Parsed, SessionState] | None:
+    """The journal in `holder` (handed over, as parse_fast takes it) folded run by run as it is parsed,
+    keeping only its essential entries (core/journal/checkpoint.py): (Parsed with those entries, the state
+    after the whole journal). 360,000 Entries are never all alive. None when the careful path is needed."""
+    builders: list[StateBuilder] = []
+    keeper = EssentialKeeper()
+
+    def each(header: Header, run: list[Entry]) -> None:
+        if not builders:
+            builders.append(StateBuilder(header.first_lead))
+        apply_entry, keep = builders[0].apply, keeper.add
+        for entry in run:
+            apply_entry(entry)
+            keep(entry)
+
+    parsed = parse_fast(holder, each)
+    if parsed is None:
+        return None
+    state = builders[0].snapshot() if builders else fold(parsed.header, [])
+    return Parsed(parsed.header, keeper.entries(), parsed.good_end), state
+
+
 def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, SessionState, list[Entry], LoadReport]:
     """Read-only, like load_session, for a reader that wants the state at the end of the journal (status):
     (header, state, entries, report). `entries` hold every entry but superseded probe minutes (enough for
@@ -669,56 +682,67 @@ def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, 
     sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
     holder = [data]
     del data  # parse_fast drops the bytes once decoded
-    # Folded run by run as parsed, keeping only the essential entries: 360,000 Entries are never all alive
-    builders: list[StateBuilder] = []
-    keeper = EssentialKeeper()
-
-    def each(header: Header, run: list[Entry]) -> None:
-        if not builders:
-            builders.append(StateBuilder(header.first_lead))
-        apply_entry, keep = builders[0].apply, keeper.add
-        for entry in run:
-            apply_entry(entry)
-            keep(entry)
-
-    parsed = parse_fast(holder, each)
-    if parsed is None:  # torn or damaged: the careful path reads it again and says what is wrong
+    folded = _fold_runs(holder)
+    if folded is None:  # torn or damaged: the careful path reads it again and says what is wrong
         header, entries, report = load_session(path)
         return header, fold(header, entries), entries, report
-    state = builders[0].snapshot() if builders else fold(parsed.header, [])
-    entries = keeper.entries()
+    parsed, state = folded
     if save:
-        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, entries, state)
-    return parsed.header, state, entries, LoadReport(path, state.entry_count)
+        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, parsed.entries, state)
+    return parsed.header, state, parsed.entries, LoadReport(path, state.entry_count)
+
+
+def _checkpointed(path: str, holder: list) -> tuple[Parsed, Checkpoint] | None:
+    """The journal in `holder` as a checkpoint plus the entries after it (Parsed.entries holds both): from the
+    cached checkpoint when one is valid, else folded run by run as parsed, the checkpoint made from that fold
+    and cached for the next opening. None when the careful path is needed (`holder` may be spent then)."""
+    data = holder[0]
+    cached = checkpoints.resume_cached(path, data)
+    if cached is not None:
+        header, checkpoint, tail = cached
+        if len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
+            moved = make_checkpoint(header, [*checkpoint.essential, *tail], fold_after(header, checkpoint, tail))
+            if moved is not None:
+                checkpoints.save_checkpoint(path, len(data), hashlib.sha256(data).hexdigest(), moved)
+                checkpoint, tail = moved, []
+        return Parsed(header, [*checkpoint.essential, *tail], len(data)), checkpoint
+    sha256 = hashlib.sha256(data).hexdigest()
+    del data
+    folded = _fold_runs(holder)
+    if folded is None:
+        return None
+    parsed, state = folded
+    checkpoint = make_checkpoint(parsed.header, parsed.entries, state)
+    if checkpoint is None:
+        return None
+    if state.entry_count >= checkpoints.MIN_ENTRIES:
+        checkpoints.save_checkpoint(path, parsed.good_end, sha256, checkpoint)
+    return parsed, checkpoint
 
 
 def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: bool = True,
                  clock: Clock = system_clock, use_checkpoint: bool = False) -> tuple[SessionFile, LoadReport]:
     """Open a session to resume it: every entry loaded into `.entries` (fold them for the cockpit's state).
     A torn tail is reported and, with `repair`, set aside under the lock before anything else is written.
-    With `use_checkpoint` (the cockpit), a valid checkpoint of the journal's prefix is used when there is one
-    (`.checkpoint`, and `.entries` without superseded probe minutes); else, after folding `.entries`, call
-    `leave_checkpoint(state)` so the next opening finds one."""
+    With `use_checkpoint` (the cockpit), a clean journal comes as `.checkpoint` (the state of its prefix:
+    core/journal/checkpoint.resume) and `.entries` holding only its essential entries and then the entries
+    after it; the checkpoint is the cached one when valid, else made while parsing and cached."""
     path = os.path.abspath(os.fspath(path))
     fd = _open_fd(path)
     if repair:
         remove_stale_temps(path)  # what a writer killed mid-compaction left behind
-    checkpoint = prefix = None
+    checkpoint = None
     try:
         holder = [_read_all(fd, path)]  # no other reference: parse_fast drops the bytes once decoded
         _check_binary(path, holder[0])
-        cached = checkpoints.resume_cached(path, holder[0]) if use_checkpoint else None
-        if cached is not None:
-            header, checkpoint, tail = cached
-            parsed = Parsed(header, [*checkpoint.essential, *tail], len(holder[0]))
-            if len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
-                prefix = len(holder[0]), hashlib.sha256(holder[0]).hexdigest()
+        resumed = _checkpointed(path, holder) if use_checkpoint else None
+        if resumed is not None:
+            parsed, checkpoint = resumed
         else:
-            if use_checkpoint:
-                prefix = len(holder[0]), hashlib.sha256(holder[0]).hexdigest()
+            if not holder:  # spent on a fold that found the file damaged: read it again
+                holder = [_read_all(fd, path)]
             parsed = parse_fast(holder) if holder[0].endswith(END) else None
             if parsed is None:
-                prefix = None
                 parsed = parse_recovering(_read_all(fd, path))
     except (HeaderError, UnreadableFile) as error:
         os.close(fd)
@@ -747,7 +771,6 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: b
     else:
         report.torn = [TornPiece(piece.line, piece.offset, piece.size, piece.reason) for piece in parsed.bad]
         handle.entries = parsed.entries
-        handle._prefix = None if parsed.bad else prefix
     report.entry_count = len(handle.entries)
     if checkpoint is not None:
         report.entry_count += checkpoint.entry_count - len(checkpoint.essential)
