@@ -25,11 +25,12 @@ from launchpad.store.actor import resolve_actor
 LAST_SHOWN = 10
 
 
-def _load_plan(path: str):
-    """The plan a session was started from; a seam so tests can hand in a stand-in plan."""
+def _load_plan(path: str, parsed: dict | None = None):
+    """The plan a session was started from; a seam so tests can hand in a stand-in plan. `parsed`: checklists
+    already read (shell.plan_ids)."""
     from launchpad.core.plan.plan import load_plan
 
-    return load_plan(path)
+    return load_plan(path, parsed=parsed)
 
 
 _error = say  # one message on stderr, exit code 1 (cli/session_io.py)
