@@ -31,12 +31,10 @@ from launchpad.store.toml_fast import loads_journal
 FORMAT = 1
 MIN_ENTRIES = 20_000  # below this a fold costs well under a second: no cache file for small sessions
 CACHE_LIMIT = 64 << 20  # a checkpoint is a few MB; a bigger file in its place is not ours
-# The code that decides what a fold is: a change to any of it changes the key, so a checkpoint written by
-# other code (a dev checkout, an upgrade) is never trusted.
-_FOLD_MODULES = ("core/journal/journal.py", "core/journal/checkpoint.py", "core/journal/pack.py",
-                 "core/probes/probe_history.py", "core/control/control.py", "core/control/poll.py",
-                 "core/control/rollback.py", "core/control/count.py", "store/recovery.py", "store/toml_fast.py",
-                 "store/checkpoint.py")
+# The code that decides what a fold is and how a journal reads: all of core/ and the store's readers. A change
+# to any of it changes the key, so a checkpoint written by other code (a dev checkout, an upgrade) is never
+# trusted.
+_READER_MODULES = ("store/recovery.py", "store/minute_blocks.py", "store/toml_fast.py", "store/checkpoint.py")
 
 
 def cache_dir() -> Path:
@@ -55,9 +53,10 @@ def code_key() -> str:
     if not _code_key_memo:
         digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
         package = Path(__file__).resolve().parents[1]
-        for name in _FOLD_MODULES:
+        core = sorted(str(path.relative_to(package)) for path in (package / "core").rglob("*.py"))
+        for name in (*core, *_READER_MODULES):
             try:
-                digest.update((package / name).read_bytes())
+                digest.update(name.encode() + b"\0" + (package / name).read_bytes())
             except OSError:
                 digest.update(b"missing " + name.encode())
         _code_key_memo.append(digest.hexdigest())
