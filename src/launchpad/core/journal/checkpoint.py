@@ -16,7 +16,6 @@ entries are all essential and the essential fold rebuilds `last_entries` as well
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -35,37 +34,50 @@ class Checkpoint:
     ignored: int
 
 
+_TRIM_AT = 4 * HISTORY_MINUTES  # a probe's kept minutes are trimmed back to its newest hour this often
+
+
+def _newest(kept: list[tuple[int, Entry]]) -> list[tuple[int, Entry]]:
+    """The tail of one probe's minutes that fewer than HISTORY_MINUTES readable later minutes supersede:
+    walked back from the newest, reading each minute (from_payload, as the fold does) only until that many."""
+    readable = 0
+    for index in range(len(kept) - 1, -1, -1):
+        if readable >= HISTORY_MINUTES:
+            return kept[index + 1:]
+        entry = kept[index][1]
+        readable += from_payload(entry.target, entry.payload) is not None
+    return kept
+
+
 class EssentialKeeper:
     """Picks the essential entries of a journal fed to it in order, without holding the rest: what a reader
-    folding a long journal run by run keeps for its checkpoint (and for recent activity)."""
+    folding a long journal run by run keeps for its checkpoint (and for recent activity). Each probe's minutes
+    are appended as they come and trimmed to the newest hour now and then, so a minute costs an append and
+    only the minutes a trim walks over are read."""
 
     def __init__(self) -> None:
-        self._count = 0
+        self._order = 0
         self._others: list[tuple[int, Entry]] = []
-        # probe -> its minutes that fewer than HISTORY_MINUTES readable later minutes supersede, and how many
-        # of those are readable (a damaged minute pushes nothing out)
-        self._minutes: dict[str, deque[tuple[int, Entry, bool]]] = {}
-        self._readable: dict[str, int] = {}
+        self._minutes: dict[str, list[tuple[int, Entry]]] = {}
+        self._trim_at: dict[str, int] = {}
 
     def add(self, entry: Entry) -> None:
-        self._count += 1
+        self._order += 1
         if entry.kind != PROBE_MINUTE:
-            self._others.append((self._count, entry))
+            self._others.append((self._order, entry))
             return
         probe = entry.target
         kept = self._minutes.get(probe)
         if kept is None:
-            kept = self._minutes[probe] = deque()
-        readable = from_payload(probe, entry.payload) is not None
-        kept.append((self._count, entry, readable))
-        count = self._readable.get(probe, 0) + readable
-        while count - kept[0][2] >= HISTORY_MINUTES:  # that many readable minutes after the oldest kept one
-            count -= kept.popleft()[2]
-        self._readable[probe] = count
+            kept = self._minutes[probe] = []
+        kept.append((self._order, entry))
+        if len(kept) >= self._trim_at.get(probe, _TRIM_AT):
+            kept = self._minutes[probe] = _newest(kept)
+            self._trim_at[probe] = max(_TRIM_AT, 2 * len(kept))  # many damaged minutes: trim less often
 
     def entries(self) -> list[Entry]:
         """The essential entries so far, in journal order."""
-        picked = [*self._others, *((order, entry) for kept in self._minutes.values() for order, entry, _ in kept)]
+        picked = [*self._others, *(pair for kept in self._minutes.values() for pair in _newest(kept))]
         picked.sort(key=lambda pair: pair[0])
         return [entry for _, entry in picked]
 
