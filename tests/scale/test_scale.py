@@ -199,3 +199,22 @@ def test_a_handoff_of_the_big_session_packs_it_and_loses_nothing(big, tmp_path, 
     capsys.readouterr()
     assert main(["status", str(copy), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["lead"] == "Cy Dawn"
+
+
+def test_the_cockpit_opens_the_big_session_by_a_checkpoint_twice_to_the_same_state(big, tmp_path):
+    """30,000 entries: the cockpit's open folds them run by run into a checkpoint (and caches it), the second
+    open starts from the cached one; both states are the full fold's."""
+    import shutil
+
+    _, plan, session_path = big
+    copy = tmp_path / "copy.session.toml"
+    shutil.copyfile(session_path, copy)
+    header, entries, _ = load_session(copy)
+    expected = fold(header, entries)
+    for _ in range(2):
+        live = LiveSession.resume(copy, actor="ada", plan=plan)
+        try:
+            assert live.file.checkpoint is not None and len(live.file.entries) < ENTRIES // 4
+            assert live.state == expected
+        finally:
+            live.close()
