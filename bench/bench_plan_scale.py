@@ -97,17 +97,20 @@ def run(argv: list[str], env: dict, expect: int = 0) -> Sample:
     return Sample(wall, cpu, rss, _last_float(child.stdout))
 
 
-def first_frame(plan: Path, env: dict) -> Sample:
-    """Spawn to first complete frame of the cockpit on `plan` (bench/startup_child.py stamps it), on a pty."""
+def first_frame(plan: Path | None, env: dict, session_dir: str | None = None) -> Sample:
+    """Spawn to first complete frame of the cockpit on `plan` (bench/startup_child.py stamps it), on a pty.
+    With `session_dir` (and no plan), the cockpit resumes the `bench.session.toml` waiting there."""
     master, slave = pty.openpty()
     child_env = dict(env, TERM="xterm-256color", COLUMNS="200", LINES="60")
-    with tempfile.TemporaryDirectory() as session_dir:
-        stamp = Path(session_dir) / "first-frame"
+    with tempfile.TemporaryDirectory() as scratch:
+        session_dir = session_dir or scratch
+        stamp = Path(scratch) / "first-frame"
         child_env["LAUNCHPAD_BENCH_STAMP"] = str(stamp)
         start = time.time()
-        usage = Path(session_dir) / "usage"
+        usage = Path(scratch) / "usage"
         child = subprocess.Popen([sys.executable, "-c", LAUNCHER, str(usage), sys.executable,
-                                  str(ROOT / "bench" / "startup_child.py"), "cockpit", session_dir, str(plan)],
+                                  str(ROOT / "bench" / "startup_child.py"), "cockpit", session_dir,
+                                  *([str(plan)] if plan else [])],
                                  stdin=slave, stdout=slave, stderr=slave, env=child_env, cwd=session_dir)
         os.close(slave)
         while True:

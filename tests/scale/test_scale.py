@@ -124,6 +124,23 @@ def test_status_of_the_big_session(big, capsys):
     assert len(checked) > len(range(0, ITEMS, 7))  # the journal's checks came on top of the ticked items
 
 
+def test_a_second_status_reads_the_checkpoint_the_first_left(big, capsys):
+    """30,000 entries are over the checkpoint threshold: the first status leaves a checkpoint, the second folds
+    from it, and both say the same (the clock-driven parts aside)."""
+    from launchpad.store.checkpoint import load_checkpoint
+
+    _, _, session_path = big
+    reports = []
+    for _ in range(2):
+        assert main(["status", str(session_path), "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        for clocked in ("count", "events"):
+            report.pop(clocked)
+        reports.append(report)
+    assert reports[0] == reports[1] and reports[1]["entry_count"] == ENTRIES
+    assert load_checkpoint(str(session_path.resolve()), session_path.read_bytes()) is not None
+
+
 def test_the_big_session_resumes_and_its_replay_index_builds(big):
     plan_path, plan, session_path = big
     live = LiveSession.resume(session_path, actor="ada", plan=plan, clock=lambda: NOW)
@@ -182,3 +199,22 @@ def test_a_handoff_of_the_big_session_packs_it_and_loses_nothing(big, tmp_path, 
     capsys.readouterr()
     assert main(["status", str(copy), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["lead"] == "Cy Dawn"
+
+
+def test_the_cockpit_opens_the_big_session_by_a_checkpoint_twice_to_the_same_state(big, tmp_path):
+    """30,000 entries: the cockpit's open folds them run by run into a checkpoint (and caches it), the second
+    open starts from the cached one; both states are the full fold's."""
+    import shutil
+
+    _, plan, session_path = big
+    copy = tmp_path / "copy.session.toml"
+    shutil.copyfile(session_path, copy)
+    header, entries, _ = load_session(copy)
+    expected = fold(header, entries)
+    for _ in range(2):
+        live = LiveSession.resume(copy, actor="ada", plan=plan)
+        try:
+            assert live.file.checkpoint is not None and len(live.file.entries) < ENTRIES // 4
+            assert live.state == expected
+        finally:
+            live.close()

@@ -19,9 +19,9 @@ def write(tmp_path):
 
 
 def counting_loader(calls):
-    def load(path):
+    def load(path, parsed=None):
         calls.append(path)
-        return load_plan(path, env={})
+        return load_plan(path, env={}, parsed=parsed)
     return load
 
 
@@ -120,3 +120,60 @@ def test_validate_leaves_the_ids_of_a_clean_plan_in_the_cache(tmp_path, monkeypa
     broken.write_text(PLAN.replace('"list.md"', '"list.md", "missing.md"'), encoding="utf-8")
     assert main(["validate", str(broken)]) == 1
     assert cached_ids(str(broken)) is None  # a plan with problems is never cached
+
+
+def write_four(tmp_path):
+    """A plan of four checklists whose items all have generated IDs."""
+    names = []
+    for number in range(1, 5):
+        (tmp_path / f"part{number}.md").write_text(
+            f"# Part {number}\n## Area\n" + "".join(f"- [ ] Step {number}.{step}\n" for step in range(30)), encoding="utf-8")
+        names.append(f'"part{number}.md"')
+    plan = tmp_path / "plan.toml"
+    plan.write_text(f'[launch]\nname = "Four"\nchecklists = [{", ".join(names)}]\n', encoding="utf-8")
+    return str(plan)
+
+
+def parse_counter(monkeypatch):
+    from launchpad.core.plan import plan as plan_module
+
+    parsed_files = []
+    real = plan_module.load_checklist
+
+    def counting(path):
+        parsed_files.append(path)
+        return real(path)
+
+    monkeypatch.setattr(plan_module, "load_checklist", counting)
+    return parsed_files
+
+
+def test_a_generated_id_in_the_first_half_is_found_without_the_whole_plan(tmp_path, monkeypatch):
+    """Cold: the checklists are parsed in plan order up to the one holding the ID; the answer is load_plan's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write_four(tmp_path)
+    full = load_plan(path, env={})[0]
+    wanted = next(task.id for task in full.tasks if task.text == "Step 1.7")
+    parsed_files = parse_counter(monkeypatch)
+    calls = []
+    ids, problems = load_plan_ids(path, counting_loader(calls), wanted=wanted)
+    assert calls == [] and problems == [] and ids.task_ids == (wanted,) and not ids.complete
+    assert (ids.path, ids.sha256) == (full.path, full.sha256)
+    assert [name.rsplit("/", 1)[-1] for name in parsed_files] == ["part1.md"]  # the other three never read
+
+
+def test_a_generated_id_further_on_or_nowhere_parses_each_checklist_once_and_caches(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = write_four(tmp_path)
+    full = load_plan(path, env={})[0]
+    late = next(task.id for task in full.tasks if task.text == "Step 4.7")
+    for wanted, known in ((late, True), ("zzzzzz", False)):
+        shutil.rmtree(tmp_path / "cache", ignore_errors=True)
+        parsed_files = parse_counter(monkeypatch)
+        calls = []
+        ids, problems = load_plan_ids(path, counting_loader(calls), wanted=wanted)
+        assert calls == [path] and ids.complete and (wanted in ids.task_ids) is known and problems == []
+        assert ids.task_ids == tuple(task.id for task in full.tasks)
+        assert sorted(name.rsplit("/", 1)[-1] for name in parsed_files) == ["part1.md", "part2.md", "part3.md",
+                                                                            "part4.md"]  # once each
+        assert cached_ids(path) == ids

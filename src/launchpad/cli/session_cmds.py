@@ -25,11 +25,12 @@ from launchpad.store.actor import resolve_actor
 LAST_SHOWN = 10
 
 
-def _load_plan(path: str):
-    """The plan a session was started from; a seam so tests can hand in a stand-in plan."""
+def _load_plan(path: str, parsed: dict | None = None):
+    """The plan a session was started from; a seam so tests can hand in a stand-in plan. `parsed`: checklists
+    already read (shell.plan_ids)."""
     from launchpad.core.plan.plan import load_plan
 
-    return load_plan(path)
+    return load_plan(path, parsed=parsed)
 
 
 _error = say  # one message on stderr, exit code 1 (cli/session_io.py)
@@ -190,11 +191,14 @@ def _section_name(path: tuple[str, ...] | None) -> str:
     return " › ".join(path or ())
 
 
-def status_report(header, entries, plan, now: datetime | None = None) -> dict[str, Any]:
-    """The status JSON document: the journal's state laid over the plan (or the journal alone without one)."""
+def status_report(header, entries, plan, now: datetime | None = None, state: SessionState | None = None) -> dict[str, Any]:
+    """The status JSON document: the journal's state laid over the plan (or the journal alone without one).
+    `state`, when the caller has it (from a checkpoint, store/checkpoint.py), is the fold of the whole journal;
+    `entries` then need only hold what recent activity shows (every entry but superseded probe minutes)."""
     from launchpad.core.plan.offsets import format_offset
 
-    state: SessionState = fold(header, entries)
+    if state is None:
+        state = fold(header, entries)
     report: dict[str, Any] = {
         "launch": header.launch,
         "lead": state.lead,
@@ -306,10 +310,14 @@ def _upto(entries, at: datetime) -> list:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    from launchpad.store.session_file import load_session
+    from launchpad.store.session_file import load_folded, load_session
 
+    state = None
     try:
-        header, entries, load = load_session(args.session)
+        if getattr(args, "at", None):  # a state in the past: the whole journal, as entries
+            header, entries, load = load_session(args.session)
+        else:  # the state at the end: from the session's checkpoint when it has a valid one
+            header, state, entries, load = load_folded(args.session)
     except LoadError as error:
         return _problems("status", error)
     for message in load.messages():
@@ -330,7 +338,7 @@ def run_status(args: argparse.Namespace) -> int:
         print("launchpad status: the session's plan cannot be read, showing what the journal alone knows:", file=sys.stderr)
         for problem in problems:
             print(_safe(problem.format()), file=sys.stderr)
-    report = status_report(header, entries, plan, now=at) if at else status_report(header, entries, plan)
+    report = status_report(header, entries, plan, now=at) if at else status_report(header, entries, plan, state=state)
     if at is not None:
         report["at"] = format_utc(at)  # the instant asked for (--at); without it the report is "now"
     if args.json:

@@ -101,12 +101,14 @@ def open_regular(path: str, flags: int = os.O_RDONLY, *, what: str = "file", hin
 
 
 def read_fd(fd: int, path: str, limit: int) -> bytes:
-    """All of a regular file's bytes, at most `limit` (it may grow while we read: stop past the cap)."""
+    """All of a regular file's bytes, at most `limit` (it may grow while we read: stop past the cap).
+    The size fstat gives is read in one piece, so a file that did not grow is returned as that one bytes
+    object: no second copy of a 77 MB journal to join the pieces into."""
     chunks = []
     offset = 0
     size = os.fstat(fd).st_size
     while True:
-        want = min(max(size - offset, 1 << 16), limit + 1 - offset, 1 << 24)
+        want = min(max(size - offset, 1 << 16), limit + 1 - offset)
         if want <= 0:
             break
         chunk = os.pread(fd, want, offset)

@@ -205,7 +205,10 @@ class Notifier:
         self.fold = NotifyFold(self.plan.name, self._tclock)
         with session.io_lock:  # every entry exactly once: what is read so far, then each batch read after
             entries = session.file.entries
-            if session.state.entry_count != len(entries):
+            # Opened by a checkpoint, `entries` skip superseded probe minutes: no news, so the fold is the same
+            checkpoint = session.file.checkpoint
+            skipped = checkpoint.entry_count - len(checkpoint.essential) if checkpoint is not None else 0
+            if session.state.entry_count != len(entries) + skipped:
                 from launchpad.store.session_file import load_session
 
                 entries = load_session(session.path)[1]

@@ -116,17 +116,20 @@ def load_plan_ids(plan_path: str, load_plan, wanted: str | None = None) -> tuple
     With `wanted` (the one item ID the caller asks about) and no valid cache, the checklists holding that ID's
     text are parsed first (core.plan.plan.locate_task): if one has the item, the answer is that ID alone
     (`complete` False) without parsing the rest of the plan, so the first `mark` of a pinned item on a big plan
-    costs what the later ones do. Otherwise (a generated ID, an unknown one) the whole plan is parsed as before."""
+    costs what the later ones do. Else the first half of the checklists are parsed in order until one has it
+    (a generated ID: core.plan.plan.locate_in_order); an ID further on, or nowhere, gets the whole plan parsed
+    (`load_plan(path, parsed)`, reusing the checklists already read) and cached as before."""
     ids = cached_ids(plan_path)
     if ids is not None:
         return ids, []
+    parsed: dict = {}
     if wanted:
-        from launchpad.core.plan.plan import locate_task
+        from launchpad.core.plan.plan import locate_in_order, locate_task
 
-        found = locate_task(plan_path, wanted)
+        found = locate_task(plan_path, wanted) or locate_in_order(plan_path, wanted, parsed)
         if found is not None:
             return PlanIds(found[0], found[1], (wanted,), (), complete=False), []
-    plan, problems = load_plan(plan_path)
+    plan, problems = load_plan(plan_path, parsed) if parsed else load_plan(plan_path)
     if plan is None:
         return None, list(problems)
     if problems:

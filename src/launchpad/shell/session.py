@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 from launchpad.core.clock import Clock, system_clock
 from launchpad.core.journal.demo_history import demo_history, is_demo_note
+from launchpad.core.journal.checkpoint import Checkpoint, resume
 from launchpad.core.journal.journal import SessionState, StateBuilder, plan_drift
 from launchpad.core.plan.plan import Plan, load_plan
 from launchpad.core.plan.plan_ref import resolve_plan_path
@@ -42,7 +43,7 @@ def _from_load_error(error: LoadError) -> SessionOpenError:
 
 class LiveSession:
     def __init__(self, file: SessionFile, plan: Plan, entries=(), notices: list[str] | None = None,
-                 clock: Clock | None = None):
+                 clock: Clock | None = None, checkpoint: Checkpoint | None = None):
         self.file = file
         # The session's one clock: entries are stamped, the count and lateness computed, by the same "now".
         self.clock: Clock = clock or file.clock
@@ -51,10 +52,13 @@ class LiveSession:
         self.path = Path(file.path)
         self.actor = file.actor
         self.notices = list(notices or [])
-        self._builder = StateBuilder(file.header.first_lead)
+        # From a checkpoint (store/checkpoint.py) the fold starts at its state: only the entries after it
+        self._builder = StateBuilder(file.header.first_lead) if checkpoint is None else resume(file.header, checkpoint)
+        skip = 0 if checkpoint is None else len(checkpoint.essential)
         self._demo = False
-        for entry in entries:
-            self._builder.apply(entry)
+        for index, entry in enumerate(entries):
+            if index >= skip:
+                self._builder.apply(entry)
             self._demo = self._demo or is_demo_note(entry.kind, entry.payload)
         self.state: SessionState = self._builder.snapshot()
         self._checked = checked_ids(plan.tasks, self.state.marks())
@@ -106,7 +110,8 @@ class LiveSession:
         if not Path(path).exists():
             raise SessionOpenError(f"{path}: no such session file", "check the path; `ls sessions/` lists recent ones")
         try:  # watching writes nothing: not even the repair of a torn tail
-            file, report = open_session(path, actor=resolve_actor(actor), clock=clock, repair=not watch)
+            file, report = open_session(path, actor=resolve_actor(actor), clock=clock, repair=not watch,
+                                        use_checkpoint=True)
         except LoadError as error:
             raise _from_load_error(error) from None
         notices = list(report.messages()) if hasattr(report, "messages") else []
@@ -120,7 +125,7 @@ class LiveSession:
                                        "restore the plan file, or pass it: launchpad PLAN --session FILE")
         if plan.sha256 != header.plan_sha256:
             notices.append(f"The plan changed since this session began ({Path(plan.path).name}).")
-        session = cls(file, plan, file.entries, notices, clock=clock)
+        session = cls(file, plan, file.entries, notices, clock=clock, checkpoint=file.checkpoint)
         known = [event.id for event in plan.events]
         vanished = plan_drift(session.state, [task.id for task in plan.tasks], known)
         if vanished:

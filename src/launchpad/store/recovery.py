@@ -11,8 +11,10 @@ import re
 import tomllib
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from typing import Callable
 
 from launchpad.core.toml_depth import loads_bounded
+from launchpad.store.minute_blocks import read_minute
 from launchpad.store.toml_fast import loads_journal
 from launchpad.core.journal.journal import END_LINE, ENTRY_MARK, HEADER_END, Entry, Header, JournalError, entry_from_table, header_from_table
 
@@ -67,7 +69,7 @@ def _convert(raw: list) -> list[Entry]:
 CHUNK = 1 << 20  # bytes of blocks parsed at a time: one parsed document alive, never the whole journal's
 
 
-def parse_fast(data: bytes | list) -> Parsed | None:
+def parse_fast(data: bytes | list, each: Callable[[Header, list[Entry]], None] | None = None) -> Parsed | None:
     """The whole file in one pass; None when anything is off (then use parse_recovering).
 
     The header is parsed with tomllib; the journal after it in ~1 MB runs of whole blocks with the bulk
@@ -76,6 +78,9 @@ def parse_fast(data: bytes | list) -> Parsed | None:
     journal. A run is split only at "\\n[[entry]]\\n", which no value we write can contain (tomli_w
     writes single-line strings); a hand-edited multi-line string holding it fails to parse and falls back.
     Pass the bytes inside a one-element list to hand them over (the caller keeps no second reference).
+    With `each`, every run's entries go to each(header, entries) as they are read and are not kept (the
+    result's `entries` is empty): a fold of a long journal that never holds all of it. A None result then
+    comes after some runs went to `each`: the caller drops what it made of them.
     """
     if isinstance(data, list):
         raw_bytes = data.pop()
@@ -91,24 +96,80 @@ def parse_fast(data: bytes | list) -> Parsed | None:
         return None
     if raw_bytes.find(HEADER_END_B, 0, 1 << 16) + len(HEADER_END_B) != start:
         return None  # something between the header's end line and the first block: the careful path names it
+    entries = parse_blocks(raw_bytes, start, each=None if each is None else lambda run: each(header, run))
+    return None if entries is None else Parsed(header, entries, size)
+
+
+def _parsed_run(text: str) -> list[Entry] | None:
+    doc = loads_journal(text)
+    raw = doc.pop("entry", None)
+    if doc or not isinstance(raw, list):
+        return None
+    return _convert(raw)
+
+
+_MULTI_LINE = ('"""', "'''")
+
+
+def read_run(text: str) -> list[Entry] | None:
+    """The entries of a run of whole blocks (text starting with "\n[[entry]]\n"), in order; None when the
+    run is not only [[entry]] tables. Probe minutes written as launchpad writes them are read without the
+    TOML parser (store/minute_blocks.py); the other blocks go to it together, in one parse. A multi-line
+    string could hide a block mark inside a value, so a run holding one goes to the parser whole.
+    Raises what the parser and entry_from_table raise."""
+    if _MULTI_LINE[0] in text or _MULTI_LINE[1] in text:
+        return _parsed_run(text)
+    bodies = text.split(ENTRY_MARK)
+    if bodies[0]:
+        return None
+    entries: list[Entry | None] = []
+    others: list[str] = []
+    slots: list[int] = []
+    for index in range(1, len(bodies)):
+        entry = read_minute(bodies[index])
+        if entry is None:
+            slots.append(len(entries))
+            others.append(bodies[index])
+        entries.append(entry)
+    del bodies
+    if others:
+        parsed = _parsed_run(ENTRY_MARK + ENTRY_MARK.join(others))
+        if parsed is None or len(parsed) != len(others):
+            return None
+        for slot, entry in zip(slots, parsed):
+            entries[slot] = entry
+    return entries  # type: ignore[return-value]  # every slot filled
+
+
+def parse_blocks(raw_bytes: bytes, start: int, after_seq: int = 0,
+                 each: Callable[[list[Entry]], None] | None = None) -> list[Entry] | None:
+    """The blocks from `start` to the end of `raw_bytes`, parsed in ~1 MB runs (see parse_fast); None when
+    anything is off: bytes that are no block, a parse error, or seqs not rising strictly from `after_seq`
+    (out-of-order or doubled seqs: the careful path names them). With `each`, each run goes to it instead."""
+    size = len(raw_bytes)
     entries: list[Entry] = []
+    previous = after_seq
     try:
         while start < size:
             if not raw_bytes.startswith(MARK, start):
                 return None
             cut = raw_bytes.find(MARK, start + CHUNK)
             end = size if cut < 0 else cut
-            doc = loads_journal(raw_bytes[start:end].decode("utf-8"))
-            raw = doc.pop("entry", None)
-            if doc or not isinstance(raw, list):
+            run = read_run(raw_bytes[start:end].decode("utf-8"))
+            if run is None:
                 return None
-            entries.extend(_convert(raw))
+            for entry in run:
+                if entry.seq <= previous:
+                    return None
+                previous = entry.seq
+            if each is None:
+                entries.extend(run)
+            else:
+                each(run)
             start = end
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):
         return None
-    if any(later.seq <= earlier.seq for earlier, later in zip(entries, entries[1:])):
-        return None  # out-of-order or doubled seqs: let the careful path name them
-    return Parsed(header, entries, size)
+    return entries
 
 
 def _line_at(data: bytes, offset: int) -> int:
@@ -260,10 +321,9 @@ def parse_appended(chunk: bytes, after_seq: int) -> tuple[list[Entry], list[BadP
     if not chunk.startswith(MARK):
         return [], [BadPiece(0, len(chunk), 1, "appended bytes do not start an [[entry]] block")]
     try:
-        doc = loads_journal(chunk.decode("utf-8"))
-        raw = doc.get("entry")
-        if set(doc) == {"entry"} and isinstance(raw, list):
-            entries = [entry for entry in _convert(raw) if entry.seq > after_seq]
+        run = read_run(chunk.decode("utf-8"))
+        if run is not None:
+            entries = [entry for entry in run if entry.seq > after_seq]
             if all(later.seq > earlier.seq for earlier, later in zip(entries, entries[1:])):
                 return entries, []
     except (UnicodeDecodeError, tomllib.TOMLDecodeError, JournalError):

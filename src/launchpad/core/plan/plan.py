@@ -196,7 +196,8 @@ _KNOWN_EVENT = {"id", "at", "title", "owner", "section", "duration", "late_after
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
-def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan | None, list[Problem]]:
+def _parse_toml_plan(path: str, text: str, env: Mapping[str, str],
+                     parsed: dict | None = None) -> tuple[Plan | None, list[Problem]]:
     try:
         doc = loads_bounded(text)
     except tomllib.TOMLDecodeError as error:
@@ -223,7 +224,8 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str]) -> tuple[Plan
                 'write checklists = ["../checklists/launch.md"]')
         listed = []
     for relative in listed:
-        checklist, problems = load_checklist(_checklist_path(path, relative))
+        file = _checklist_path(path, relative)
+        checklist, problems = parsed.pop(file) if parsed and file in parsed else load_checklist(file)
         if checklist is None:
             for problem in problems:
                 if problem.line is None:
@@ -462,6 +464,22 @@ def _markdown_plan(path: str, checklist: Checklist) -> Plan:
 # --------------------------------------------------------------------------- entry point
 
 
+def _plan_files(path: str) -> tuple[str, str, list[str]] | None:
+    """(plan path, its text, the checklist files it lists in order) as load_plan finds them; None when the
+    plan cannot be read or is no TOML plan listing checklists (a Markdown plan is its own one file)."""
+    text, _ = read_text(path)
+    if text is None:
+        return None
+    if Path(path).suffix.lower() not in TOML_SUFFIXES:
+        return path, text, [path]
+    try:
+        launch = loads_bounded(text).get("launch")
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return None
+    listed = _listed_checklists(launch) if isinstance(launch, dict) else None
+    return path, text, [_checklist_path(path, relative) for relative in listed or ()]
+
+
 def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None:
     """(plan path, plan sha256) when a checklist of the plan at `path` holds an item with ID `task_id`, found by
     parsing only the checklists whose text holds that ID in an ID comment (`<!-- id: ... -->`); None when none
@@ -470,18 +488,10 @@ def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None
     A script ticking one pinned item of a 100,000-item plan needs no more. The answer is load_plan's: the same
     files parsed from the same paths give the same IDs, and a plan with any checklist holding the ID lists it."""
     path = resolved(path) if os.path.lexists(path) else str(path)
-    text, _ = read_text(path)
-    if text is None:
+    found = _plan_files(path)
+    if found is None:
         return None
-    if Path(path).suffix.lower() in TOML_SUFFIXES:
-        try:
-            launch = loads_bounded(text).get("launch")
-        except (tomllib.TOMLDecodeError, ValueError, RecursionError):
-            return None
-        listed = _listed_checklists(launch) if isinstance(launch, dict) else None
-        files = [_checklist_path(path, relative) for relative in listed or ()]
-    else:
-        files = [path]
+    path, text, files = found
     comment = re.compile(r"<!--\s*(?i:id)\s*:\s*" + re.escape(task_id) + r"\s*-->")
     for file in files:
         checklist_text = text if file == path else read_text(file)[0]
@@ -492,15 +502,39 @@ def locate_task(path: str | os.PathLike, task_id: str) -> tuple[str, str] | None
     return None
 
 
-def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None) -> tuple[Plan | None, list[Problem]]:
-    """Load a TOML plan or a Markdown checklist as a plan. Never raises on bad input."""
+def locate_in_order(path: str | os.PathLike, task_id: str, parsed: dict) -> tuple[str, str] | None:
+    """(plan path, plan sha256) when one of the first half of the plan's checklists holds an item with ID
+    `task_id`, found by parsing them in plan order and stopping at the first that has it: a generated ID is
+    hashed from its file, section and text, so no text names it and locate_task cannot filter. Every checklist
+    parsed goes into `parsed` (file -> what load_checklist gave), for load_plan(parsed=...) to reuse: when this
+    says None (the ID is further on, or nowhere), the full load the caller does next parses nothing twice, and
+    the whole plan's IDs get cached as before. Only TOML plans of several checklists: one file is all or none."""
+    path = resolved(path) if os.path.lexists(path) else str(path)
+    found = _plan_files(path)
+    if found is None or len(found[2]) < 2 or found[2][0] == found[0]:
+        return None
+    path, _, files = found
+    for file in files[: (len(files) + 1) // 2]:
+        if file not in parsed:
+            parsed[file] = load_checklist(file)
+        checklist = parsed[file][0]
+        if checklist is not None and any(task.id == task_id for task in checklist.tasks):
+            return path, _sha256(path)
+    return None
+
+
+def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None,
+              parsed: dict | None = None) -> tuple[Plan | None, list[Problem]]:
+    """Load a TOML plan or a Markdown checklist as a plan. Never raises on bad input.
+    `parsed`: checklists locate_in_order already read (file -> load_checklist's answer), used instead of
+    reading them again; taken out of the dict as they are used."""
     path = resolved(path) if os.path.lexists(path) else str(path)
     env = os.environ if env is None else env
     text, problems = read_text(path)
     if text is None:
         return None, problems
     if Path(path).suffix.lower() in TOML_SUFFIXES:
-        return _parse_toml_plan(path, text, env)
+        return _parse_toml_plan(path, text, env, parsed)
     checklist = parse_checklist(text, path)
     plan = _markdown_plan(path, checklist)
     return plan, list(plan.problems)
