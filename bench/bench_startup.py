@@ -27,6 +27,11 @@ TARGET = 2.0  # issue 13: first complete frame within 2x a bare Textual app
 def run_once(which: str) -> float:
     master, slave = pty.openpty()
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="200", LINES="60")
+    # Byte-code as an installed launchpad has it (pip compiles site-packages; a checkout writes __pycache__ on
+    # its first run): with PYTHONDONTWRITEBYTECODE set (as in some shells and CI images) the editable checkout's
+    # ~150 modules were compiled from source in every round, ~90 ms the bare app (site-packages, compiled at
+    # install) never paid. The warm-up round below writes them.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as session_dir:
         stamp = Path(session_dir) / "first-frame"
         env["LAUNCHPAD_BENCH_STAMP"] = str(stamp)
