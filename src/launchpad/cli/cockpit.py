@@ -118,9 +118,16 @@ def session_conflict(session_path: str, plan, plan_named: bool, t0: datetime | N
     return None
 
 
+def _plan_beside(checklist: str) -> Path:
+    # Imported here: shell.plan_writer brings the plan drafter and its trigger patterns (~10 ms), which a
+    # cockpit on a .toml plan (the bundled one included) never uses before its first frame.
+    from launchpad.shell.plan_writer import plan_beside
+
+    return plan_beside(checklist)
+
+
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
-    from launchpad.shell.plan_writer import plan_beside
 
     if args.plan is None and args.session and Path(args.session).exists():
         return _resume_named_session(args)  # `launchpad --session FILE`: that session, with its own plan
@@ -130,8 +137,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
         if found is None:
             return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
         plan_path = str(found)
-    elif Path(plan_path).suffix.lower() != ".toml" and plan_beside(plan_path).is_file():
-        plan_path = str(plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
+    elif Path(plan_path).suffix.lower() != ".toml" and _plan_beside(plan_path).is_file():
+        plan_path = str(_plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
         print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
     plan, problems = load_plan(plan_path)
     if plan is None or problems:
