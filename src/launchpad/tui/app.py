@@ -41,6 +41,7 @@ from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.on_demand import OnDemand
 from launchpad.tui.widgets.owners_pane import OwnersPane
 from launchpad.tui.widgets.poll_pane import PollPane
 from launchpad.tui.widgets.probes_pane import ProbesPane
@@ -542,6 +543,8 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         if tabs.active != f"tab-{name}":
             tabs.active = f"tab-{name}"
         pane = self.cockpit.query_one(f"#{shown}")
+        if isinstance(pane, OnDemand):  # the rollback steps, the poll: rows made when first shown
+            pane.build()
         focusable = [widget for widget in pane.query("*") if widget.focusable and widget.display]
         if focusable:
             focusable[0].focus()
