@@ -205,9 +205,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self.flush_probes)
             self.set_interval(HISTORY_COMPACTION_SECONDS, self.compact_history)
-        self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
-        if not self.read_only:  # a watching cockpit never speaks for the launch
-            self._journal.submit(self._start_notifier)
+        self.notifier = None  # chat/pager/webhook news: set up on the journal thread after the first frame
 
     def on_load(self) -> None:
         # No garbage collection while the screen is built (it ran several full passes over the young widget
@@ -220,6 +218,10 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         gc.freeze()
         gc.enable()
         self._fit_timeline_height()  # the panes have their size now
+        if not self.read_only:  # a watching cockpit never speaks for the launch
+            # On the journal thread (it reads the journal), once the screen is up: its imports there held the
+            # interpreter lock while the first frame was being built.
+            self._journal.submit(self._start_notifier)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_timeline_height)  # once the new width class and sizes are in
