@@ -246,14 +246,18 @@ def run_watch(args: argparse.Namespace) -> int:
 def _run_app(session, *, demo: bool, watch: bool = False) -> int:
     from launchpad.cli.crash import report_crash
     from launchpad.tui.app import LaunchpadApp
-    from launchpad.tui.watch import WatchApp
 
     probes = None
     if session.plan.probes or session.plan.metrics:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo, watch_only=watch)
-    app = _crash_safe(WatchApp)(session, probes=probes) if watch else _crash_safe(LaunchpadApp)(session, probes=probes)
+    if watch:
+        from launchpad.tui.watch import WatchApp
+
+        app = _crash_safe(WatchApp)(session, probes=probes)
+    else:
+        app = _crash_safe(LaunchpadApp)(session, probes=probes)
     intact = f"; the session file is intact: {invoked_as()} open {shlex.quote(str(session.path))}"
     try:
         app.run()
