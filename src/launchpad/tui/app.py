@@ -147,12 +147,19 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
     # ------------------------------------------------------------------ layout
 
+    def _width_class(self, width: int) -> str:
+        return next(name for limit, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= limit)
+
     def get_default_screen(self) -> Screen:
         """The screen starts with its width class (-narrow/-wide/-xwide) already set, so the first resize
         does not restyle every widget a second time before the first frame."""
-        width = self.size.width
-        name = next(name for limit, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= limit)
-        return Screen(id="_default", classes=name)
+        return Screen(id="_default", classes=self._width_class(self.size.width))
+
+    def _pane_tabs(self) -> Tabs:
+        """The tabs narrow screens fold the panes into. Wide screens never show them: there they are made only
+        if the terminal becomes narrow (on_resize), not before the first frame (~10 ms of widgets and styles)."""
+        return Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs",
+                    active=f"tab-{self.active_pane}")
 
     def compose(self) -> ComposeResult:
         yield LaunchHeader(id="header")
@@ -161,7 +168,8 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
             yield TriggerBanner(id="trigger-banner")
-        yield Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs")
+        if self._width_class(self.size.width) == "-narrow":
+            yield self._pane_tabs()
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane -active")
             yield ProbesPane(self.plan.probes, self.plan.metrics, self.plan.triggers, id="probes", classes="pane")
@@ -223,7 +231,9 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             # interpreter lock while the first frame was being built.
             self._journal.submit(self._start_notifier)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        if self._width_class(event.size.width) == "-narrow" and not self.cockpit.query("#pane-tabs"):
+            self.cockpit.mount(self._pane_tabs(), before="#panes")
         self.call_after_refresh(self._fit_timeline_height)  # once the new width class and sizes are in
 
     async def on_unmount(self) -> None:
@@ -541,9 +551,9 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         shown = "rollback" if name == "checklist" and self.cockpit.has_class("-rollback") else name
         for pane in self.cockpit.query(".pane"):
             pane.set_class(pane.id == shown, "-active")
-        tabs = self.cockpit.query_one(Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
+        for tabs in self.cockpit.query("#pane-tabs").results(Tabs):  # none on a screen never narrow
+            if tabs.active != f"tab-{name}":
+                tabs.active = f"tab-{name}"
         pane = self.cockpit.query_one(f"#{shown}")
         if isinstance(pane, OnDemand):  # the rollback steps, the poll: rows made when first shown
             pane.build()
