@@ -31,3 +31,26 @@ def test_an_early_return_or_another_command_leaves_collection_on(tmp_path, capsy
     assert gc.isenabled()
     assert main(["validate", str(tmp_path / "missing.toml")]) != 0
     assert gc.isenabled()
+
+
+
+def test_the_plan_and_the_session_file_are_read_with_collection_on(tmp_path, monkeypatch):
+    """Only the imports and the screen go without collection: a plan or a journal of any size is read with it."""
+    from launchpad.shell.session import LiveSession, SessionOpenError
+
+    seen = []
+
+    def load_plan(path):
+        seen.append(("plan", gc.isenabled()))
+        return None, []
+
+    def resume(cls, *args, **kwargs):
+        seen.append(("session", gc.isenabled()))
+        raise SessionOpenError("stop here")
+
+    monkeypatch.setattr(cockpit, "load_plan", load_plan)
+    monkeypatch.setattr(cockpit, "no_terminal", lambda: None)
+    monkeypatch.setattr(LiveSession, "resume", classmethod(resume))
+    assert main([str(tmp_path / "plan.toml")]) != 0
+    assert main(["open", str(tmp_path / "x.session.toml")]) != 0
+    assert seen == [("plan", True), ("session", True)] and gc.isenabled()

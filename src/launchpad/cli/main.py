@@ -75,7 +75,8 @@ def _collected_after_the_first_frame(cockpit: bool):
     """A cockpit's start runs without garbage collection: its imports and its screen make tens of thousands of
     objects that all live on, and the young-generation passes over them cost 20-40 ms before the first frame.
     The app turns collection back on once that frame is drawn (tui/app.py); here it is turned back on
-    whatever happened, for the returns before any app (a bad plan, no terminal)."""
+    whatever happened, for the returns before any app (a bad plan, no terminal). Reading the plan and the
+    session file runs with it (cli/cockpit.py `collected`): they are data of any size."""
     if not cockpit:
         yield
         return
