@@ -427,3 +427,20 @@ async def test_on_the_war_room_screen_the_timeline_is_as_tall_as_its_steps(sessi
         await pilot.pause()
         assert app._timeline_rows is None
         assert not app.query_one("#panes").styles.inline.has_rule("grid_rows")  # the stylesheet's rows again
+
+
+async def test_a_wide_cockpit_makes_its_tabs_only_when_the_terminal_becomes_narrow(session):
+    """Wide screens never show the pane tabs, so none are made before the first frame; narrowed, the cockpit
+    gets them at once, on the pane that was active, and they work."""
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        assert not pilot.app.query("#pane-tabs")
+        pilot.app.action_show_pane("owners")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        tabs = pilot.app.query_one(Tabs)
+        assert pilot.app.screen.has_class("-narrow") and tabs.display and tabs.active == "tab-owners"
+        assert pilot.app.query_one("#owners").display and not pilot.app.query_one("#timeline").display
+        await pilot.press("2")
+        await pilot.pause()
+        assert tabs.active == "tab-checklist" and pilot.app.query_one("#checklist").display
+        assert pilot.app.screen.children.index(tabs) == pilot.app.screen.children.index(pilot.app.query_one("#panes")) - 1

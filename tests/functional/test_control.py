@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from launchpad.core.control.poll import poll_spec
 from launchpad.core.plan.plan import load_plan
 from launchpad.shell.session import LiveSession
 from launchpad.tui.app import LaunchpadApp
@@ -549,3 +550,30 @@ async def test_form_labels_titles_and_errors_show_outside_text_literally():
         app.push_screen(Confirm("Mark '[b]x[/b]' done 2h before its start? y/n"))
         await pilot.pause()
         assert "Mark '[b]x[/b]' done 2h before its start? y/n" in [str(w.render()) for w in app.screen.query("Static")]
+
+
+async def test_the_hidden_panes_are_built_when_a_rollback_is_declared_in_another_cockpit(live, clock):
+    """The rollback and poll panes start empty (widgets/on_demand.py: nothing of theirs before the first frame);
+    a rollback declared by another cockpit on the same file still brings the steps forward here at once, rows
+    filled and the table focused, and tab 6 builds the poll pane with the data the ticks gave it meanwhile."""
+    other = LiveSession.resume(live.path, actor="bob")
+    app = app_for(live, clock)
+    try:
+        async with app.run_test(size=(200, 60)) as pilot:
+            await pilot.pause()
+            rollback, poll = app.query_one(RollbackPane), app.query_one(PollPane)
+            assert not rollback.children and not poll.children and not rollback.built
+            other.control.declare_rollback("Error rate > 5%")
+            app.poll_session()
+            await pilot.pause()
+            assert app.screen.has_class("-rollback") and rollback.display and rollback.built
+            assert "Stop accepting new requests" in app.query_one("#rollback-table").get_row_at(0)[2].plain
+            assert app.query_one("#rollback-table").has_focus
+            assert "ROLLBACK" in app.query_one("#rollback-clock").render().plain
+            assert not poll.children  # no poll opened: still nothing of it
+            app.action_show_pane("poll")
+            await pilot.pause()
+            assert poll.built and "no poll yet" in app.query_one("#poll-verdict").render().plain
+            assert app.query_one("#poll-table").row_count == len(poll_spec(live.plan).roles) > 0
+    finally:
+        other.close()

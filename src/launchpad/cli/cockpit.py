@@ -4,6 +4,8 @@ file; `watch` opens it read-only (it never writes and never takes the probes: it
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import os
 import shlex
 import sys
@@ -43,6 +45,20 @@ def invoked_as(argv0: str | None = None) -> str:
     if not argv0 or Path(argv0).name in ("__main__.py", "-m", "-c"):
         return f"{shlex.quote(sys.executable)} -m launchpad"
     return shlex.quote(argv0)
+
+
+@contextlib.contextmanager
+def collected():
+    """Garbage collection on while a plan or a session file is read: the cockpit's start runs without it
+    (cli/main.py) for its imports and its screen, never for data of any size (a journal of hundreds of
+    thousands of entries), whose cycles would otherwise be frozen with the first frame (tui/app.py)."""
+    off = not gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if off:
+            gc.disable()
 
 
 def _fail(message: str, hint: str = "", code: int = 1) -> int:
@@ -118,9 +134,16 @@ def session_conflict(session_path: str, plan, plan_named: bool, t0: datetime | N
     return None
 
 
+def _plan_beside(checklist: str) -> Path:
+    # Imported here: shell.plan_writer brings the plan drafter and its trigger patterns (~10 ms), which a
+    # cockpit on a .toml plan (the bundled one included) never uses before its first frame.
+    from launchpad.shell.plan_writer import plan_beside
+
+    return plan_beside(checklist)
+
+
 def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.bundled import bundled_plan
-    from launchpad.shell.plan_writer import plan_beside
 
     if args.plan is None and args.session and Path(args.session).exists():
         return _resume_named_session(args)  # `launchpad --session FILE`: that session, with its own plan
@@ -130,10 +153,11 @@ def run_cockpit(args: argparse.Namespace) -> int:
         if found is None:
             return _fail("the bundled plan is not installed", "name a plan: launchpad timelines/launch-day.toml")
         plan_path = str(found)
-    elif Path(plan_path).suffix.lower() != ".toml" and plan_beside(plan_path).is_file():
-        plan_path = str(plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
+    elif Path(plan_path).suffix.lower() != ".toml" and _plan_beside(plan_path).is_file():
+        plan_path = str(_plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
         print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
-    plan, problems = load_plan(plan_path)
+    with collected():
+        plan, problems = load_plan(plan_path)
     if plan is None or problems:
         for problem in problems:
             print(problem.format(), file=sys.stderr)
@@ -146,7 +170,8 @@ def run_cockpit(args: argparse.Namespace) -> int:
             return _fail(str(error), code=2)
     resuming = bool(args.session) and Path(args.session).exists()
     if resuming:
-        refused = session_conflict(args.session, plan, True, t0, args.plan_changed_ok)
+        with collected():
+            refused = session_conflict(args.session, plan, True, t0, args.plan_changed_ok)
         if refused is not None:
             return refused
     refused = no_terminal()  # after the plan check, so a bad plan is still reported from scripts
@@ -157,13 +182,14 @@ def run_cockpit(args: argparse.Namespace) -> int:
     from launchpad.shell.session import LiveSession, SessionOpenError
 
     try:
-        if resuming:
-            session = LiveSession.resume(args.session, actor=args.actor, plan=plan, clock=clock)
-        else:
-            path = Path(args.session) if args.session else default_session_path(plan.path, now)
-            session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
-            if args.plan is None and not args.session and t0 is None:
-                session.seed_demo()  # the bundled demo opens on a launch in flight (core/journal/demo_history.py)
+        with collected():
+            if resuming:
+                session = LiveSession.resume(args.session, actor=args.actor, plan=plan, clock=clock)
+            else:
+                path = Path(args.session) if args.session else default_session_path(plan.path, now)
+                session = LiveSession.start(plan, path, t0=t0 or default_t0(now), actor=args.actor, clock=clock)
+                if args.plan is None and not args.session and t0 is None:
+                    session.seed_demo()  # the bundled demo opens on a launch in flight (core/journal/demo_history.py)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)
@@ -175,7 +201,8 @@ def _resume_named_session(args: argparse.Namespace) -> int:
             t0 = parse_instant(args.t0, require_zone=True)
         except OffsetError as error:
             return _fail(str(error), code=2)
-        refused = session_conflict(args.session, None, False, t0, True)
+        with collected():
+            refused = session_conflict(args.session, None, False, t0, True)
         if refused is not None:
             return refused
     return run_open(args)
@@ -188,7 +215,8 @@ def run_open(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     try:
-        session = LiveSession.resume(args.session, actor=args.actor)
+        with collected():
+            session = LiveSession.resume(args.session, actor=args.actor)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=not args.no_demo)
@@ -230,7 +258,8 @@ def run_watch(args: argparse.Namespace) -> int:
     if refused is not None:
         return refused
     try:
-        session = LiveSession.resume(args.session, actor=args.actor, watch=True)
+        with collected():
+            session = LiveSession.resume(args.session, actor=args.actor, watch=True)
     except SessionOpenError as error:
         return _fail(str(error), error.hint)
     return _run_app(session, demo=False, watch=True)
@@ -239,14 +268,18 @@ def run_watch(args: argparse.Namespace) -> int:
 def _run_app(session, *, demo: bool, watch: bool = False) -> int:
     from launchpad.cli.crash import report_crash
     from launchpad.tui.app import LaunchpadApp
-    from launchpad.tui.watch import WatchApp
 
     probes = None
     if session.plan.probes or session.plan.metrics:
         from launchpad.shell.probes import ProbeRuntime
 
         probes = ProbeRuntime(session, start_demo=demo, watch_only=watch)
-    app = _crash_safe(WatchApp)(session, probes=probes) if watch else _crash_safe(LaunchpadApp)(session, probes=probes)
+    if watch:
+        from launchpad.tui.watch import WatchApp
+
+        app = _crash_safe(WatchApp)(session, probes=probes)
+    else:
+        app = _crash_safe(LaunchpadApp)(session, probes=probes)
     intact = f"; the session file is intact: {invoked_as()} open {shlex.quote(str(session.path))}"
     try:
         app.run()

@@ -7,7 +7,9 @@ cockpit does not pay for the CLI tools.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import gc
 import importlib
 import os
 import signal
@@ -65,13 +67,34 @@ def _overview() -> str:
     return USAGE.format(commands="\n".join(lines))
 
 
+COCKPIT = "launchpad.cli.cockpit"  # `launchpad [PLAN]`, `open`, `watch`: the commands that start a screen
+
+
+@contextlib.contextmanager
+def _collected_after_the_first_frame(cockpit: bool):
+    """A cockpit's start runs without garbage collection: its imports and its screen make tens of thousands of
+    objects that all live on, and the young-generation passes over them cost 20-40 ms before the first frame.
+    The app turns collection back on once that frame is drawn (tui/app.py); here it is turned back on
+    whatever happened, for the returns before any app (a bad plan, no terminal). Reading the plan and the
+    session file runs with it (cli/cockpit.py `collected`): they are data of any size."""
+    if not cockpit:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _run_command(name: str, argv: list[str]) -> int:
     module_name, add_name, run_name, help_text = COMMANDS[name]
-    module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser(prog=f"launchpad {name}", description=help_text)
-    getattr(module, add_name)(parser)
-    args = parser.parse_args(argv)
-    return getattr(module, run_name)(args)
+    with _collected_after_the_first_frame(module_name == COCKPIT):
+        module = importlib.import_module(module_name)
+        parser = argparse.ArgumentParser(prog=f"launchpad {name}", description=help_text)
+        getattr(module, add_name)(parser)
+        args = parser.parse_args(argv)
+        return getattr(module, run_name)(args)
 
 
 def _mistyped_command(argv: list[str]) -> int | None:
@@ -102,11 +125,12 @@ def _dispatch(argv: list[str]) -> int:
     mistyped = _mistyped_command(argv)
     if mistyped is not None:
         return mistyped
-    from launchpad.cli import cockpit
+    with _collected_after_the_first_frame(True):
+        from launchpad.cli import cockpit
 
-    parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
-    cockpit.add_cockpit_arguments(parser)
-    return cockpit.run_cockpit(parser.parse_args(argv))
+        parser = argparse.ArgumentParser(prog="launchpad", usage=_overview())
+        cockpit.add_cockpit_arguments(parser)
+        return cockpit.run_cockpit(parser.parse_args(argv))
 
 
 def _silence_stdout() -> None:

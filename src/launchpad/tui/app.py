@@ -41,6 +41,7 @@ from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
+from launchpad.tui.widgets.on_demand import OnDemand
 from launchpad.tui.widgets.owners_pane import OwnersPane
 from launchpad.tui.widgets.poll_pane import PollPane
 from launchpad.tui.widgets.probes_pane import ProbesPane
@@ -146,12 +147,19 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
     # ------------------------------------------------------------------ layout
 
+    def _width_class(self, width: int) -> str:
+        return next(name for limit, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= limit)
+
     def get_default_screen(self) -> Screen:
         """The screen starts with its width class (-narrow/-wide/-xwide) already set, so the first resize
         does not restyle every widget a second time before the first frame."""
-        width = self.size.width
-        name = next(name for limit, name in sorted(self.HORIZONTAL_BREAKPOINTS, reverse=True) if width >= limit)
-        return Screen(id="_default", classes=name)
+        return Screen(id="_default", classes=self._width_class(self.size.width))
+
+    def _pane_tabs(self) -> Tabs:
+        """The tabs narrow screens fold the panes into. Wide screens never show them: there they are made only
+        if the terminal becomes narrow (on_resize), not before the first frame (~10 ms of widgets and styles)."""
+        return Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs",
+                    active=f"tab-{self.active_pane}")
 
     def compose(self) -> ComposeResult:
         yield LaunchHeader(id="header")
@@ -160,7 +168,8 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
             yield TriggerBanner(id="trigger-banner")
-        yield Tabs(*(Tab(f"{key} {title}", id=f"tab-{name}") for name, title, key in PANES), id="pane-tabs")
+        if self._width_class(self.size.width) == "-narrow":
+            yield self._pane_tabs()
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane -active")
             yield ProbesPane(self.plan.probes, self.plan.metrics, self.plan.triggers, id="probes", classes="pane")
@@ -204,9 +213,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
             self.set_interval(0.25, self.flush_probes)
             self.set_interval(HISTORY_COMPACTION_SECONDS, self.compact_history)
-        self.notifier = None  # chat/pager/webhook news: set up on the journal thread (it reads the journal)
-        if not self.read_only:  # a watching cockpit never speaks for the launch
-            self._journal.submit(self._start_notifier)
+        self.notifier = None  # chat/pager/webhook news: set up on the journal thread after the first frame
 
     def on_load(self) -> None:
         # No garbage collection while the screen is built (it ran several full passes over the young widget
@@ -219,8 +226,14 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         gc.freeze()
         gc.enable()
         self._fit_timeline_height()  # the panes have their size now
+        if not self.read_only:  # a watching cockpit never speaks for the launch
+            # On the journal thread (it reads the journal), once the screen is up: its imports there held the
+            # interpreter lock while the first frame was being built.
+            self._journal.submit(self._start_notifier)
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        if self._width_class(event.size.width) == "-narrow" and not self.cockpit.query("#pane-tabs"):
+            self.cockpit.mount(self._pane_tabs(), before="#panes")
         self.call_after_refresh(self._fit_timeline_height)  # once the new width class and sizes are in
 
     async def on_unmount(self) -> None:
@@ -538,10 +551,12 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         shown = "rollback" if name == "checklist" and self.cockpit.has_class("-rollback") else name
         for pane in self.cockpit.query(".pane"):
             pane.set_class(pane.id == shown, "-active")
-        tabs = self.cockpit.query_one(Tabs)
-        if tabs.active != f"tab-{name}":
-            tabs.active = f"tab-{name}"
+        for tabs in self.cockpit.query("#pane-tabs").results(Tabs):  # none on a screen never narrow
+            if tabs.active != f"tab-{name}":
+                tabs.active = f"tab-{name}"
         pane = self.cockpit.query_one(f"#{shown}")
+        if isinstance(pane, OnDemand):  # the rollback steps, the poll: rows made when first shown
+            pane.build()
         focusable = [widget for widget in pane.query("*") if widget.focusable and widget.display]
         if focusable:
             focusable[0].focus()

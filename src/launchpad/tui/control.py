@@ -27,6 +27,7 @@ from launchpad.core.control.poll import GO, NO_GO, poll_spec
 from launchpad.core.control.rollback import ROLLBACK_MODE
 from launchpad.tui.forms import Confirm, Field, FormScreen, Parses, Required
 from launchpad.tui.prompt import TextPrompt
+from launchpad.tui.widgets.on_demand import OnDemand
 
 ROLLBACK_TOAST = "ROLLBACK declared"  # its title: the toast is taken down when the rollback ends
 
@@ -107,6 +108,10 @@ class CockpitControl:
             if self.app.active_pane == "checklist":  # tab 2 is the rollback checklist now, or the checklist again
                 self.app.action_show_pane("checklist")
         cockpit.set_class(control.poll.open, "-polling")  # the journal's poll, in every cockpit alike
+        if rollback is not None:  # the panes hidden until now make their rows (widgets/on_demand.py)
+            cockpit.query_one(RollbackPane).build()
+        if control.poll.open:
+            cockpit.query_one(PollPane).build()
         next_hold = next((p for p in current.planned if p.id not in current.consumed and p.at >= t_clock
                           and (hold is None or p.id != hold.planned)), None)
         cockpit.query_one(CountClock).show(
@@ -264,6 +269,7 @@ class CockpitControl:
         if self.app.screen.has_class("-narrow") or self.app.cockpit.has_class("-narrow"):
             self.app.action_show_pane("poll")
         elif self.app.cockpit.has_class("-polling"):
+            self.app.cockpit.query_one("#poll", OnDemand).build()
             self.app.call_after_refresh(lambda: self.app.cockpit.query_one("#poll-table").focus())
 
     def vote(self) -> None:
@@ -336,6 +342,7 @@ class CockpitControl:
         (Screen.-rollback) follows the journal in tick."""
         if self.app.active_pane == "checklist" or self.app.cockpit.has_class("-narrow"):
             self.app.action_show_pane("checklist")
+        self.app.cockpit.query_one("#rollback", OnDemand).build()
         self.app.call_after_refresh(lambda: self.app.cockpit.query_one("#rollback-table").focus())
 
     def step_toggled(self, step_id: str) -> None:

@@ -16,10 +16,11 @@ from textual.widgets import DataTable, Static
 from launchpad.core.literal import printable
 from launchpad.core.plan.offsets import format_offset
 from launchpad.core.control.poll import AWAITING, GO, GO_FOR_LAUNCH, HOLD_PROPOSED, NOT_POLLING
+from launchpad.tui.widgets.on_demand import OnDemand
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
-class PollPane(Vertical):
+class PollPane(OnDemand, Vertical):
     BORDER_TITLE = "Go/No-Go poll"
     BINDINGS = [
         Binding("g", "vote('go')", "Vote Go"),
@@ -32,7 +33,7 @@ class PollPane(Vertical):
             self.vote = vote
             super().__init__()
 
-    def compose(self):
+    def parts(self):  # built on demand (widgets/on_demand.py): hidden until a poll
         yield Static(id="poll-verdict")
         yield Static(id="poll-reasons")
         table = DataTable(id="poll-table", cursor_type="row")
@@ -45,7 +46,7 @@ class PollPane(Vertical):
         criteria.border_title = "launch commit criteria"
         yield criteria
 
-    def show(self, result, poll, spec, holders: dict[str, str], colors: dict[str, str]) -> None:
+    def draw(self, result, poll, spec, holders: dict[str, str], colors: dict[str, str]) -> None:
         """result: core.poll.Verdict; poll: PollState; spec: PollSpec; holders: role -> who holds it now."""
         # Called every second: redraw only when something shown changed (a cleared table re-lays the screen).
         signature = (result, poll.number, poll.open, poll.result, spec.at, tuple(sorted(holders.items())),
@@ -95,6 +96,7 @@ class PollPane(Vertical):
         self.query_one("#poll-criteria", Static).update(criteria)
 
     def highlighted_role(self) -> str | None:
+        self.build()
         return highlighted_key(self.query_one(DataTable))
 
     def action_vote(self, vote: str) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from launchpad.core.literal import printable
 from launchpad.tui.clipboard import copy_text
+from launchpad.tui.widgets.on_demand import OnDemand
 from launchpad.tui.widgets.table_cursor import highlighted_key
 
 
@@ -26,7 +27,7 @@ def format_elapsed(seconds: float) -> str:
     return f"{hours:02d}:{rest // 60:02d}:{rest % 60:02d}"
 
 
-class RollbackPane(Vertical):
+class RollbackPane(OnDemand, Vertical):
     BORDER_TITLE = "Rollback"
     BINDINGS = [
         Binding("space", "toggle_step", "Tick step"),
@@ -43,7 +44,7 @@ class RollbackPane(Vertical):
         self.steps: tuple = ()
         self._layout: tuple = ()
 
-    def compose(self):
+    def parts(self):  # built on demand (widgets/on_demand.py): hidden until a rollback
         yield Static(id="rollback-clock")
         table = DataTable(id="rollback-table", cursor_type="row")
         table.add_column("#", key="number", width=3)
@@ -54,9 +55,10 @@ class RollbackPane(Vertical):
 
     @property
     def table(self) -> DataTable:
+        self.build()
         return self.query_one(DataTable)
 
-    def show(self, steps: tuple, done: set[str], mode, now: datetime, colors: dict[str, str]) -> None:
+    def draw(self, steps: tuple, done: set[str], mode, now: datetime, colors: dict[str, str]) -> None:
         """steps: core.rollback.RollbackStep; done: ids of steps done; mode: core.rollback.ModeState."""
         elapsed = int((now - mode.since).total_seconds()) if mode.rollback and mode.since else None
         signature = (steps, frozenset(done), mode, elapsed, tuple(sorted(colors.items())))
