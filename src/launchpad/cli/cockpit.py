@@ -243,8 +243,6 @@ def _crash_safe(app_class):
     return CrashSafeCockpit
 
 
-
-    from launchpad.cli.crash import report_crash
 def add_watch_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("session", metavar="SESSION", help="a session file written by launchpad")
     parser.add_argument("--as", dest="actor", metavar="NAME",
