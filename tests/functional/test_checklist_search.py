@@ -87,3 +87,61 @@ async def test_folding_a_section_hides_its_items_and_keys_move_over_it(session):
         assert tree.cursor_line == len(tree.rows) - 1
         assert pane.highlighted_task() is not None
         assert f"#{pane.highlighted_task().id}" in pilot.app.query_one("#checklist-detail").render().plain
+
+
+async def test_a_search_key_draws_the_box_the_rows_and_the_subtitle_in_one_frame(session, monkeypatch):
+    """Through the Input.Changed message the box came out in a frame of its own and the filtered rows in the
+    next one, which Textual's update timer puts 17-33 ms later; and each key re-laid out the whole screen."""
+    from textual.screen import Screen
+
+    frames: list[set[str]] = []
+    update = Screen._on_timer_update
+
+    def recorded(self):
+        frames.append({type(widget).__name__ for widget in self._dirty_widgets})
+        return update(self)
+
+    monkeypatch.setattr(Screen, "_on_timer_update", recorded)
+    layouts = count_calls(monkeypatch, Screen, "_refresh_layout")
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash", "r")
+        await pilot.pause()
+        pane = pilot.app.query_one(ChecklistPane)
+        before = len(pane.tree.rows)
+        frames.clear()
+        layouts.clear()
+        await pilot.press("o")
+        await pilot.pause()
+        assert len(pane.tree.rows) < before and pane.tree.show_vertical_scrollbar  # filtered, still scrolling
+        with_box = [frame for frame in frames if "SearchInput" in frame]
+        assert with_box and {"ChecklistTree", "ChecklistPane"} <= with_box[0]
+        assert layouts == []  # no widget changed size: nothing to lay out again
+
+
+async def test_the_scrollbar_follows_the_rows_a_search_leaves(session):
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash")
+        await pilot.pause()
+        tree = pilot.app.query_one(ChecklistPane).tree
+        height = tree.scrollable_content_region.height
+        await pilot.press(*"rollb")
+        await pilot.pause()
+        assert len(tree.rows) <= height  # a handful of rows: all on screen
+        assert not tree.show_vertical_scrollbar and tree.max_scroll_y == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(tree.rows) > height and tree.show_vertical_scrollbar
+        assert tree.vertical_scrollbar.window_virtual_size == len(tree.rows)
+        assert tree.max_scroll_y == len(tree.rows) - tree.scrollable_content_region.height
+        assert not tree.show_horizontal_scrollbar
+
+
+async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(session):
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash")
+        search = pilot.app.query_one("#checklist-search")
+        await pilot.press(*("x" * 90), "y")
+        await pilot.pause()
+        assert search.virtual_size.width == 92  # the text and the cursor after it
+        assert search.scroll_x == search.max_scroll_x > 0
+        assert search.render_line(0).text.rstrip().endswith("xy")  # the end of the query shows, by the cursor

@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from launchpad.core.literal import cut, printable
 from launchpad.tui.widgets.checklist_rows import INDENT, ChecklistTree, Row
+from launchpad.tui.widgets.search_input import SearchInput
 from launchpad.tui.widgets.text_line import TextLine
 
 __all__ = ["ChecklistPane", "ChecklistTree", "ChecklistView"]
@@ -61,7 +62,7 @@ class ChecklistPane(Vertical):
         self._under: dict[tuple, list[str]] = {}  # row key -> the IDs of the items beneath it
 
     def compose(self):
-        search = Input(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
+        search = SearchInput(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
         search.display = False
         yield search
         yield ChecklistTree(id="checklist-tree")
@@ -395,11 +396,19 @@ class ChecklistPane(Vertical):
         self._update_subtitle()
         self.tree.focus()
 
-    @on(Input.Changed, "#checklist-search")
-    def _on_search(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
-        self._rebuild()
-        self._update_subtitle()
+    def on_mount(self) -> None:
+        # A watcher, not the Input.Changed message: it runs inside the keystroke, so the Input, the filtered rows
+        # and the subtitle are marked for repaint together and come out in ONE frame. Through the message, the
+        # Input's own repaint reached the screen first and drew a frame of its own; the rows waited for the
+        # next frame, which Textual's update timer puts 17-33 ms later (bench/README.md, session 4).
+        self.watch(self.query_one("#checklist-search", Input), "value", self._on_search, init=False)
+
+    def _on_search(self, value: str) -> None:
+        query = value.strip()
+        if query != self.query_text:
+            self.query_text = query
+            self._rebuild()
+            self._update_subtitle()
 
     @on(Input.Submitted, "#checklist-search")
     def _on_search_done(self, event: Input.Submitted) -> None:

@@ -109,7 +109,7 @@ class ChecklistTree(ScrollView, can_focus=True):
         """Show these rows; the cursor stays on `keep` if it is among them (else on the nearest line)."""
         self.rows = rows
         self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, len(rows))
+        self._resize_content(Size(self.scrollable_content_region.width or self.size.width, len(rows)))
         line = self.line_of(keep)
         if line >= 0:
             self._cursor = line
@@ -119,6 +119,15 @@ class ChecklistTree(ScrollView, can_focus=True):
             self._cursor = min(self._cursor, len(rows) - 1)
         self.refresh()
         self.post_message(self.Highlighted())
+
+    def _resize_content(self, size: Size) -> None:
+        """Scroll over `size` from now on. `virtual_size` is a layout reactive: set plainly, each search keystroke
+        re-arranged every widget on the screen (the 200 probe panels too) for a pane whose own size does not
+        change. Here only the scrollbars follow (Textual's own step after a layout); they re-lay the screen out
+        themselves when one shows or hides."""
+        if size != self.virtual_size:
+            self.set_reactive(ChecklistTree.virtual_size, size)
+            self._scroll_update(size)
 
     def redraw(self) -> None:
         """Labels changed (ticks, notes, theme, width): draw the rows on screen again."""
