@@ -145,3 +145,33 @@ async def test_a_query_longer_than_the_box_scrolls_to_the_cursor(session):
         assert search.virtual_size.width == 92  # the text and the cursor after it
         assert search.scroll_x == search.max_scroll_x > 0
         assert search.render_line(0).text.rstrip().endswith("xy")  # the end of the query shows, by the cursor
+
+
+def drawn(tree, row) -> str:
+    """The text of the row as the tree draws it now (it must be on screen)."""
+    return tree.render_line(tree.line_of(row) - tree.scroll_offset.y).text
+
+
+async def test_rows_drawn_once_are_reused_by_the_next_keys_and_redrawn_when_they_change(session, monkeypatch):
+    labels = count_calls(monkeypatch, ChecklistPane, "_task_label")
+    async with make_app(session).run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "slash", "r")
+        await pilot.pause()
+        tree = pilot.app.query_one(ChecklistPane).tree
+        labels.clear()
+        await pilot.press("backspace", "r")  # every row back, then the same rows as before: all drawn already
+        await pilot.pause()
+        assert labels == []
+        await pilot.press("enter")  # to the list, on the first item
+        await pilot.pause()
+        item = tree.cursor_node
+        assert "[ ]" in drawn(tree, item)
+        await pilot.press("space")  # a tick changes the label: drawn again
+        await pilot.pause()
+        assert "[x]" in drawn(tree, item)
+        section = next(row for row in tree.rows if row.kind == "section")
+        tree.move_cursor(section)
+        assert "▼" in drawn(tree, section)
+        await pilot.press("enter")  # folded: the same row, another icon
+        await pilot.pause()
+        assert "▶" in drawn(tree, section) and "▼" not in drawn(tree, section)
