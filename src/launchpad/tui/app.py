@@ -32,7 +32,7 @@ from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, CockpitControl
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
-from launchpad.tui import partial_update
+from launchpad.tui import frame_pacing, partial_update
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.toasts import ToastRoom, toast_timeout
@@ -121,6 +121,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
                  poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
         partial_update.install()  # a partly repainted line sends only its changed cells (tui/partial_update.py)
+        frame_pacing.install()  # a late frame is followed at the next slot, not the one after (tui/frame_pacing.py)
         self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
         if read_only:
             for name in self.WRITE_ACTIONS:
