@@ -175,3 +175,33 @@ async def test_rows_drawn_once_are_reused_by_the_next_keys_and_redrawn_when_they
         await pilot.press("enter")  # folded: the same row, another icon
         await pilot.pause()
         assert "▶" in drawn(tree, section) and "▼" not in drawn(tree, section)
+
+
+async def test_the_subtitle_goes_out_with_the_key_without_the_rest_of_the_pane(session, monkeypatch):
+    """A new subtitle repaints the pane's bottom line, where it is drawn, not the whole pane (its title line
+    stays as it is on the terminal)."""
+    import re
+
+    from rich.console import Console
+    from textual._compositor import Compositor
+
+    sent: list[str] = []
+    render_update = Compositor.render_update
+    console = Console(color_system="truecolor", force_terminal=True, width=200)
+
+    def recorded(self, *args, **kwargs):
+        update = render_update(self, *args, **kwargs)
+        if update is not None:
+            sent.append(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", update.render_segments(console)))
+        return update
+
+    monkeypatch.setattr(Compositor, "render_update", recorded)
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("2", "slash", "r")
+        await pilot.pause()
+        sent.clear()
+        await pilot.press("o")
+        await pilot.pause()
+        out = "".join(sent)
+        assert "search: ro" in out
+        assert "Checklist" not in out  # the pane's title, on its top border: not repainted

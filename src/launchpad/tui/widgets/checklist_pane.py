@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import Input
 
 from launchpad.core.literal import cut, printable
@@ -34,6 +36,7 @@ class ChecklistView:
 
 class ChecklistPane(Vertical):
     BORDER_TITLE = "Checklist"
+    _subtitle_only = False  # set while the subtitle changes: see refresh
     BINDINGS = [
         Binding("slash", "search", "Find"),
         Binding("o", "cycle_owner", "Owner"),
@@ -348,8 +351,22 @@ class ChecklistPane(Vertical):
             parts.append("owner: " + (self.view.owner_names.get(self.owner_filter, self.owner_filter) if self.owner_filter else "nobody"))
         if self.query_text:
             parts.append(f"search: {self.query_text}")
-        self.filter_label = cut(printable(" · ".join(parts)), 200)
-        self.border_subtitle = Text(self.filter_label)  # a str border title is parsed as markup: a role's name is not
+        label = cut(printable(" · ".join(parts)), 200)
+        if label == self.filter_label and self.border_subtitle is not None:
+            return
+        self.filter_label = label
+        self._subtitle_only = True  # Widget.border_subtitle repaints the whole pane: its bottom line is enough
+        try:
+            self.border_subtitle = Text(label)  # a str border title is parsed as markup: a role's name is not
+        finally:
+            self._subtitle_only = False
+
+    def refresh(self, *regions: Region, **kwargs) -> Self:
+        """A new subtitle repaints the pane's bottom line (where it is drawn), not the 50-odd lines above it."""
+        if self._subtitle_only and not regions and not kwargs.get("layout") and self.outer_size:
+            offset = self.content_offset
+            regions = (Region(-offset.x, self.outer_size.height - 1 - offset.y, self.outer_size.width, 1),)
+        return super().refresh(*regions, **kwargs)
 
     def owner_choices(self) -> list[str]:
         owners = []
