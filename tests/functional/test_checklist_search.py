@@ -118,21 +118,29 @@ async def test_a_search_key_draws_the_box_the_rows_and_the_subtitle_in_one_frame
         assert layouts == []  # no widget changed size: nothing to lay out again
 
 
-async def test_the_scrollbar_follows_the_rows_a_search_leaves(session):
+async def test_the_scrollbar_follows_the_rows_a_search_leaves_without_a_layout(session, monkeypatch):
+    """The scrollbar stays (an empty track when all rows fit): hiding it re-laid out the whole screen."""
+    from textual.screen import Screen
+
+    layouts = count_calls(monkeypatch, Screen, "_refresh_layout")
     async with make_app(session).run_test(size=(80, 24)) as pilot:
         await pilot.press("2", "slash")
         await pilot.pause()
         tree = pilot.app.query_one(ChecklistPane).tree
         height = tree.scrollable_content_region.height
+        assert len(tree.rows) > height and tree.max_scroll_y > 0
+        layouts.clear()
         await pilot.press(*"rollb")
         await pilot.pause()
-        assert len(tree.rows) <= height  # a handful of rows: all on screen
-        assert not tree.show_vertical_scrollbar and tree.max_scroll_y == 0
-        await pilot.press("escape")
+        assert len(tree.rows) <= height  # a handful of rows: all on screen, nothing to scroll
+        assert tree.max_scroll_y == 0 and tree.vertical_scrollbar.window_virtual_size == len(tree.rows)
+        assert tree.scrollable_content_region.height == height  # same room: the rows keep their width
+        assert layouts == []
+        await pilot.press("escape")  # the search box goes: the rows get its room (a layout, rightly)
         await pilot.pause()
-        assert len(tree.rows) > height and tree.show_vertical_scrollbar
-        assert tree.vertical_scrollbar.window_virtual_size == len(tree.rows)
-        assert tree.max_scroll_y == len(tree.rows) - tree.scrollable_content_region.height
+        height = tree.scrollable_content_region.height
+        assert tree.vertical_scrollbar.window_virtual_size == len(tree.rows) > height
+        assert tree.max_scroll_y == len(tree.rows) - height
         assert not tree.show_horizontal_scrollbar
 
 

@@ -66,6 +66,10 @@ class ChecklistTree(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"checklist--cursor", "checklist--guides"}
     DEFAULT_CSS = """
     ChecklistTree {
+        /* The scrollbar stays (an empty track when every row fits): a search that leaves fewer rows than the
+           pane holds would otherwise hide it, and showing or hiding a scrollbar re-lays the whole screen out
+           (the 200 probe panels too) and redraws every row at a new width, for the next keys as well. */
+        overflow-y: scroll;
         background: $surface;
         color: $foreground;
         & > .checklist--guides { color: $surface-lighten-2; }
