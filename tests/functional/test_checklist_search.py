@@ -213,3 +213,33 @@ async def test_the_subtitle_goes_out_with_the_key_without_the_rest_of_the_pane(s
         out = "".join(sent)
         assert "search: ro" in out
         assert "Checklist" not in out  # the pane's title, on its top border: not repainted
+
+
+async def test_opening_the_search_rebuilds_the_footer_once_with_the_keys_of_the_box(session, monkeypatch):
+    """A focus change signals new bindings twice; the Footer rebuilt itself (and re-laid the screen out) for
+    each. It now rebuilds when its keys change, and only then."""
+    from textual.widgets._footer import FooterKey
+
+    from launchpad.tui.widgets.footer import CockpitFooter
+
+    rebuilds = count_calls(monkeypatch, CockpitFooter, "recompose")
+    async with make_app(session).run_test(size=(200, 60)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+
+        def keys() -> list[str]:
+            return [key.description for key in pilot.app.query(FooterKey)]
+
+        assert "Tick" in keys()  # the list has the focus
+        rebuilds.clear()
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(rebuilds) == 1
+        assert "Tick" not in keys() and "Find" in keys()  # the box's keys: space types, it does not tick
+        await pilot.press("r", "o")
+        await pilot.pause()
+        assert len(rebuilds) == 1  # typing leaves the keys as they are
+        await pilot.press("enter")  # back to the list
+        await pilot.pause()
+        assert len(rebuilds) == 2 and "Tick" in keys()

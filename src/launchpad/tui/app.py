@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from launchpad.core.journal.activity import describe_entry
 from launchpad.core.literal import LONGEST, cut, one_line, printable
@@ -38,6 +38,7 @@ from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.toasts import ToastRoom, toast_timeout
 from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
+from launchpad.tui.widgets.footer import CockpitFooter
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
@@ -170,7 +171,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             yield OwnersPane(id="owners", classes="pane")
             yield ActivityPane(id="activity", classes="pane")
             yield PollPane(id="poll", classes="pane")
-        yield Footer()
+        yield CockpitFooter()  # rebuilt only when its keys change (tui/widgets/footer.py)
 
     def on_mount(self) -> None:
         self._log_handler = _NotifyHandler(self)
