@@ -22,7 +22,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from launchpad.core.journal.activity import describe_entry
 from launchpad.core.literal import LONGEST, cut, one_line, printable
@@ -32,12 +32,13 @@ from launchpad.core.plan.timeline import DONE, LATE, SKIPPED, timeline
 from launchpad.tui.control import CONTROL_BINDINGS, CockpitControl
 from launchpad.tui.lifecycle import CockpitPalette, while_running
 from launchpad.tui.palette import LiteralSystemCommands
-from launchpad.tui import partial_update
+from launchpad.tui import frame_pacing, partial_update
 from launchpad.tui.prompt import TextPrompt
 from launchpad.tui.themes import DARK, LIGHT, THEMES, colors
 from launchpad.tui.toasts import ToastRoom, toast_timeout
 from launchpad.tui.init_offer import init_commands, init_hint
 from launchpad.tui.widgets.activity_pane import ActivityPane
+from launchpad.tui.widgets.footer import CockpitFooter
 from launchpad.tui.widgets.checklist_pane import ChecklistPane, ChecklistTree, ChecklistView
 from launchpad.tui.widgets.count_clock import CountClock
 from launchpad.tui.widgets.header_bar import LaunchHeader
@@ -122,6 +123,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
                  poll_interval: float = 0.5, notices: Iterable[str] = (), read_only: bool = False) -> None:
         super().__init__()
         partial_update.install()  # a partly repainted line sends only its changed cells (tui/partial_update.py)
+        frame_pacing.install()  # a late frame is followed at the next slot, not the one after (tui/frame_pacing.py)
         self.read_only = read_only  # `launchpad watch`: shows everything, writes nothing, never probes
         if read_only:
             for name in self.WRITE_ACTIONS:
@@ -178,7 +180,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             yield OwnersPane(id="owners", classes="pane")
             yield ActivityPane(id="activity", classes="pane")
             yield PollPane(id="poll", classes="pane")
-        yield Footer()
+        yield CockpitFooter()  # rebuilt only when its keys change (tui/widgets/footer.py)
 
     def on_mount(self) -> None:
         self._log_handler = _NotifyHandler(self)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.widgets import Input
 
 from launchpad.core.literal import cut, printable
 from launchpad.tui.widgets.checklist_rows import INDENT, ChecklistTree, Row
+from launchpad.tui.widgets.search_input import SearchInput
 from launchpad.tui.widgets.text_line import TextLine
 
 __all__ = ["ChecklistPane", "ChecklistTree", "ChecklistView"]
@@ -33,6 +36,7 @@ class ChecklistView:
 
 class ChecklistPane(Vertical):
     BORDER_TITLE = "Checklist"
+    _subtitle_only = False  # set while the subtitle changes: see refresh
     BINDINGS = [
         Binding("slash", "search", "Find"),
         Binding("o", "cycle_owner", "Owner"),
@@ -61,7 +65,7 @@ class ChecklistPane(Vertical):
         self._under: dict[tuple, list[str]] = {}  # row key -> the IDs of the items beneath it
 
     def compose(self):
-        search = Input(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
+        search = SearchInput(placeholder="search items, IDs, owners…  (enter: go to list, esc: clear)", id="checklist-search")
         search.display = False
         yield search
         yield ChecklistTree(id="checklist-tree")
@@ -347,8 +351,22 @@ class ChecklistPane(Vertical):
             parts.append("owner: " + (self.view.owner_names.get(self.owner_filter, self.owner_filter) if self.owner_filter else "nobody"))
         if self.query_text:
             parts.append(f"search: {self.query_text}")
-        self.filter_label = cut(printable(" · ".join(parts)), 200)
-        self.border_subtitle = Text(self.filter_label)  # a str border title is parsed as markup: a role's name is not
+        label = cut(printable(" · ".join(parts)), 200)
+        if label == self.filter_label and self.border_subtitle is not None:
+            return
+        self.filter_label = label
+        self._subtitle_only = True  # Widget.border_subtitle repaints the whole pane: its bottom line is enough
+        try:
+            self.border_subtitle = Text(label)  # a str border title is parsed as markup: a role's name is not
+        finally:
+            self._subtitle_only = False
+
+    def refresh(self, *regions: Region, **kwargs) -> Self:
+        """A new subtitle repaints the pane's bottom line (where it is drawn), not the 50-odd lines above it."""
+        if self._subtitle_only and not regions and not kwargs.get("layout") and self.outer_size:
+            offset = self.content_offset
+            regions = (Region(-offset.x, self.outer_size.height - 1 - offset.y, self.outer_size.width, 1),)
+        return super().refresh(*regions, **kwargs)
 
     def owner_choices(self) -> list[str]:
         owners = []
@@ -395,11 +413,19 @@ class ChecklistPane(Vertical):
         self._update_subtitle()
         self.tree.focus()
 
-    @on(Input.Changed, "#checklist-search")
-    def _on_search(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
-        self._rebuild()
-        self._update_subtitle()
+    def on_mount(self) -> None:
+        # A watcher, not the Input.Changed message: it runs inside the keystroke, so the Input, the filtered rows
+        # and the subtitle are marked for repaint together and come out in ONE frame. Through the message, the
+        # Input's own repaint reached the screen first and drew a frame of its own; the rows waited for the
+        # next frame, which Textual's update timer puts 17-33 ms later (bench/README.md, session 4).
+        self.watch(self.query_one("#checklist-search", Input), "value", self._on_search, init=False)
+
+    def _on_search(self, value: str) -> None:
+        query = value.strip()
+        if query != self.query_text:
+            self.query_text = query
+            self._rebuild()
+            self._update_subtitle()
 
     @on(Input.Submitted, "#checklist-search")
     def _on_search_done(self, event: Input.Submitted) -> None:

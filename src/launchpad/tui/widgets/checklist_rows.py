@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Callable, ClassVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Region, Size
@@ -20,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 INDENT = 2  # cells per level
+STRIPS_KEPT = 2_000  # drawn rows kept across filters before the cache starts again
 
 
 class Row:
@@ -64,6 +66,10 @@ class ChecklistTree(ScrollView, can_focus=True):
     COMPONENT_CLASSES: ClassVar[set[str]] = {"checklist--cursor", "checklist--guides"}
     DEFAULT_CSS = """
     ChecklistTree {
+        /* The scrollbar stays (an empty track when every row fits): a search that leaves fewer rows than the
+           pane holds would otherwise hide it, and showing or hiding a scrollbar re-lays the whole screen out
+           (the 200 probe panels too) and redraws every row at a new width, for the next keys as well. */
+        overflow-y: scroll;
         background: $surface;
         color: $foreground;
         & > .checklist--guides { color: $surface-lighten-2; }
@@ -101,15 +107,21 @@ class ChecklistTree(ScrollView, can_focus=True):
         super().__init__(**kwargs)
         self.rows: list[Row] = []
         self._cursor = -1
-        self._strips: dict[int, Strip] = {}  # row line -> drawn row (without the cursor); cleared on change
+        # (row, folded open) -> the row drawn (without the cursor), kept across filters: a search keystroke
+        # shows rows that were on screen a key before, and their labels are not made again. Cleared when labels
+        # change (redraw), on resize and on a new style.
+        self._strips: dict[tuple[Row, bool], Strip] = {}
+        self._frame_styles: tuple[Style, Style] | None = None  # (base, cursor) while a frame is drawn
+        self._strips_width = 0
 
     # ------------------------------------------------------------------ rows
 
     def set_rows(self, rows: list[Row], keep: Row | None = None) -> None:
         """Show these rows; the cursor stays on `keep` if it is among them (else on the nearest line)."""
         self.rows = rows
-        self._strips.clear()
-        self.virtual_size = Size(self.scrollable_content_region.width or self.size.width, len(rows))
+        if len(self._strips) > STRIPS_KEPT:  # a big plan scrolled through: keep memory bounded
+            self._strips.clear()
+        self._resize_content(Size(self.scrollable_content_region.width or self.size.width, len(rows)))
         line = self.line_of(keep)
         if line >= 0:
             self._cursor = line
@@ -119,6 +131,15 @@ class ChecklistTree(ScrollView, can_focus=True):
             self._cursor = min(self._cursor, len(rows) - 1)
         self.refresh()
         self.post_message(self.Highlighted())
+
+    def _resize_content(self, size: Size) -> None:
+        """Scroll over `size` from now on. `virtual_size` is a layout reactive: set plainly, each search keystroke
+        re-arranged every widget on the screen (the 200 probe panels too) for a pane whose own size does not
+        change. Here only the scrollbars follow (Textual's own step after a layout); they re-lay the screen out
+        themselves when one shows or hides."""
+        if size != self.virtual_size:
+            self.set_reactive(ChecklistTree.virtual_size, size)
+            self._scroll_update(size)
 
     def redraw(self) -> None:
         """Labels changed (ticks, notes, theme, width): draw the rows on screen again."""
@@ -162,21 +183,34 @@ class ChecklistTree(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ drawing
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Look the widget's styles up once per frame, not once per line: `rich_style` walks every ancestor."""
+        self._frame_styles = (self.rich_style, self.get_component_rich_style("checklist--cursor"))
+        width = self.scrollable_content_region.width
+        if width != self._strips_width:  # a scrollbar came or went: the rows are drawn to the new width
+            self._strips.clear()
+            self._strips_width = width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_styles = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
+        base, cursor = self._frame_styles or (self.rich_style, self.get_component_rich_style("checklist--cursor"))
         if not 0 <= line < len(self.rows):
-            return Strip.blank(width, self.rich_style)
-        strip = self._strips.get(line)
+            return Strip.blank(width, base)
+        row = self.rows[line]
+        strip = self._strips.get((row, row.expanded))
         if strip is None:
-            strip = self._strips[line] = self._draw(self.rows[line], width)
+            strip = self._strips[row, row.expanded] = self._draw(row, width, base)
         if line == self._cursor:
-            strip = strip.apply_style(self.get_component_rich_style("checklist--cursor"))
+            strip = strip.apply_style(cursor)
         return strip.crop(scroll_x, scroll_x + width)
 
-    def _draw(self, row: Row, width: int) -> Strip:
-        base = self.rich_style
+    def _draw(self, row: Row, width: int, base: Style) -> Strip:
         icon = ("▼ " if row.expanded else "▶ ") if row.foldable else ""
         guides = base + self.get_component_rich_style("checklist--guides", partial=True)
         segments = [Segment(" " * (INDENT * row.depth) + icon, guides)]
