@@ -1,9 +1,11 @@
-"""The probes' httpcore backend on plain asyncio (engine/asyncio_backend.py), against real servers on 127.0.0.1.
+"""The probes' connections: httpcore on plain asyncio (engine/asyncio_backend.py) kept by a ProbePool
+(engine/probe_pool.py), against real servers on 127.0.0.1.
 
-The engine's own tests (test_engine_real_servers.py, test_hostile_bounds.py) run through it too; these check
-what only the backend does: the engine's clients really use it, TLS with the certificate visible to the
+The engine's own tests (test_engine_real_servers.py, test_hostile_bounds.py) run through them too; these check
+what only they do: the engine's clients really use them, TLS with the certificate visible to the
 [CERTIFICATE_EXPIRATION] condition, a kept-alive connection the server closed is replaced, per-read timeouts,
-a body larger than the read buffer arrives whole (reading paused and resumed), a refused connection.
+a body larger than the read buffer arrives whole (reading paused and resumed), a refused connection, one
+connection kept across attempts, a redirect to another host with the idle connections bounded.
 """
 
 from __future__ import annotations
@@ -105,3 +107,55 @@ async def test_a_refused_connection_is_a_connect_error(closed_port):
     async with lean_client() as client:
         with pytest.raises(httpx.ConnectError):
             await client.get(f"http://127.0.0.1:{closed_port}/")
+
+
+async def counting_server(answers: dict[str, bytes]):
+    """An HTTP/1.1 server that keeps connections alive and counts them; answers by path."""
+    connections = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                path = head.split(b" ", 2)[1].decode()
+                writer.write(answers[path])
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    return server, f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", connections
+
+
+async def test_a_probe_keeps_one_connection_across_attempts():
+    server, url, connections = await counting_server({"/": b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"})
+    probe = ProbeSpec(name="kept", url=f"{url}/", interval=5.0, timeout=2.0)
+    engine = ProbeEngine([probe], [], env={}, t0=T0)
+    try:
+        results = [await engine.attempt(probe) for _ in range(3)]
+    finally:
+        await engine.aclose()
+        server.close()
+    assert all(result.ok for result in results)
+    assert len(connections) == 1
+
+
+async def test_a_redirect_to_another_host_is_followed_and_idle_connections_stay_bounded():
+    there, there_url, there_connections = await counting_server(
+        {"/landed": b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nlanded"})
+    here, here_url, here_connections = await counting_server(
+        {"/go": f"HTTP/1.1 302 Found\r\nLocation: {there_url}/landed\r\nContent-Length: 0\r\n\r\n".encode()})
+    probe = ProbeSpec(name="hop", url=f"{here_url}/go", interval=5.0, timeout=2.0)
+    engine = ProbeEngine([probe], [], env={}, t0=T0)
+    try:
+        results = [await engine.attempt(probe) for _ in range(3)]
+        pool = engine._client_for(probe)._transport._pool
+        kept = [connection for connection in pool._connections if not connection.is_closed()]
+    finally:
+        await engine.aclose()
+        here.close()
+        there.close()
+    assert all(result.ok and result.status == 200 for result in results), results
+    assert len(kept) == 1  # KEEP idle connection: the one used last
+    assert here_connections and there_connections

@@ -39,6 +39,7 @@ from launchpad.core.probes.triggers import TriggerEvaluator, TriggerState, make_
 from launchpad.core.clock import Clock, system_clock
 from launchpad.engine.asyncio_backend import AsyncioBackend
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
+from launchpad.engine.probe_pool import ProbePool
 from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms
 
 log = logging.getLogger("launchpad.engine")
@@ -53,18 +54,16 @@ _BACKEND = AsyncioBackend()
 
 
 def _on_asyncio(client: httpx.AsyncClient, context: ssl.SSLContext) -> httpx.AsyncClient:
-    """The client's direct connections through httpcore on plain asyncio (engine/asyncio_backend.py) instead of
-    anyio: about a fifth of a request's CPU (bench/bench_attempt_cost.py). httpx takes no network backend, so the
-    default transport's pool is replaced by the same httpcore pool with the backend given; proxy transports
-    mounted from the environment stay as httpx made them. If a later httpx builds its transport otherwise, the
-    client is left as it is (tests/probes/test_asyncio_backend.py says so)."""
+    """The client's direct connections kept by a ProbePool (engine/probe_pool.py: no queue, no locks, a probe sends
+    one request at a time) through httpcore on plain asyncio (engine/asyncio_backend.py) instead of anyio: about a
+    third of a request's CPU below httpx (bench/bench_attempt_cost.py). httpx takes neither, so the default
+    transport's httpcore pool is replaced; the client, the transport, the connections and h11 stay httpx's, and
+    proxy transports mounted from the environment stay as httpx made them. If a later httpx builds its transport
+    otherwise, the client is left as it is (tests/probes/test_asyncio_backend.py says so)."""
     transport = getattr(client, "_transport", None)
     if isinstance(transport, httpx.AsyncHTTPTransport) and isinstance(getattr(transport, "_pool", None),
                                                                        httpcore.AsyncConnectionPool):
-        transport._pool = httpcore.AsyncConnectionPool(
-            ssl_context=context, max_connections=_PROBE_POOL.max_connections,
-            max_keepalive_connections=_PROBE_POOL.max_keepalive_connections,
-            keepalive_expiry=_PROBE_POOL.keepalive_expiry, network_backend=_BACKEND)
+        transport._pool = ProbePool(context, _BACKEND, _PROBE_POOL.keepalive_expiry)
     return client
 
 
