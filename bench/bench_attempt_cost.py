@@ -5,9 +5,9 @@ the probe thread: the minute fold and the live document, encoded at most ten tim
 --interval s on its fixed grid against a fast server on 127.0.0.1 (a subprocess, so its CPU is not counted).
 Baselines, same run, same grid: a lean bare-httpx loop, one task per probe sleeping to its slot and doing GET +
 read on a client of its own (one shared SSL context), nothing else; and the same loop with each client's
-connections kept by a ProbePool on httpcore's asyncio network backend (engine/probe_pool.py, asyncio_backend.py: what the engine's clients use since
-session 4: the like-for-like floor, printed as the second ratio). The same loop on ONE shared default AsyncClient
-(the way httpx is usually used) is printed as a reference: its pool costs more per request the more connections
+connections kept by a ProbePool on httpcore's asyncio network backend (engine/probe_pool.py, asyncio_backend.py:
+what the engine's clients use since session 4; the like-for-like floor, printed as the second ratio). The same
+loop on ONE shared default AsyncClient (the way httpx is usually used) is printed as a reference: its pool costs more per request the more connections
 it holds, and under load it falls behind.
 Printed: CPU ms per attempt (process_time / attempts), the share of one core, the ratio, and garbage
 collection pauses (gc.callbacks: count, p95, max, per generation) with the load average beside. Medians of --runs.
