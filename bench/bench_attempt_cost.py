@@ -108,6 +108,30 @@ async def engine_run(url: str, probes: int, interval: float, seconds: float) -> 
     return time.process_time() - started, counts[0], counts[1]
 
 
+async def on_grid(probes: int, interval: float, seconds: float, request) -> float:
+    """`await request(i)` for each probe i on the engine's fixed grid (slots skipped when late) for `seconds`;
+    returns the CPU seconds the process used meanwhile."""
+    loop = asyncio.get_running_loop()
+    spacing = min(FIRST_START_SPACING, interval / probes)
+
+    async def probe(i: int) -> None:
+        scheduled = loop.time() + i * spacing
+        while True:
+            await asyncio.sleep(max(0.0, scheduled - loop.time()))
+            await request(i)
+            scheduled += interval
+            while scheduled < loop.time():
+                scheduled += interval
+
+    started = time.process_time()
+    tasks = [asyncio.create_task(probe(i)) for i in range(probes)]
+    await asyncio.sleep(seconds)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    return time.process_time() - started
+
+
 async def bare_run(url: str, probes: int, interval: float, seconds: float, *, own: bool = True,
                    lean: bool = False) -> tuple[float, int, int]:
     """The floor: one task per probe on the same grid, GET + read, nothing else; on a client per probe sharing
@@ -122,27 +146,13 @@ async def bare_run(url: str, probes: int, interval: float, seconds: float, *, ow
 
     clients = [client() for _ in range(probes)] if own else [httpx.AsyncClient()] * probes
     try:
-        loop = asyncio.get_running_loop()
-        spacing = min(FIRST_START_SPACING, interval / probes)
+        async def request(i: int) -> None:
+            response = await clients[i].get(f"{url}?probe={i}")
+            counts[0] += 1
+            counts[1] += response.status_code != 200
 
-        async def probe(i: int) -> None:
-            scheduled = loop.time() + i * spacing
-            while True:
-                await asyncio.sleep(max(0.0, scheduled - loop.time()))
-                response = await clients[i].get(f"{url}?probe={i}")
-                counts[0] += 1
-                counts[1] += response.status_code != 200
-                scheduled += interval
-                while scheduled < loop.time():
-                    scheduled += interval
-
-        started = time.process_time()
-        tasks = [asyncio.create_task(probe(i)) for i in range(probes)]
-        await asyncio.sleep(seconds)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        return time.process_time() - started, counts[0], counts[1]
+        cpu = await on_grid(probes, interval, seconds, request)
+        return cpu, counts[0], counts[1]
     finally:
         for client in set(clients):
             await client.aclose()

@@ -24,18 +24,17 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpcore
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from bench_attempt_cost import on_grid  # noqa: E402  (the same grid)
 from bench_probes import SERVER  # noqa: E402  (the same fast server)
 
 from launchpad.engine.asyncio_backend import AsyncioBackend  # noqa: E402
 from launchpad.engine.probe_engine import ACCEPT_ENCODING, _on_asyncio  # noqa: E402
-from launchpad.engine.schedule import FIRST_START_SPACING  # noqa: E402
 
 LAYERS = ("get", "send", "transport", "pool", "pool-asyncio", "send-engine", "conn-asyncio", "raw")
 
@@ -107,29 +106,14 @@ async def run(layer: str, url: str, probes: int, interval: float, seconds: float
     context, backend = httpx.create_ssl_context(), AsyncioBackend()
     pairs = [requester(layer, url, index, context, backend) for index in range(probes)]
     await asyncio.gather(*(one() for one, _ in pairs))  # connections made outside the window
-    loop = asyncio.get_running_loop()
-    spacing = min(FIRST_START_SPACING, interval / probes)
     count = [0]
 
-    async def probe(index: int) -> None:
-        one = pairs[index][0]
-        scheduled = loop.time() + index * spacing
-        while True:
-            await asyncio.sleep(max(0.0, scheduled - loop.time()))
-            await one()
-            count[0] += 1
-            scheduled += interval
-            while scheduled < loop.time():
-                scheduled += interval
+    async def request(index: int) -> None:
+        await pairs[index][0]()
+        count[0] += 1
 
     gc.collect()
-    started = time.process_time()
-    tasks = [asyncio.create_task(probe(index)) for index in range(probes)]
-    await asyncio.sleep(seconds)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
-    cpu = time.process_time() - started
+    cpu = await on_grid(probes, interval, seconds, request)
     for _, close in pairs:
         await close()
     return cpu / max(1, count[0]) * 1000.0, count[0]
