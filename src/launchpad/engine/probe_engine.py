@@ -2,7 +2,8 @@
 
 Why it is built this way:
 - a client per probe (one kept-alive connection, one SSL context per verify flag shared by all): a single shared
-  pool cost more per request the more connections it held (see _client_for);
+  pool cost more per request the more connections it held (see _client_for); its connections are kept by a
+  ProbePool on httpcore's asyncio backend, not httpcore's pool on anyio (_on_asyncio: a third less CPU);
 - interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
