@@ -34,34 +34,41 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-def measure(which: str, seconds: float, warmup: float) -> tuple[float, float]:
-    """(share of one core, bytes per second) of one app left idle."""
+def open_terminal() -> tuple[int, int]:
+    """A pseudo-terminal of 200x60: (master, slave)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))
+    return master, slave
+
+
+def read_for(master: int, seconds: float) -> int:
+    """Read what the app writes for `seconds`; returns the bytes read."""
+    until, total = time.monotonic() + seconds, 0
+    while (left := until - time.monotonic()) > 0:
+        ready, _, _ = select.select([master], [], [], min(left, 0.2))
+        if ready:
+            try:
+                total += len(os.read(master, 65536))
+            except OSError:
+                break
+    return total
+
+
+def measure(which: str, seconds: float, warmup: float) -> tuple[float, float]:
+    """(share of one core, bytes per second) of one app left idle."""
+    master, slave = open_terminal()
     env = dict(os.environ, TERM="xterm-256color")
     env.pop("COLUMNS", None), env.pop("LINES", None)
     with tempfile.TemporaryDirectory() as work:
         child = subprocess.Popen([sys.executable, str(HERE / "idle_child.py"), which, work], stdin=slave, stdout=slave,
                                  stderr=slave, env=env, cwd=work, start_new_session=True)
         os.close(slave)
-
-        def drain(until: float) -> int:
-            total = 0
-            while (left := until - time.monotonic()) > 0:
-                ready, _, _ = select.select([master], [], [], min(left, 0.2))
-                if ready:
-                    try:
-                        total += len(os.read(master, 65536))
-                    except OSError:
-                        break
-            return total
-
-        drain(time.monotonic() + warmup)
+        read_for(master, warmup)
         cpu0, start = cpu_seconds(child.pid), time.monotonic()
-        written = drain(start + seconds)
+        written = read_for(master, seconds)
         cpu1, elapsed = cpu_seconds(child.pid), time.monotonic() - start
         os.write(master, b"q")
-        drain(time.monotonic() + 2)
+        read_for(master, 2)
         child.kill()
         child.wait()
     os.close(master)

@@ -2,7 +2,8 @@
 
 Why it is built this way:
 - a client per probe (one kept-alive connection, one SSL context per verify flag shared by all): a single shared
-  pool cost more per request the more connections it held (see _client_for);
+  pool cost more per request the more connections it held (see _client_for); its connections are kept by a
+  ProbePool on httpcore's asyncio backend, not httpcore's pool on anyio (_on_asyncio: a third less CPU);
 - interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
@@ -29,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Mapping
 
+import httpcore
 import httpx
 
 from launchpad.core.probes.conditions import ConditionFacts
@@ -36,7 +38,9 @@ from launchpad.core.probes.probe_config import ProbeSpec, TriggerSpec, probe_red
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.probes.triggers import TriggerEvaluator, TriggerState, make_evaluators, millis, span
 from launchpad.core.clock import Clock, system_clock
+from launchpad.engine.asyncio_backend import AsyncioBackend
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
+from launchpad.engine.probe_pool import ProbePool
 from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms
 
 log = logging.getLogger("launchpad.engine")
@@ -47,8 +51,21 @@ MAX_HEADERS = 500  # real services send a few dozen; thousands are an attack on 
 ACCEPT_ENCODING = "gzip, deflate"  # only what _Inflater decodes under the body limit
 _PROBE_POOL = httpx.Limits(max_connections=2, max_keepalive_connections=1)  # one probe: one attempt at a time
 _WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+_BACKEND = AsyncioBackend()
 
 
+def _on_asyncio(client: httpx.AsyncClient, context: ssl.SSLContext) -> httpx.AsyncClient:
+    """The client's direct connections kept by a ProbePool (engine/probe_pool.py: no queue, no locks, a probe sends
+    one request at a time) through httpcore on plain asyncio (engine/asyncio_backend.py) instead of anyio: about a
+    third of a request's CPU below httpx (bench/bench_attempt_cost.py). httpx takes neither, so the default
+    transport's httpcore pool is replaced; the client, the transport, the connections and h11 stay httpx's, and
+    proxy transports mounted from the environment stay as httpx made them. If a later httpx builds its transport
+    otherwise, the client is left as it is (tests/probes/test_asyncio_backend.py says so)."""
+    transport = getattr(client, "_transport", None)
+    if isinstance(transport, httpx.AsyncHTTPTransport) and isinstance(getattr(transport, "_pool", None),
+                                                                       httpcore.AsyncConnectionPool):
+        transport._pool = ProbePool(context, _BACKEND, _PROBE_POOL.keepalive_expiry)
+    return client
 
 
 def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
@@ -205,7 +222,8 @@ class ProbeEngine(GridEngine):
                 context = self._ssl_contexts.get(spec.verify_tls)
                 if context is None:  # tens of ms each (the CA bundle): once per flag, not once per probe
                     context = self._ssl_contexts[spec.verify_tls] = httpx.create_ssl_context(verify=spec.verify_tls)
-                client = httpx.AsyncClient(verify=context, limits=_PROBE_POOL, follow_redirects=False)
+                client = _on_asyncio(httpx.AsyncClient(verify=context, limits=_PROBE_POOL, follow_redirects=False),
+                                     context)
             self._clients[spec.name] = client
         return client
 

@@ -61,6 +61,8 @@ PANES = (
 
 
 HISTORY_COMPACTION_SECONDS = 3600.0  # the prober packs old probe minutes this often (compact_history)
+PROBE_REDRAW_SECONDS = 0.25  # probe panels redraw at most this often, whatever the number of results
+
 
 class _NotifyHandler(logging.Handler):
     """While the cockpit runs, warnings from the engine and the store become notifications: anything
@@ -209,11 +211,11 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             from launchpad.shell.probes import LEADERSHIP_RETRY_SECONDS
 
             self._dirty_probes: dict = {}
+            self._probe_flush = None  # the pending redraw of the dirty probes (show_probe), if any
             # Probes start once the first frame is on screen: the cockpit shows at once, panels fill in.
             self.call_after_refresh(self.probes.start, self)
             self._show_acks()
             self.set_interval(LEADERSHIP_RETRY_SECONDS, self.probes.tick)
-            self.set_interval(0.25, self.flush_probes)
             self.set_interval(HISTORY_COMPACTION_SECONDS, self.compact_history)
         self.notifier = None  # chat/pager/webhook news: set up on the journal thread after the first frame
 
@@ -255,8 +257,17 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
     @while_running
     def show_probe(self, name: str, status) -> None:
-        """Probe results arrive as fast as the probes run; panels redraw at most four times a second."""
+        """Probe results arrive as fast as the probes run; panels redraw at most four times a second. The redraw
+        is timed when a result comes, not polled: a 0.25 s interval woke an idle cockpit four times a second.
+        A plain loop timer, not Textual's: results come in the probe hop's callback (shell/ui_hop.py), outside
+        the app's context, where a Textual timer never fires."""
         self._dirty_probes[name] = status
+        if self._probe_flush is None:
+            self._probe_flush = asyncio.get_running_loop().call_later(PROBE_REDRAW_SECONDS, self._timed_flush)
+
+    def _timed_flush(self) -> None:
+        self._probe_flush = None
+        self.flush_probes()
 
     @while_running
     def flush_probes(self) -> None:
