@@ -6,8 +6,8 @@ the figure is the median wall time from spawn to the moment the child's first co
 drawn (each child stamps that moment, then exits; shutdown is not counted), and the CPU the child used until
 then (steadier than wall time on a shared machine). The children share one cache directory (XDG_CACHE_HOME),
 filled by the warm-up round: the cockpit starts on an unchanged plan, its checklists from the parse cache.
-`--compare-src DIR` adds a third child, the cockpit run from another checkout's src (e.g. /work/main/src),
-interleaved with the others: before/after figures from the same sitting.
+`--compare-src DIR` (repeatable) adds a child running the cockpit from another checkout's src (e.g.
+/work/main/src), interleaved with the others: before/after figures from the same sitting.
 
     python bench/bench_startup.py [--rounds N] [--compare-src DIR]
 """
@@ -75,9 +75,10 @@ def run_once(which: str, src: str | None = None) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--compare-src", help="also run the cockpit from this src directory (another checkout)")
+    parser.add_argument("--compare-src", action="append", default=[],
+                        help="also run the cockpit from this src directory (another checkout); may be repeated")
     args = parser.parse_args()
-    kinds = [("bare", None), ("cockpit", None)] + ([("cockpit", args.compare_src)] if args.compare_src else [])
+    kinds = [("bare", None), ("cockpit", None)] + [("cockpit", src) for src in args.compare_src]
     with tempfile.TemporaryDirectory() as cache:
         os.environ["XDG_CACHE_HOME"] = cache  # the children's, for this run only
         for which, src in kinds:
