@@ -120,7 +120,7 @@ def first_frame(plan: Path | None, env: dict, session_dir: str | None = None) ->
             except OSError:
                 break
         child.wait()
-        elapsed = float(stamp.read_text()) - start if stamp.exists() else float("nan")
+        elapsed = float(stamp.read_text().split()[0]) - start if stamp.exists() else float("nan")  # wall, CPU
         _, cpu, rss = map(float, usage.read_text().split()) if usage.exists() else (0, float("nan"), float("nan"))
     os.close(master)
     if child.returncode != 0:

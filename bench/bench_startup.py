@@ -3,9 +3,13 @@ Header and a Footer started the same way, in the same run. Target (issue 13): ra
 
 Both run as child processes on a pseudo-terminal (as in a terminal or tmux), interleaved, many rounds;
 the figure is the median wall time from spawn to the moment the child's first complete frame has been
-drawn (each child stamps that moment, then exits; shutdown is not counted).
+drawn (each child stamps that moment, then exits; shutdown is not counted), and the CPU the child used until
+then (steadier than wall time on a shared machine). The children share one cache directory (XDG_CACHE_HOME),
+filled by the warm-up round: the cockpit starts on an unchanged plan, its checklists from the parse cache.
+`--compare-src DIR` (repeatable) adds a child running the cockpit from another checkout's src (e.g.
+/work/main/src), interleaved with the others: before/after figures from the same sitting.
 
-    python bench/bench_startup.py [--rounds N]
+    python bench/bench_startup.py [--rounds N] [--compare-src DIR]
 """
 
 from __future__ import annotations
@@ -27,9 +31,12 @@ HANG_SECONDS = 10.0
 HUNG: list[str] = []  # children ended after their first frame because they did not exit
 
 
-def run_once(which: str) -> float:
+def run_once(which: str, src: str | None = None) -> tuple[float, float]:
+    """(wall seconds from spawn to the first frame, CPU seconds of the child until then)."""
     master, slave = pty.openpty()
     env = dict(os.environ, TERM="xterm-256color", COLUMNS="200", LINES="60")
+    if src is not None:
+        env["PYTHONPATH"] = src  # another checkout's launchpad, ahead of this one's editable install
     # Byte-code as an installed launchpad has it (pip compiles site-packages; a checkout writes __pycache__ on
     # its first run): with PYTHONDONTWRITEBYTECODE set (as in some shells and CI images) the editable checkout's
     # ~150 modules were compiled from source in every round, ~90 ms the bare app (site-packages, compiled at
@@ -58,28 +65,39 @@ def run_once(which: str) -> float:
                 HUNG.append(which)
                 hung = True
         child.wait()
-        elapsed = float(stamp.read_text()) - start if stamp.exists() else float("nan")
+        wall, cpu = map(float, stamp.read_text().split()) if stamp.exists() else (float("nan"), float("nan"))
     os.close(master)
     if child.returncode != 0 and not hung:
         raise SystemExit(f"{which} child failed with exit code {child.returncode}")
-    return elapsed
+    return wall - start, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--compare-src", action="append", default=[],
+                        help="also run the cockpit from this src directory (another checkout); may be repeated")
     args = parser.parse_args()
-    run_once("bare"), run_once("cockpit")  # warm the file cache and byte-code
-    cockpit, bare = [], []
-    for _ in range(args.rounds):
-        bare.append(run_once("bare"))
-        cockpit.append(run_once("cockpit"))
-    c, b = statistics.median(cockpit), statistics.median(bare)
-    ratio = c / b
-    print(f"startup to first complete frame, {args.rounds} rounds, median:")
-    print(f"  cockpit (bundled plan): {c * 1000:7.1f} ms")
-    print(f"  baseline bare Textual app (Header + Footer): {b * 1000:7.1f} ms")
-    print(f"  ratio {ratio:.2f}x   target <= {TARGET}x   {'MET' if ratio <= TARGET else 'MISSED'}")
+    kinds = [("bare", None), ("cockpit", None)] + [("cockpit", src) for src in args.compare_src]
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["XDG_CACHE_HOME"] = cache  # the children's, for this run only
+        for which, src in kinds:
+            run_once(which, src)  # warm the file cache, byte-code and the parse cache
+        runs = {kind: [] for kind in kinds}
+        for _ in range(args.rounds):
+            for kind in kinds:
+                runs[kind].append(run_once(*kind))
+    load = os.getloadavg()[0]
+    bare = runs[("bare", None)]
+    b_wall, b_cpu = (statistics.median(figures) for figures in zip(*bare))
+    print(f"startup to first complete frame, {args.rounds} rounds, median (load average now {load:.1f}):")
+    print(f"  baseline bare Textual app (Header + Footer): {b_wall * 1000:7.1f} ms wall, {b_cpu * 1000:6.1f} ms CPU")
+    for which, src in kinds[1:]:
+        wall, cpu = (statistics.median(figures) for figures in zip(*runs[(which, src)]))
+        ratio = wall / b_wall
+        print(f"  cockpit (bundled plan{', ' + src if src else ''}): {wall * 1000:7.1f} ms wall, {cpu * 1000:6.1f} ms CPU")
+        print(f"    ratio {ratio:.2f}x wall, {cpu / b_cpu:.2f}x CPU   target <= {TARGET}x   "
+              f"{'MET' if ratio <= TARGET else 'MISSED'}")
     if HUNG:
         print(f"  {len(HUNG)} children did not exit after their first frame and were ended: {', '.join(HUNG)}")
 

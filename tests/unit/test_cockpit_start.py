@@ -40,7 +40,7 @@ def test_the_plan_and_the_session_file_are_read_with_collection_on(tmp_path, mon
 
     seen = []
 
-    def load_plan(path):
+    def load_plan(path, **options):
         seen.append(("plan", gc.isenabled()))
         return None, []
 

@@ -140,9 +140,9 @@ def parse_counter(monkeypatch):
     parsed_files = []
     real = plan_module.load_checklist
 
-    def counting(path):
+    def counting(path, *parse):
         parsed_files.append(path)
-        return real(path)
+        return real(path, *parse)
 
     monkeypatch.setattr(plan_module, "load_checklist", counting)
     return parsed_files

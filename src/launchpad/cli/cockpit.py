@@ -156,8 +156,10 @@ def run_cockpit(args: argparse.Namespace) -> int:
     elif Path(plan_path).suffix.lower() != ".toml" and _plan_beside(plan_path).is_file():
         plan_path = str(_plan_beside(plan_path))  # the plan `launchpad init` wrote beside the checklist
         print(f"launchpad: opening the plan beside the checklist, {plan_path}", file=sys.stderr)
-    with collected():
-        plan, problems = load_plan(plan_path)
+    from launchpad.shell.checklist_cache import cached_parse
+
+    with collected():  # an unchanged checklist comes from the parse cache: no markdown-it, no parse
+        plan, problems = load_plan(plan_path, parse=cached_parse)
     if plan is None or problems:
         for problem in problems:
             print(problem.format(), file=sys.stderr)

@@ -117,7 +117,10 @@ class LiveSession:
         notices = list(report.messages()) if hasattr(report, "messages") else []
         header = file.header
         if plan is None:
-            plan, problems = load_plan(resolve_plan_path(header.plan, path))  # relative: beside the session
+            from launchpad.shell.checklist_cache import cached_parse
+
+            # relative: beside the session; an unchanged checklist comes from the parse cache
+            plan, problems = load_plan(resolve_plan_path(header.plan, path), parse=cached_parse)
             if plan is None or problems:
                 file.close()
                 detail = problems[0].format() if problems else header.plan

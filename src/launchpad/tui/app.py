@@ -157,7 +157,9 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
     def get_default_screen(self) -> Screen:
         """The screen starts with its width class (-narrow/-wide/-xwide) already set, so the first resize
         does not restyle every widget a second time before the first frame."""
-        return Screen(id="_default", classes=self._width_class(self.size.width))
+        from launchpad.tui.cockpit_screen import CockpitScreen  # no layout for start-up resizes to its size
+
+        return CockpitScreen(id="_default", classes=self._width_class(self.size.width))
 
     def _pane_tabs(self) -> Tabs:
         """The tabs narrow screens fold the panes into. Wide screens never show them: there they are made only

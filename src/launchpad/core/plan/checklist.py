@@ -10,21 +10,35 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from .checklist_ids import EXPLICIT_ID, EXPLICIT_ID_HINT, ID_COMMENT, IdAllocator, normalise_title, suggest_id
-from .checklist_markdown import (
-    AFTER_BOX,
-    BOXES,
-    TASK_LINE,
-    close_bare_items,
-    inline_children,
-    parse_blocks,
-    prepare_source,
-)
 from .checklist_lines import HEADING, TASK, scan_lines, simple_document
-from .checklist_text import flatten, simple_inline, split_owner
 from launchpad.core.problems import Problem, read_text
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+
+def _load_parser() -> None:
+    """Import markdown-it and the parser parts built on it when the first parse runs, not with this module: a
+    cockpit starting from a cached plan (shell/checklist_cache) reads the dataclasses below and never parses,
+    and markdown-it's import alone is ~15 ms of a ~400 ms start. Bound as module globals, so the functions
+    below read them as if imported at the top; importing them again is a dict lookup."""
+    global Token, AFTER_BOX, BOXES, TASK_LINE, close_bare_items, inline_children, parse_blocks, prepare_source
+    global flatten, simple_inline, split_owner
+    from markdown_it.token import Token
+
+    from .checklist_markdown import (
+        AFTER_BOX,
+        BOXES,
+        TASK_LINE,
+        close_bare_items,
+        inline_children,
+        parse_blocks,
+        prepare_source,
+    )
+    from .checklist_text import flatten, simple_inline, split_owner
 
 __all__ = [
     "Checklist",
@@ -166,6 +180,7 @@ class _Outline:
 
 def parse_checklist(text: str, path: str = "<text>") -> Checklist:
     """Read Markdown into a Checklist. Never raises on any str; odd input gives problems, not errors."""
+    _load_parser()
     source, lines, breaks_before_blank = prepare_source(text)
     if simple_document(source):
         scanned = scan_lines(lines)
@@ -176,6 +191,7 @@ def parse_checklist(text: str, path: str = "<text>") -> Checklist:
 
 def parse_with_markdown_it(text: str, path: str = "<text>") -> Checklist:
     """parse_checklist without the line-by-line reading: the reference the differential tests hold it to."""
+    _load_parser()
     return _from_tokens(*prepare_source(text), path)
 
 
@@ -445,12 +461,13 @@ def _task(values: dict) -> Task:
     return task
 
 
-def load_checklist(path: str) -> tuple[Checklist | None, list[Problem]]:
-    """Read and parse a checklist file; (None, problems) when it cannot be read as UTF-8 text."""
+def load_checklist(path: str, parse=None) -> tuple[Checklist | None, list[Problem]]:
+    """Read and parse a checklist file; (None, problems) when it cannot be read as UTF-8 text.
+    `parse(text, path)`: parse_checklist, or a caller's stand-in giving the same Checklist (a cache of it)."""
     text, problems = read_text(path)
     if text is None:
         return None, problems
-    checklist = parse_checklist(text, path)
+    checklist = (parse or parse_checklist)(text, path)
     return checklist, problems + list(checklist.problems)
 
 

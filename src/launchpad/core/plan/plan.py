@@ -197,7 +197,7 @@ _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 
 
 def _parse_toml_plan(path: str, text: str, env: Mapping[str, str],
-                     parsed: dict | None = None) -> tuple[Plan | None, list[Problem]]:
+                     parsed: dict | None = None, parse=None) -> tuple[Plan | None, list[Problem]]:
     try:
         doc = loads_bounded(text)
     except tomllib.TOMLDecodeError as error:
@@ -225,7 +225,7 @@ def _parse_toml_plan(path: str, text: str, env: Mapping[str, str],
         listed = []
     for relative in listed:
         file = _checklist_path(path, relative)
-        checklist, problems = parsed.pop(file) if parsed and file in parsed else load_checklist(file)
+        checklist, problems = parsed.pop(file) if parsed and file in parsed else load_checklist(file, parse)
         if checklist is None:
             for problem in problems:
                 if problem.line is None:
@@ -524,17 +524,19 @@ def locate_in_order(path: str | os.PathLike, task_id: str, parsed: dict) -> tupl
 
 
 def load_plan(path: str | os.PathLike, env: Mapping[str, str] | None = None,
-              parsed: dict | None = None) -> tuple[Plan | None, list[Problem]]:
+              parsed: dict | None = None, parse=None) -> tuple[Plan | None, list[Problem]]:
     """Load a TOML plan or a Markdown checklist as a plan. Never raises on bad input.
     `parsed`: checklists locate_in_order already read (file -> load_checklist's answer), used instead of
-    reading them again; taken out of the dict as they are used."""
+    reading them again; taken out of the dict as they are used.
+    `parse(text, path)`: what turns a checklist's text into its Checklist, parse_checklist unless the caller
+    has a stand-in giving the same answer (shell/checklist_cache: the parse cached by the text's hash)."""
     path = resolved(path) if os.path.lexists(path) else str(path)
     env = os.environ if env is None else env
     text, problems = read_text(path)
     if text is None:
         return None, problems
     if Path(path).suffix.lower() in TOML_SUFFIXES:
-        return _parse_toml_plan(path, text, env, parsed)
-    checklist = parse_checklist(text, path)
+        return _parse_toml_plan(path, text, env, parsed, parse)
+    checklist = (parse or parse_checklist)(text, path)
     plan = _markdown_plan(path, checklist)
     return plan, list(plan.problems)

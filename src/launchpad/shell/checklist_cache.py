@@ -1,0 +1,102 @@
+"""Parsed checklists cached by the hash of their text, so a cockpit starting on an unchanged plan parses none.
+
+The start of `launchpad` on the bundled plan spent ~15 ms importing markdown-it and a few more parsing three
+checklists whose text had not changed since the last start. `cached_parse` stands in for parse_checklist
+(core.plan.plan.load_plan(..., parse=cached_parse)): one JSON file per checklist path under
+$XDG_CACHE_HOME/launchpad/checklists/, holding core.plan.checklist_data's plain form of the parse, used only
+while the sha256 of the text, the path and the parser's own source (every core/plan/checklist*.py, and the
+launchpad version) are what they were. JSON, not pickle: reading a cache file must never run code, and the
+way back goes through the dataclasses' constructors with every field's type checked (outside text stays data).
+Any doubt (no file, another file's, stale, damaged, oversized, not a regular file) means a fresh parse; a cache
+that cannot be written is skipped: it only saves time. Files are written whole (temp file and rename, so a
+reader sees the old one or the new one), mode 0600: a checklist may hold what its owner would not share.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from launchpad import __version__
+from launchpad.core.plan.checklist import Checklist, parse_checklist
+from launchpad.core.plan.checklist_data import checklist_from_data, checklist_to_data
+from launchpad.core.safe_read import open_regular, read_fd
+
+FORMAT = 1
+CACHE_LIMIT = 64 << 20  # a 100,000-item checklist is ~30 MB as JSON; a bigger file in its place is not ours
+_code_key_memo: list[str] = []
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "launchpad" / "checklists"
+
+
+def code_key() -> str:
+    """A hash of the code that decides what a parse gives: a cache written by other code is never trusted."""
+    if not _code_key_memo:
+        digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
+        plan = Path(__file__).resolve().parents[1] / "core" / "plan"
+        for source in sorted(plan.glob("checklist*.py")):
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        _code_key_memo.append(digest.hexdigest())
+    return _code_key_memo[0]
+
+
+def _cache_file(path: str) -> Path:
+    return cache_dir() / (hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:32] + ".json")
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def lookup(text: str, path: str) -> Checklist | None:
+    """The cached parse of `text` read from `path`, or None when there is no trustworthy one."""
+    try:
+        fd = open_regular(str(_cache_file(path)), limit=CACHE_LIMIT)
+        try:
+            doc = json.loads(read_fd(fd, path, CACHE_LIMIT))
+        finally:
+            os.close(fd)
+        if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("code") != code_key():
+            return None
+        if doc.get("path") != os.path.abspath(path) or doc.get("sha256") != _text_key(text):
+            return None
+        checklist = checklist_from_data(doc.get("checklist"))
+        return checklist if checklist.path == path else None
+    except (OSError, ValueError, TypeError, RecursionError):  # UnreadableFile, JSONDecodeError, a wrong shape
+        return None
+
+
+def save(text: str, path: str, checklist: Checklist) -> None:
+    """Keep `checklist`, the parse of `text` read from `path`; errors are ignored."""
+    doc = {"format": FORMAT, "code": code_key(), "path": os.path.abspath(path), "sha256": _text_key(text),
+           "checklist": checklist_to_data(checklist)}
+    import tempfile  # only when writing: its imports (random, shutil) are not a cached start's to pay
+
+    target = _cache_file(path)
+    temporary = None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as out:
+            temporary = out.name  # created 0600 by mkstemp
+            out.write(json.dumps(doc))
+        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
+    except (OSError, ValueError):
+        if temporary is not None:
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+
+
+def cached_parse(text: str, path: str) -> Checklist:
+    """parse_checklist(text, path), from the cache when it holds that parse; a fresh parse is then cached."""
+    checklist = lookup(text, path)
+    if checklist is None:
+        checklist = parse_checklist(text, path)
+        save(text, path, checklist)
+    return checklist
