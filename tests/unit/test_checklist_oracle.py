@@ -174,6 +174,12 @@ EDGE_CASES = [
     "[x]: /u\n---\n- [ ] a bullet still interrupts\n",
     "text\n[x]: /u\n---\n10. [ ] ten\n",  # not only definitions: a setext heading, then the list
     "[x]: /u\n- - -\n10. [ ] ten\n",  # spaced dashes are a thematic break there too
+    # found by the fuzz test: after a definition an HTML block of types 1-6 starts (it may interrupt a
+    # paragraph) and swallows the item; only a type-7 lone tag is the definition's paragraph text
+    "[x]: http://127.0.0.1/ref\n</details>\n- [ ] task",
+    "[x]: /u\n<div>\n- [ ] task\n",
+    "[x]: /u\n<!-- note -->\n- [ ] task\n",
+    "[x]: /u\n<br>\n- [ ] task\n",
 ]
 
 

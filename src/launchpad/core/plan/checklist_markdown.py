@@ -168,7 +168,11 @@ def _table_unless_list_or_quote(state: StateBlock, start_line: int, end_line: in
 # text, or without the `>` of an open quote): the list or quote ends there, and the block runs on to the next blank line, swallowing any items in
 # between. markdown-it reads the line as lazy paragraph text and the list goes on. This terminator
 # ends a list item's paragraph at such a line; markdown-it's own html_block rule does the rest.
-_LONE_TAG = importlib.import_module("markdown_it.rules_block.html_block").HTML_SEQUENCES[-1][0]
+_HTML_SEQUENCES = importlib.import_module("markdown_it.rules_block.html_block").HTML_SEQUENCES
+_LONE_TAG = _HTML_SEQUENCES[-1][0]
+# HTML block starts of types 1-6 (`<div>`, `</details>`, `<!--`...) do interrupt a paragraph; a line that is one
+# of them is never "only a lone tag" for the rule below, although type 7's pattern matches it too.
+_INTERRUPTING_HTML = tuple(start for start, _end, interrupts in _HTML_SEQUENCES if interrupts)
 
 
 # cmark reads reference definitions off the front of a finished paragraph, so in
@@ -186,7 +190,10 @@ def _cannot_interrupt_paragraph(state: StateBlock, line: int) -> bool:
     ordered = _ORDERED_START.match(state.src, start, end)
     if ordered is not None and int(ordered.group(1)) != 1:
         return True
-    return _EMPTY_ITEM.match(state.src, start, end) is not None or _LONE_TAG.match(state.src[start:end]) is not None
+    if _EMPTY_ITEM.match(state.src, start, end) is not None:
+        return True
+    line_text = state.src[start:end]
+    return _LONE_TAG.match(line_text) is not None and not any(html.match(line_text) for html in _INTERRUPTING_HTML)
 
 
 def _reference_like_cmark(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
