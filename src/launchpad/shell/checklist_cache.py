@@ -22,16 +22,16 @@ from pathlib import Path
 from launchpad import __version__
 from launchpad.core.plan.checklist import Checklist, parse_checklist
 from launchpad.core.plan.checklist_data import checklist_from_data, checklist_to_data
-from launchpad.core.safe_read import open_regular, read_fd
+from launchpad.store import cache_files
 
 FORMAT = 1
+KIND = "checklists"
 CACHE_LIMIT = 64 << 20  # a 100,000-item checklist is ~30 MB as JSON; a bigger file in its place is not ours
 _code_key_memo: list[str] = []
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "launchpad" / "checklists"
+    return cache_files.cache_dir(KIND)
 
 
 def code_key() -> str:
@@ -46,7 +46,7 @@ def code_key() -> str:
 
 
 def _cache_file(path: str) -> Path:
-    return cache_dir() / (hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:32] + ".json")
+    return cache_files.cache_file(KIND, path, ".json")
 
 
 def _text_key(text: str) -> str:
@@ -56,11 +56,10 @@ def _text_key(text: str) -> str:
 def lookup(text: str, path: str) -> Checklist | None:
     """The cached parse of `text` read from `path`, or None when there is no trustworthy one."""
     try:
-        fd = open_regular(str(_cache_file(path)), limit=CACHE_LIMIT)
-        try:
-            doc = json.loads(read_fd(fd, path, CACHE_LIMIT))
-        finally:
-            os.close(fd)
+        data = cache_files.read_cache_file(_cache_file(path), CACHE_LIMIT)
+        if data is None:
+            return None
+        doc = json.loads(data)
         if type(doc) is not dict or doc.get("format") != FORMAT or doc.get("code") != code_key():
             return None
         if doc.get("path") != os.path.abspath(path) or doc.get("sha256") != _text_key(text):
@@ -75,22 +74,11 @@ def save(text: str, path: str, checklist: Checklist) -> None:
     """Keep `checklist`, the parse of `text` read from `path`; errors are ignored."""
     doc = {"format": FORMAT, "code": code_key(), "path": os.path.abspath(path), "sha256": _text_key(text),
            "checklist": checklist_to_data(checklist)}
-    import tempfile  # only when writing: its imports (random, shutil) are not a cached start's to pay
-
-    target = _cache_file(path)
-    temporary = None
     try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as out:
-            temporary = out.name  # created 0600 by mkstemp
-            out.write(json.dumps(doc))
-        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
-    except (OSError, ValueError):
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+        data = json.dumps(doc).encode("utf-8", "surrogatepass")
+    except (ValueError, RecursionError):  # a checklist json cannot hold: parse it again next time
+        return
+    cache_files.write_cache_file(_cache_file(path), data)
 
 
 def cached_parse(text: str, path: str) -> Checklist:

@@ -14,13 +14,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from launchpad import __version__
+from launchpad.store import cache_files
 
 FORMAT = 1
+KIND = "plan-ids"
+CACHE_LIMIT = 64 << 20  # 100,000 IDs with their paths are a few MB; a bigger file in its place is not ours
 # The modules whose code decides what a plan's IDs are: a change to any of them (a dev checkout, an upgrade)
 # changes the key, so a cache written by other code is never trusted.
 _PARSER_MODULES = ("plan/plan.py", "plan/checklist.py", "plan/checklist_ids.py", "plan/checklist_lines.py",
@@ -39,8 +41,7 @@ class PlanIds:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "launchpad" / "plan-ids"
+    return cache_files.cache_dir(KIND)
 
 
 def _sha256_file(path: str) -> str | None:
@@ -63,13 +64,16 @@ def _parser_key() -> str:
 
 
 def _cache_file(plan_path: str) -> Path:
-    return cache_dir() / (hashlib.sha256(os.path.abspath(plan_path).encode()).hexdigest()[:32] + ".json")
+    return cache_files.cache_file(KIND, plan_path, ".json")
 
 
 def cached_ids(plan_path: str) -> PlanIds | None:
     """The IDs cached for `plan_path` if every file they came from is unchanged, else None."""
     try:
-        doc = json.loads(_cache_file(plan_path).read_text(encoding="utf-8"))
+        data = cache_files.read_cache_file(_cache_file(plan_path), CACHE_LIMIT)
+        if data is None:
+            return None
+        doc = json.loads(data)
         if doc.get("parser") != _parser_key() or doc.get("path") != os.path.abspath(plan_path):
             return None
         inputs = doc["inputs"]
@@ -93,20 +97,7 @@ def save_ids(plan_path: str, plan) -> PlanIds:
         return ids  # a file changed while it was parsed, or one is missing: do not cache what may be stale
     doc = {"format": FORMAT, "parser": _parser_key(), "path": os.path.abspath(plan_path), "plan_path": ids.path,
            "sha256": ids.sha256, "inputs": inputs, "task_ids": ids.task_ids, "event_ids": ids.event_ids}
-    target = _cache_file(plan_path)
-    temporary = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False, suffix=".tmp") as out:
-            temporary = out.name
-            out.write(json.dumps(doc))  # one write: json.dump writes each of 100,000 IDs separately
-        os.replace(temporary, target)  # readers see the old file or the new one, never half of one
-    except OSError:
-        if temporary is not None:
-            try:
-                os.unlink(temporary)
-            except OSError:
-                pass
+    cache_files.write_cache_file(_cache_file(plan_path), json.dumps(doc).encode("utf-8", "surrogatepass"))
     return ids
 
 

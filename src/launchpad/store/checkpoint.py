@@ -15,7 +15,6 @@ only saves time.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import tomli_w
@@ -23,12 +22,12 @@ import tomli_w
 from launchpad import __version__
 from launchpad.core.journal.checkpoint import Checkpoint, make_checkpoint
 from launchpad.core.journal.journal import Entry, Header, SessionState, entry_to_toml
-from launchpad.core.safe_read import open_regular, read_fd
-from launchpad.store.atomic import atomic_replace
+from launchpad.store import cache_files
 from launchpad.store.recovery import END, HeaderError, parse_blocks, parse_header
 from launchpad.store.toml_fast import loads_journal
 
 FORMAT = 1
+KIND = "checkpoints"
 MIN_ENTRIES = 20_000  # below this a fold costs well under a second: no cache file for small sessions
 CACHE_LIMIT = 64 << 20  # a checkpoint is a few MB; a bigger file in its place is not ours
 # The code that decides what a fold is and how a journal reads: all of core/ and the store's readers. A change
@@ -38,12 +37,11 @@ _READER_MODULES = ("store/recovery.py", "store/minute_blocks.py", "store/toml_fa
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "launchpad" / "checkpoints"
+    return cache_files.cache_dir(KIND)
 
 
 def _cache_file(path: str) -> Path:
-    return cache_dir() / (hashlib.sha256(path.encode()).hexdigest()[:32] + ".toml")
+    return cache_files.cache_file(KIND, path, ".toml")
 
 
 _code_key_memo: list[str] = []
@@ -68,12 +66,7 @@ def save_checkpoint(path: str, covers: int, sha256: str, checkpoint: Checkpoint)
     head = {"format": FORMAT, "code": code_key(), "path": path, "covers": covers, "sha256": sha256,
             "entry_count": checkpoint.entry_count, "last_seq": checkpoint.last_seq, "ignored": checkpoint.ignored}
     text = tomli_w.dumps({"checkpoint": head}) + "".join(map(entry_to_toml, checkpoint.essential))
-    target = _cache_file(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_replace(str(target), text.encode("utf-8"), mode=0o600)  # readers see the old one or the new one
-    except OSError:
-        pass
+    cache_files.write_cache_file(_cache_file(path), text.encode("utf-8", "surrogatepass"))
 
 
 def load_checkpoint(path: str, data: bytes) -> tuple[Checkpoint, int] | None:
@@ -81,11 +74,10 @@ def load_checkpoint(path: str, data: bytes) -> tuple[Checkpoint, int] | None:
     from launchpad.core.journal.journal import entry_from_table
 
     try:
-        fd = open_regular(str(_cache_file(path)), limit=CACHE_LIMIT)
-        try:
-            text = read_fd(fd, path, CACHE_LIMIT).decode("utf-8")
-        finally:
-            os.close(fd)
+        stored = cache_files.read_cache_file(_cache_file(path), CACHE_LIMIT)
+        if stored is None:
+            return None
+        text = stored.decode("utf-8")
         doc = loads_journal(text)
         head = doc.get("checkpoint")
         if not isinstance(head, dict) or head.get("format") != FORMAT or head.get("code") != code_key():

@@ -1,0 +1,63 @@
+"""Where launchpad keeps what it can always rebuild, and how it writes it.
+
+Three caches make big plans and long sessions open fast (shell/plan_ids.py, shell/checklist_cache.py,
+store/checkpoint.py). They share one place, $XDG_CACHE_HOME/launchpad/KIND/ (else ~/.cache/launchpad/KIND/),
+one file per source named by a hash of the source's absolute path, and one way of writing: whole (readers see
+the old file or the new one, never half of one), private (folder 0700, file 0600: a cache holds plan and journal
+text), and without fsync (a cache lost or torn by a crash fails its reader's checks and is rebuilt). Errors are
+ignored: a cache that cannot be written only costs the next start its time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+from launchpad.core.safe_read import open_regular, read_fd
+
+
+def cache_dir(kind: str) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "launchpad" / kind
+
+
+def cache_file(kind: str, source: str, suffix: str) -> Path:
+    """The cache file of `kind` standing for the file at `source`."""
+    name = hashlib.sha256(os.path.abspath(source).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return cache_dir(kind) / (name + suffix)
+
+
+def read_cache_file(target: Path, limit: int) -> bytes | None:
+    """The bytes of `target` if it is a regular file of at most `limit` bytes, else None (a FIFO, a folder or a
+    giant in a cache's place is not ours to read)."""
+    try:
+        fd = open_regular(str(target), limit=limit)
+        try:
+            return read_fd(fd, str(target), limit)
+        finally:
+            os.close(fd)
+    except OSError:  # UnreadableFile included
+        return None
+
+
+def write_cache_file(target: Path, data: bytes) -> bool:
+    """Write `data` to `target` whole and privately; False (and nothing left behind) when it could not be."""
+    temporary = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        os.replace(temporary, target)
+        return True
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        return False
