@@ -18,6 +18,8 @@ from launchpad.tui.widgets.table_cursor import highlighted_key
 NOW_KEY = "__now__"
 COLUMNS = (("T", "at"), ("Step", "title"), ("Owner", "owner"), ("State", "state"), ("When", "when"))
 FIXED = {"at": 7, "owner": 12, "state": 11, "when": 10}  # the step's title takes what is left (tui/widgets/fit.py)
+TITLE_WANTED = 16  # below this the step's name is a guess ("Final sec…"): the Owner column gives up cells first
+OWNER_LEAST = 8  # "Backend…": the Owners pane beside it names every role in full
 STEP_KEYS = Binding.Group("Step start/done/skip", compact=True)
 
 
@@ -68,7 +70,8 @@ class TimelinePane(Vertical):
         pairs, drawn as rows among the steps."""
         self._last_shown = (rows, now, owner_names, colors, holds)
         table = self.table
-        title_width = flexible_width(self.size.width, table, FIXED.values())
+        widths = self._widths(rows, owner_names, holds)
+        title_width = widths["title"]
         empty = self.query_one("#timeline-empty", Static)
         if empty.display != (not rows):  # set once: an update every second would re-lay the whole screen
             empty.display = not rows
@@ -89,7 +92,7 @@ class TimelinePane(Vertical):
                 Text(format_offset(event.at), style="bold" if row.state == LATE else ""),
                 ellipsize(Text(printable(event.title), style=style if row.state in (LATE, DONE, SKIPPED) else ""),
                           title_width),
-                ellipsize(Text(owner, style="dim" if row.state in (DONE, SKIPPED) else ""), FIXED["owner"]),
+                ellipsize(Text(owner, style="dim" if row.state in (DONE, SKIPPED) else ""), widths["owner"]),
                 Text(label, style=style),
                 Text(format_relative(row.due_in) if row.state not in (DONE, SKIPPED) else "", style="dim"),
             )
@@ -111,13 +114,13 @@ class TimelinePane(Vertical):
         order.sort()
         keys = [key for _, _, key in order]
         marker = next((position for position, (at, _, _) in enumerate(order) if at > now), len(order))
-        layout = tuple(keys) + (marker, title_width)
+        layout = tuple(keys) + (marker, title_width, widths["owner"])
         now_cells = (Text("▶ now", style=f"bold {colors['accent']}"),
                      Text(f"{format_clock(now)[:-3]} ───", style=f"bold {colors['accent']}"),  # to the minute: the clocks carry seconds
                      Text(""), Text(""), Text(""))
         if layout != self._layout:
             cursor_key = self._cursor_key()
-            set_columns(table, COLUMNS, {**FIXED, "title": title_width})
+            set_columns(table, COLUMNS, widths)
             for position, key in enumerate(keys):
                 if position == marker:
                     table.add_row(*now_cells, key=NOW_KEY)
@@ -133,6 +136,16 @@ class TimelinePane(Vertical):
                 self._set_cell(key, column, value)
         if keys:
             self._set_cell(NOW_KEY, "title", now_cells[1])
+
+    def _widths(self, rows, owner_names: dict[str, str], holds) -> dict[str, int]:
+        """Column widths for this pane's width: the Owner column as wide as its widest name (at most 12), then,
+        when the step's name would get fewer than TITLE_WANTED cells, narrower still (down to OWNER_LEAST).
+        Owners and holds change rarely, so the widths (and the table's full rebuild) do not move every tick."""
+        names = [printable(owner_names.get(row.event.owner, row.event.owner or "—")) for row in rows]
+        owner = min(FIXED["owner"], max([len("Owner"), len("count") if holds else 0, *map(len, names)]))
+        title = flexible_width(self.size.width, self.table, {**FIXED, "owner": owner}.values())
+        give = min(max(0, TITLE_WANTED - title), max(0, owner - OWNER_LEAST))
+        return {**FIXED, "owner": owner - give, "title": title + give}
 
     def _set_cell(self, row: str, column: str, value: Text) -> None:
         """Touch a cell only when what it shows changed: the table is redrawn every second."""
