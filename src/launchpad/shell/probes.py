@@ -61,7 +61,7 @@ def drawn_alike(shown: TriggerState | None, state: TriggerState) -> bool:
     was 800 trigger draws a second at 200 probes. Any other state (firing, pending, no data) shows its message."""
     if shown is None:
         return False
-    return shown == state or (state.state in CALM and shown.state == state.state)
+    return shown is state or shown == state or (state.state in CALM and shown.state == state.state)
 
 
 def status_from_journal(name: str, payload: Mapping[str, Any] | None) -> ProbeStatus:
