@@ -36,7 +36,7 @@ class UiHop:
     def post_many(self, posts: list[tuple[Hashable, Callable, tuple]]) -> None:
         """`post` each `(key, callback, args)` in order, under one lock and with at most one wake-up: a publish's
         results posted one by one woke the UI loop two or three times (it drained while the probe thread was
-        still posting), 25-30 hops a second at 200 probes for 10 publishes."""
+        still posting), 20-39 hops a second at 200 probes for 10 publishes."""
         if not posts:
             return
         with self._lock:
