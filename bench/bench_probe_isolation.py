@@ -9,7 +9,8 @@ baseline, same run: the same code with the engines on the UI loop (as before iss
 failures, DOWN flips and pending/firing trigger entries in the journal (target 0), attempt start delay p95/max,
 the lag of the loop the probes are timed on and of the UI loop (p95/max of 50 ms sleeps), garbage collection
 pauses per generation (gc.callbacks; the app disables collection until its first frame, then freezes what
-start-up built), UI hops (coalesced) vs results posted. Medians over --runs.
+start-up built), UI hops (coalesced) vs results posted, the cockpit's CPU (start-up included; and over the
+measured window only, as a share of a core, split by thread: the whole cockpit's steady cost). Medians over --runs.
 """
 
 from __future__ import annotations
@@ -121,6 +122,9 @@ def summary(result: dict) -> dict:
         "gc gen2 count": len(result["gc_ms"]["2"]), "gc gen2 max ms": max(result["gc_ms"]["2"] or [0.0]),
         "gc p95 ms": percentile(gc_all, 0.95), "gc max ms": max(gc_all or [0.0]),
         "UI hops": result["hops"], "results posted": result["posted"], "CPU s": result["cpu_s"],
+        "window CPU % of a core": 100.0 * result["window_cpu_s"] / result["window_s"],
+        **{f"  thread {name} %": 100.0 * seconds / result["window_s"]
+           for name, seconds in sorted(result["threads_cpu_s"].items(), key=lambda item: -item[1])},
     }
 
 
@@ -133,6 +137,8 @@ def main() -> None:
     parser.add_argument("--stall", type=float, default=1.5, help="seconds the UI loop is blocked (0: none)")
     parser.add_argument("--every", type=float, default=5.0, help="seconds between stalls")
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--thread-only", action="store_true",
+                        help="skip the ui-loop baseline (the shipped cockpit's own CPU alone, e.g. main vs a branch)")
     parser.add_argument("--server-nice", type=int, default=-10, help="niceness change of the local server (root)")
     args = parser.parse_args()
     port = free_port()
@@ -142,7 +148,7 @@ def main() -> None:
     try:
         rows = {"thread": [], "ui-loop": []}
         for _ in range(args.runs):
-            for mode in ("ui-loop", "thread"):
+            for mode in ("thread",) if args.thread_only else ("ui-loop", "thread"):
                 rows[mode].append(summary(run_child(mode, url, args)))
     finally:
         server.terminate()
@@ -154,13 +160,15 @@ def main() -> None:
           f"before, {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} after (1/5/15 min)")
     print(f"{'':<24} {'own thread':>12} {'UI loop (baseline)':>20} {'ratio':>8}")
     for key in rows["thread"][0]:
-        figure = statistics.median(row[key] for row in rows["thread"])
-        baseline = statistics.median(row[key] for row in rows["ui-loop"])
+        figure = statistics.median(row.get(key, 0.0) for row in rows["thread"])
+        baseline = statistics.median(row.get(key, 0.0) for row in rows["ui-loop"] or [{}])
         ratio = f"{figure / baseline:.2f}x" if baseline else "-"
         print(f"{key:<24} {figure:>12,.1f} {baseline:>20,.1f} {ratio:>8}")
     targets = all(statistics.median(row[key] for row in rows["thread"]) == 0
                   for key in ("timeouts", "DOWN flips", "alarm entries"))
     print(f"target (own thread: 0 timeouts, 0 DOWN flips, 0 alarm entries): {'met' if targets else 'MISSED'}")
+    if args.thread_only:
+        return
     batched, single = minute_batch(args.probes)
     print(f"a minute boundary's {args.probes} probe_minute entries: one batch {batched:,.1f} ms vs one append each "
           f"{single:,.1f} ms (median of 5): {batched / single:.3f}x; fsyncs 1 vs {args.probes}")

@@ -6,7 +6,8 @@ INTERVAL_S (deadline TIMEOUT_S) against URL. MODE `thread`: the engines on their
 code with the probe loop replaced by the UI loop (as before issue 13). Every EVERY_S seconds the UI loop is
 blocked for STALL_S (a long layout, a slow terminal; 0 for none). Prints one JSON line:
   attempts, timeouts, failures, start delays; journal flips and trigger entries; the UI loop's lag and the
-  probe loop's lag (50 ms sleeps, overshoot); garbage collection pauses per generation (gc.callbacks).
+  probe loop's lag (50 ms sleeps, overshoot); garbage collection pauses per generation (gc.callbacks); the
+  process's CPU over the measured window (start-up left out) and each thread's (schedstat).
 """
 
 from __future__ import annotations
@@ -23,6 +24,24 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 LAG_STEP = 0.05
+
+
+def thread_cpu() -> dict[str, float]:
+    """Each live thread's exact CPU seconds (/proc/self/task/*/schedstat), by Python thread name (pool workers
+    share a name stem, so their figures add up)."""
+    import threading
+
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    seen: dict[str, float] = {}
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            seconds = int((task / "schedstat").read_text().split()[0]) / 1e9
+        except OSError:
+            continue
+        name = names.get(int(task.name), "other")
+        name = name.rsplit("_", 1)[0] if name.rsplit("_", 1)[-1].isdigit() else name
+        seen[name] = seen.get(name, 0.0) + seconds
+    return seen
 
 
 class OnUiLoop:
@@ -108,10 +127,11 @@ async def main(mode: str, url: str, probes: int, seconds: float, stall: float, e
             runtime._thread.submit(lag(probe_lag, probe_stop))
         if stall > 0:
             app.set_interval(every, lambda: time.sleep(stall))
+        window_start, threads_start, cpu_start = time.perf_counter(), thread_cpu(), os.times()
         await asyncio.sleep(seconds)
         stop.set()
         gc.callbacks.remove(on_gc)
-        cpu = os.times()
+        cpu, threads_end, window = os.times(), thread_cpu(), time.perf_counter() - window_start
         hops, posted = runtime._hop.hops, runtime._hop.posted
         await asyncio.sleep(0.5)  # the writer thread finishes what it was given
         if mode == "ui-loop":
@@ -129,6 +149,9 @@ async def main(mode: str, url: str, probes: int, seconds: float, stall: float, e
                           and entry["payload"]["state"] in ("pending", "firing")),
             "ui_lag_ms": ui_lag, "probe_lag_ms": probe_lag, "gc_ms": {str(gen): v for gen, v in pauses.items()},
             "hops": hops, "posted": posted, "cpu_s": cpu.user + cpu.system,
+            # the steady state: the process's CPU over the measured window only (start-up left out), and by thread
+            "window_s": window, "window_cpu_s": cpu.user + cpu.system - cpu_start.user - cpu_start.system,
+            "threads_cpu_s": {name: seconds - threads_start.get(name, 0.0) for name, seconds in threads_end.items()},
         }
         # No teardown: the ui-loop stand-in has no thread of its own, and stopping it would cancel the screen.
         print(json.dumps(result), flush=True)

@@ -212,6 +212,38 @@ async def test_many_probes_show_as_one_table_line_each():
         assert "[bold red]boom[/]" in line and "\x1b" not in line
 
 
+async def test_a_probe_table_row_out_of_view_is_drawn_with_its_latest_figures_when_scrolled_in():
+    """A row out of view is not built after every attempt (200 lines a second at 200 probes), only marked; it
+    must still show its latest status, not the one it had when it left the screen."""
+    from launchpad.core.probes.probe_config import ProbeSpec
+    from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
+    from launchpad.tui.widgets.probe_table import ProbeTable
+
+    from textual.app import App
+
+    specs = [ProbeSpec(f"svc-{index:02d}", "http://127.0.0.1/") for index in range(80)]
+
+    class Host(App):
+        def compose(self):
+            yield ProbesPane(specs)
+
+    app = Host()
+    async with app.run_test(size=(120, 30)) as pilot:
+        table = app.query_one(ProbeTable)
+        pane = app.query_one(ProbesPane)
+        down = ProbeStatus("svc-79")
+        for _ in range(3):
+            down = apply_attempt(down, Attempt("svc-79", NOW, False, 500, 5.0, 20.0, "status", "boom at the end"))
+        pane.show("svc-79", down)
+        await pilot.pause()
+        assert "svc-79" not in table._texts  # out of view: marked, not built
+        table.scroll_end(animate=False)
+        await pilot.pause()
+        lines = [table.render_line(y).text for y in range(table.size.height)]
+        shown = [line for line in lines if "svc-79" in line]
+        assert shown and "DOWN" in shown[0] and "boom at the end" in shown[0]
+
+
 async def test_an_unopenable_probes_lock_leaves_the_cockpit_watching_and_says_why(tmp_path):
     """Issue 10: an unwritable S.probes.lock raised PermissionError out of the cockpit (exit 0)."""
     port = free_port()

@@ -59,6 +59,21 @@ async def test_a_thousand_posts_from_another_thread_wake_the_ui_loop_once_with_t
     assert said == ["first notice", "second notice"]  # notices are never merged away
 
 
+async def test_a_publish_posted_together_is_one_hop_in_order_with_the_latest_of_each_key():
+    """A publish's results go in one post_many: the UI loop, free to run meanwhile, is woken once for all."""
+    hop = UiHop(asyncio.get_running_loop())
+    drawn = []
+    posts = [(("probe", index % 5), drawn.append, (index,)) for index in range(20)]
+    await asyncio.to_thread(hop.post_many, posts)  # from another thread, the UI loop not blocked
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    assert hop.posted == 20 and hop.hops == 1
+    assert drawn == [15, 16, 17, 18, 19]  # the latest of each key, in the order they were last posted
+    await asyncio.to_thread(hop.post_many, [])
+    await asyncio.sleep(0)
+    assert hop.hops == 1  # nothing posted, nothing woken
+
+
 def _status(name: str, count: int, ok: bool = True) -> ProbeStatus:
     status = ProbeStatus(name)
     for index in range(count):

@@ -22,7 +22,7 @@ def _json(value: Any) -> str:
 
 class LiveSnapshot:
     def __init__(self) -> None:
-        self._probes: dict[str, tuple[ProbeStatus, str]] = {}  # name -> (status encoded, its JSON)
+        self._probes: dict[str, tuple[ProbeStatus, str]] = {}  # name -> (status encoded, `"name":{its JSON}`)
         self._triggers: list[tuple[Any, str]] = []  # (trigger state encoded, its JSON), in document order
         self._metrics: dict[str, Any] = {}  # the document's metrics and metric_notes, when the plan has metrics
         self._metrics_text = ""
@@ -34,7 +34,7 @@ class LiveSnapshot:
         changed = [name for name, status in statuses.items()
                    if (self._probes.get(name) or (None,))[0] is not status]
         for name in changed:
-            self._probes[name] = (statuses[name], _json(live_state.encode_status(statuses[name])))
+            self._probes[name] = (statuses[name], f"{_json(name)}:{_json(live_state.encode_status(statuses[name]))}")
         for name in [name for name in self._probes if name not in statuses]:
             del self._probes[name]
         changed_triggers = self._update_triggers(list(triggers))
@@ -64,7 +64,7 @@ class LiveSnapshot:
     def text(self, prober: str, pid: int, at) -> str:
         """The whole document as JSON text: the header, every probe's kept piece, the triggers' pieces, the rest."""
         head = _json(live_state.encode(prober, pid, at, {}))
-        probes = ",".join(f"{_json(name)}:{piece}" for name, (_, piece) in self._probes.items())
+        probes = ",".join(piece for _, piece in self._probes.values())  # names encoded once, with their piece
         triggers = ",".join(piece for _, piece in self._triggers)
         rest = f",{self._metrics_text}" if self._metrics_text else ""
         return f'{head[:-1]},"probes":{{{probes}}},"triggers":[{triggers}]{rest}}}'

@@ -61,7 +61,7 @@ def drawn_alike(shown: TriggerState | None, state: TriggerState) -> bool:
     was 800 trigger draws a second at 200 probes. Any other state (firing, pending, no data) shows its message."""
     if shown is None:
         return False
-    return shown == state or (state.state in CALM and shown.state == state.state)
+    return shown is state or shown == state or (state.state in CALM and shown.state == state.state)
 
 
 def status_from_journal(name: str, payload: Mapping[str, Any] | None) -> ProbeStatus:
@@ -238,9 +238,15 @@ class ProbeRuntime:
 
     def _draw(self, key: Any, method: str, *args: Any) -> None:
         """From the probe thread: the sink's `method(*args)` on the UI loop; a later draw of `key` replaces it."""
-        draw = getattr(self._sink, method, None)  # a sink that draws no probe pane need not have show_source
-        if draw is not None and self._hop is not None:
-            self._hop.post(key, draw, *args)
+        self._draw_many([(key, method, args)])
+
+    def _draw_many(self, draws: list[tuple[Any, str, tuple]]) -> None:
+        """`_draw` each `(key, method, args)`, all in one hop (one wake-up of the UI loop)."""
+        if self._hop is None:
+            return
+        posts = [(key, draw, args) for key, method, args in draws
+                 if (draw := getattr(self._sink, method, None)) is not None]  # a sink need not have show_source
+        self._hop.post_many(posts)
 
     async def stop(self) -> None:
         task, self._live_task = self._live_task, None
@@ -352,22 +358,19 @@ class ProbeRuntime:
         """Draw probe statuses and trigger states: directly on the UI loop (a follower), or, from the probe
         thread, through the coalescing hop (the latest of each, in one hop)."""
         here = threading.get_ident() == self._ui_thread
-        for spec in self.plan.probes:
-            if spec.name in statuses:
-                self._to_sink(here, ("probe", spec.name), "show_probe", spec.name, statuses[spec.name])
-        for state in triggers:
-            self._to_sink(here, ("trigger", state.trigger, state.probe), "show_trigger", state)
+        draws = [(("probe", spec.name), "show_probe", (spec.name, statuses[spec.name]))
+                 for spec in self.plan.probes if spec.name in statuses]
+        draws += [(("trigger", state.trigger, state.probe), "show_trigger", (state,)) for state in triggers]
+        if not here:
+            self._draw_many(draws)
+            return
+        for _, method, args in draws:
+            getattr(self._sink, method)(*args)
         # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (up to ten
         # a second, from its thread) waits for that refresh (four a second): the screen redraws its probe
         # table no more often than it did, whatever the number of results.
-        if here and hasattr(self._sink, "flush_probes"):
+        if hasattr(self._sink, "flush_probes"):
             self._sink.flush_probes()
-
-    def _to_sink(self, here: bool, key: Any, method: str, *args: Any) -> None:
-        if here:
-            getattr(self._sink, method)(*args)
-        else:
-            self._draw(key, method, *args)
 
     def _start_watcher(self) -> None:
         """A follower stats the document every LIVE_INTERVAL in its own thread and wakes the UI loop only when it

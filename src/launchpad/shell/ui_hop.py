@@ -31,10 +31,20 @@ class UiHop:
     def post(self, key: Hashable, callback: Callable, *args: Any) -> None:
         """Call `callback(*args)` on the UI loop soon, unless a later post with the same key replaces it.
         The latest post of a key runs after every other key already waiting."""
+        self.post_many([(key, callback, args)])
+
+    def post_many(self, posts: list[tuple[Hashable, Callable, tuple]]) -> None:
+        """`post` each `(key, callback, args)` in order, under one lock and with at most one wake-up: a publish's
+        results posted one by one woke the UI loop two or three times (it drained while the probe thread was
+        still posting), 20-39 hops a second at 200 probes for 10 publishes."""
+        if not posts:
+            return
         with self._lock:
-            self.posted += 1
-            self._items.pop(key, None)
-            self._items[key] = (callback, args)
+            self.posted += len(posts)
+            items = self._items
+            for key, callback, args in posts:
+                items.pop(key, None)
+                items[key] = (callback, args)
             if self._waiting:
                 return
             self._waiting = True
