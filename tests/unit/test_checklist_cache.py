@@ -106,7 +106,7 @@ def test_a_changed_text_is_parsed_afresh(tmp_path):
 def test_a_cache_written_by_other_code_is_not_trusted(tmp_path, monkeypatch):
     path = str(tmp_path / "a.md")
     cached_parse("# A\n- [ ] one\n", path)
-    monkeypatch.setattr(checklist_cache, "_code_key_memo", ["another parser"])
+    monkeypatch.setattr(checklist_cache, "code_key", lambda: "another parser")
     assert lookup("# A\n- [ ] one\n", path) is None
 
 

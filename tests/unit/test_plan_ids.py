@@ -7,6 +7,7 @@ import shutil
 from launchpad.core.plan.plan import load_plan
 from launchpad.shell import plan_ids
 from launchpad.shell.plan_ids import cached_ids, load_plan_ids
+from launchpad.store import cache_files
 
 PLAN = '[launch]\nname = "Tiny"\nchecklists = ["list.md"]\n\n[[event]]\nid = "go"\nat = "T-0"\ntitle = "Go"\n'
 
@@ -47,8 +48,13 @@ def test_any_changed_input_or_parser_means_a_parse(tmp_path, monkeypatch):
     ids, _ = load_plan_ids(path, counting_loader([]))
     assert ids.task_ids == ("only",)
     assert cached_ids(path) == ids
-    monkeypatch.setattr(plan_ids, "__version__", "999")  # another launchpad wrote it
-    assert cached_ids(path) is None
+    monkeypatch.setattr(cache_files, "__version__", "999")  # another launchpad wrote it
+    plan_ids._parser_key.cache_clear()  # computed once a process: computed again under the other version
+    try:
+        assert cached_ids(path) is None
+    finally:
+        monkeypatch.undo()
+        plan_ids._parser_key.cache_clear()
 
 
 def test_a_damaged_cache_file_is_ignored_and_a_plan_with_problems_is_not_cached(tmp_path, monkeypatch):

@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import cache
 from pathlib import Path
 
-from launchpad import __version__
 from launchpad.core.plan.checklist import Checklist, parse_checklist
 from launchpad.core.plan.checklist_data import checklist_from_data, checklist_to_data
 from launchpad.store import cache_files
@@ -27,22 +27,16 @@ from launchpad.store import cache_files
 FORMAT = 1
 KIND = "checklists"
 CACHE_LIMIT = 64 << 20  # a 100,000-item checklist is ~30 MB as JSON; a bigger file in its place is not ours
-_code_key_memo: list[str] = []
 
 
 def cache_dir() -> Path:
     return cache_files.cache_dir(KIND)
 
 
+@cache
 def code_key() -> str:
     """A hash of the code that decides what a parse gives: a cache written by other code is never trusted."""
-    if not _code_key_memo:
-        digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
-        plan = Path(__file__).resolve().parents[1] / "core" / "plan"
-        for source in sorted(plan.glob("checklist*.py")):
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
-        _code_key_memo.append(digest.hexdigest())
-    return _code_key_memo[0]
+    return cache_files.code_key(FORMAT, cache_files.package_modules("core/plan", "checklist*.py"))
 
 
 def _cache_file(path: str) -> Path:

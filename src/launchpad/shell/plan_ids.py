@@ -15,9 +15,9 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
-from launchpad import __version__
 from launchpad.store import cache_files
 
 FORMAT = 1
@@ -25,8 +25,8 @@ KIND = "plan-ids"
 CACHE_LIMIT = 64 << 20  # 100,000 IDs with their paths are a few MB; a bigger file in its place is not ours
 # The modules whose code decides what a plan's IDs are: a change to any of them (a dev checkout, an upgrade)
 # changes the key, so a cache written by other code is never trusted.
-_PARSER_MODULES = ("plan/plan.py", "plan/checklist.py", "plan/checklist_ids.py", "plan/checklist_lines.py",
-                   "plan/checklist_markdown.py", "plan/checklist_text.py")
+_PARSER_MODULES = tuple(f"core/plan/{name}.py" for name in (
+    "plan", "checklist", "checklist_ids", "checklist_lines", "checklist_markdown", "checklist_text"))
 
 
 @dataclass(frozen=True)
@@ -52,15 +52,9 @@ def _sha256_file(path: str) -> str | None:
         return None
 
 
+@cache
 def _parser_key() -> str:
-    digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
-    core = Path(__file__).resolve().parents[1] / "core"
-    for name in _PARSER_MODULES:
-        try:
-            digest.update((core / name).read_bytes())
-        except OSError:
-            digest.update(b"missing " + name.encode())
-    return digest.hexdigest()
+    return cache_files.code_key(FORMAT, _PARSER_MODULES)
 
 
 def _cache_file(plan_path: str) -> Path:

@@ -5,7 +5,8 @@ store/checkpoint.py). They share one place, $XDG_CACHE_HOME/launchpad/KIND/ (els
 one file per source named by a hash of the source's absolute path, and one way of writing: whole (readers see
 the old file or the new one, never half of one), private (folder 0700, file 0600: a cache holds plan and journal
 text), and without fsync (a cache lost or torn by a crash fails its reader's checks and is rebuilt). Errors are
-ignored: a cache that cannot be written only costs the next start its time.
+ignored: a cache that cannot be written only costs the next start its time. Each cache is also keyed by
+`code_key`: a file written by other code (a dev checkout, an upgrade) is never trusted.
 """
 
 from __future__ import annotations
@@ -13,8 +14,29 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Iterable
 
+from launchpad import __version__
 from launchpad.core.safe_read import open_regular, read_fd
+
+PACKAGE = Path(__file__).resolve().parents[1]  # src/launchpad
+
+
+def package_modules(folder: str, pattern: str = "*.py") -> list[str]:
+    """The modules under `folder` of the package matching `pattern`, as paths relative to the package, sorted."""
+    return sorted(str(path.relative_to(PACKAGE)) for path in (PACKAGE / folder).rglob(pattern))
+
+
+def code_key(cache_format: int, modules: Iterable[str]) -> str:
+    """A hash of launchpad's version, a cache's format and the source of `modules` (paths relative to the
+    package): the code that decides what the cache holds. Callers compute it once a process (functools.cache)."""
+    digest = hashlib.sha256(f"{cache_format} {__version__}".encode())
+    for name in modules:
+        try:
+            digest.update(name.encode() + b"\0" + (PACKAGE / name).read_bytes())
+        except OSError:
+            digest.update(b"missing " + name.encode())
+    return digest.hexdigest()
 
 
 def cache_dir(kind: str) -> Path:

@@ -15,11 +15,11 @@ only saves time.
 from __future__ import annotations
 
 import hashlib
+from functools import cache
 from pathlib import Path
 
 import tomli_w
 
-from launchpad import __version__
 from launchpad.core.journal.checkpoint import Checkpoint, make_checkpoint
 from launchpad.core.journal.journal import Entry, Header, SessionState, entry_to_toml
 from launchpad.store import cache_files
@@ -44,21 +44,9 @@ def _cache_file(path: str) -> Path:
     return cache_files.cache_file(KIND, path, ".toml")
 
 
-_code_key_memo: list[str] = []
-
-
+@cache
 def code_key() -> str:
-    if not _code_key_memo:
-        digest = hashlib.sha256(f"{FORMAT} {__version__}".encode())
-        package = Path(__file__).resolve().parents[1]
-        core = sorted(str(path.relative_to(package)) for path in (package / "core").rglob("*.py"))
-        for name in (*core, *_READER_MODULES):
-            try:
-                digest.update(name.encode() + b"\0" + (package / name).read_bytes())
-            except OSError:
-                digest.update(b"missing " + name.encode())
-        _code_key_memo.append(digest.hexdigest())
-    return _code_key_memo[0]
+    return cache_files.code_key(FORMAT, [*cache_files.package_modules("core"), *_READER_MODULES])
 
 
 def save_checkpoint(path: str, covers: int, sha256: str, checkpoint: Checkpoint) -> None:
