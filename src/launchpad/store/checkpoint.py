@@ -20,8 +20,8 @@ from pathlib import Path
 
 import tomli_w
 
-from launchpad.core.journal.checkpoint import Checkpoint, make_checkpoint
-from launchpad.core.journal.journal import Entry, Header, SessionState, entry_to_toml
+from launchpad.core.journal.checkpoint import Checkpoint
+from launchpad.core.journal.journal import Entry, Header, entry_to_toml
 from launchpad.store import cache_files
 from launchpad.store.recovery import END, HeaderError, parse_blocks, parse_header
 from launchpad.store.toml_fast import loads_journal
@@ -106,13 +106,3 @@ def resume_cached(path: str, data: bytes) -> tuple[Header, Checkpoint, list[Entr
         return None
     tail = parse_blocks(data, covers, checkpoint.last_seq)
     return None if tail is None else (header, checkpoint, tail)
-
-
-def remember(path: str, covers: int, sha256: str, header: Header, entries: list[Entry], state: SessionState) -> None:
-    """Leave a checkpoint of `state`, the fold of `entries` (a whole journal of `covers` bytes hashing to
-    `sha256`, or a checkpoint's entries and what followed), when there are enough entries to be worth it."""
-    if state.entry_count < MIN_ENTRIES:
-        return
-    checkpoint = make_checkpoint(header, entries, state)
-    if checkpoint is not None:
-        save_checkpoint(path, covers, sha256, checkpoint)

@@ -664,50 +664,39 @@ def _fold_runs(holder: list) -> tuple[Parsed, SessionState] | None:
     return Parsed(parsed.header, keeper.entries(), parsed.good_end), state
 
 
-def load_folded(path: str | os.PathLike, *, save: bool = True) -> tuple[Header, SessionState, list[Entry], LoadReport]:
+def load_folded(path: str | os.PathLike) -> tuple[Header, SessionState, list[Entry], LoadReport]:
     """Read-only, like load_session, for a reader that wants the state at the end of the journal (status):
     (header, state, entries, report). `entries` hold every entry but superseded probe minutes (enough for
-    recent activity; all of them only when the file needed the careful path). Raises LoadError.
-    With `save`, a full fold of a clean, long session leaves a checkpoint for the next reader."""
+    recent activity; all of them only when the file needed the careful path). A full fold of a clean, long
+    session leaves a checkpoint for the next reader. Raises LoadError."""
     path = os.path.abspath(os.fspath(path))
-    data = read_session_bytes(path)
-    cached = checkpoints.resume_cached(path, data)
-    if cached is not None:
-        header, checkpoint, tail = cached
-        state = fold_after(header, checkpoint, tail)
-        entries = [*checkpoint.essential, *tail]
-        if save and len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
-            checkpoints.remember(path, len(data), hashlib.sha256(data).hexdigest(), header, entries, state)
-        return header, state, entries, LoadReport(path, state.entry_count, from_checkpoint=True)
-    sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
-    holder = [data]
-    del data  # parse_fast drops the bytes once decoded
-    folded = _fold_runs(holder)
+    folded = _checkpointed(path, [read_session_bytes(path)])
     if folded is None:  # torn or damaged: the careful path reads it again and says what is wrong
         header, entries, report = load_session(path)
         return header, fold(header, entries), entries, report
-    parsed, state = folded
-    if save:
-        checkpoints.remember(path, parsed.good_end, sha256, parsed.header, parsed.entries, state)
-    return parsed.header, state, parsed.entries, LoadReport(path, state.entry_count)
+    parsed, _, state, cached = folded
+    return parsed.header, state, parsed.entries, LoadReport(path, state.entry_count, from_checkpoint=cached)
 
 
-def _checkpointed(path: str, holder: list) -> tuple[Parsed, Checkpoint] | None:
-    """The journal in `holder` as a checkpoint plus the entries after it (Parsed.entries holds both): from the
-    cached checkpoint when one is valid, else folded run by run as parsed, the checkpoint made from that fold
-    and cached for the next opening. None when the careful path is needed (`holder` may be spent then)."""
+def _checkpointed(path: str, holder: list) -> tuple[Parsed, Checkpoint, SessionState, bool] | None:
+    """The journal in `holder` as (Parsed holding the checkpoint's entries and then the entries after it, the
+    checkpoint, the state at the end, whether the checkpoint came from the cache): from the cached checkpoint
+    when one is valid (moved on when the journal went a long way past it), else folded run by run as parsed,
+    the checkpoint made from that fold and cached for the next reader when the session is long. None when the
+    careful path is needed (`holder` may be spent then)."""
     data = holder[0]
     cached = checkpoints.resume_cached(path, data)
     if cached is not None:
         header, checkpoint, tail = cached
+        state = fold_after(header, checkpoint, tail)
         if len(tail) >= checkpoints.MIN_ENTRIES:  # a long way past the checkpoint: move it on
-            moved = make_checkpoint(header, [*checkpoint.essential, *tail], fold_after(header, checkpoint, tail))
+            moved = make_checkpoint(header, [*checkpoint.essential, *tail], state)
             if moved is not None:
                 checkpoints.save_checkpoint(path, len(data), hashlib.sha256(data).hexdigest(), moved)
                 checkpoint, tail = moved, []
-        return Parsed(header, [*checkpoint.essential, *tail], len(data)), checkpoint
-    sha256 = hashlib.sha256(data).hexdigest()
-    del data
+        return Parsed(header, [*checkpoint.essential, *tail], len(data)), checkpoint, state, True
+    sha256 = hashlib.sha256(data).hexdigest()  # of the very bytes parsed next (~0.05 s for 77 MB)
+    del data  # parse_fast drops the bytes once decoded
     folded = _fold_runs(holder)
     if folded is None:
         return None
@@ -717,7 +706,7 @@ def _checkpointed(path: str, holder: list) -> tuple[Parsed, Checkpoint] | None:
         return None
     if state.entry_count >= checkpoints.MIN_ENTRIES:
         checkpoints.save_checkpoint(path, parsed.good_end, sha256, checkpoint)
-    return parsed, checkpoint
+    return parsed, checkpoint, state, False
 
 
 def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: bool = True,
@@ -737,7 +726,7 @@ def open_session(path: str | os.PathLike, *, actor: str | None = None, repair: b
         _check_binary(path, holder[0])
         resumed = _checkpointed(path, holder) if use_checkpoint else None
         if resumed is not None:
-            parsed, checkpoint = resumed
+            parsed, checkpoint, _, _ = resumed
         else:
             if not holder:  # spent on a fold that found the file damaged: read it again
                 holder = [_read_all(fd, path)]
