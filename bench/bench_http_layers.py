@@ -9,6 +9,8 @@ in a subprocess (its CPU is not counted); connections are made before the window
   pool           httpcore AsyncConnectionPool.handle_async_request(httpcore.Request built once), anyio backend
   pool-asyncio   the same pool on engine/asyncio_backend.py
   send-engine    AsyncClient.send as the engine's clients do it since session 4: ProbePool + asyncio backend
+  transport-engine  the engine's transport (ProbePool + asyncio backend) called directly, without AsyncClient.send
+                 (its cookie jar, auth and redirect layers, BoundAsyncStream)
   conn-asyncio   one httpcore AsyncHTTPConnection per probe on the asyncio backend, no pool at all
   raw            asyncio streams writing the request bytes and reading the fixed answer: no HTTP library (the floor
                  of the event loop and the sockets, for reference only: nothing a probe could ship)
@@ -36,7 +38,7 @@ from bench_probes import SERVER  # noqa: E402  (the same fast server)
 from launchpad.engine.asyncio_backend import AsyncioBackend  # noqa: E402
 from launchpad.engine.probe_engine import ACCEPT_ENCODING, _on_asyncio  # noqa: E402
 
-LAYERS = ("get", "send", "transport", "pool", "pool-asyncio", "send-engine", "conn-asyncio", "raw")
+LAYERS = ("get", "send", "transport", "pool", "pool-asyncio", "send-engine", "transport-engine", "conn-asyncio", "raw")
 
 
 async def drain(stream) -> None:
@@ -50,7 +52,7 @@ def requester(layer: str, url: str, index: int, context, backend):
     headers = {"Accept-Encoding": ACCEPT_ENCODING}
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=1)
     client = httpx.AsyncClient(verify=context, limits=limits)
-    if layer == "send-engine":
+    if layer in ("send-engine", "transport-engine"):
         _on_asyncio(client, context)
     request = client.build_request("GET", target, headers=headers)
     core_request = httpcore.Request("GET", httpcore.URL(scheme=b"http", host=request.url.raw_host,
@@ -73,7 +75,7 @@ def requester(layer: str, url: str, index: int, context, backend):
                 await drain(response.aiter_raw())
             finally:
                 await response.aclose()
-        elif layer == "transport":
+        elif layer in ("transport", "transport-engine"):
             response = await transport.handle_async_request(request)
             try:
                 await drain(response.stream)
