@@ -7,6 +7,12 @@ the old file or the new one, never half of one), private (folder 0700, file 0600
 text), and without fsync (a cache lost or torn by a crash fails its reader's checks and is rebuilt). Errors are
 ignored: a cache that cannot be written only costs the next start its time. Each cache is also keyed by
 `code_key`: a file written by other code (a dev checkout, an upgrade) is never trusted.
+
+The folders stay small without anyone emptying them: reading a cache file marks it used (its mtime), and the
+first write of a kind in a process removes that kind's files unused for UNUSED_DAYS (plans and sessions since
+moved or deleted, temporary folders, a temporary file a crash left). Age is measured against the mtime of the
+file just written, the file system's own clock: no wall clock is read, and a test's moved clock cannot empty
+the cache.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from launchpad import __version__
 from launchpad.core.safe_read import open_regular, read_fd
 
 PACKAGE = Path(__file__).resolve().parents[1]  # src/launchpad
+UNUSED_DAYS = 30
+_pruned: set[Path] = set()  # the cache folders this process has pruned already
 
 
 def package_modules(folder: str, pattern: str = "*.py") -> list[str]:
@@ -56,7 +64,12 @@ def read_cache_file(target: Path, limit: int) -> bytes | None:
     try:
         fd = open_regular(str(target), limit=limit)
         try:
-            return read_fd(fd, str(target), limit)
+            data = read_fd(fd, str(target), limit)
+            try:
+                os.utime(fd)  # used: pruning keeps it
+            except OSError:
+                pass
+            return data
         finally:
             os.close(fd)
     except OSError:  # UnreadableFile included
@@ -76,10 +89,34 @@ def write_cache_file(target: Path, data: bytes) -> bool:
         finally:
             os.close(fd)
         os.replace(temporary, target)
-        return True
     except OSError:
         try:
             os.unlink(temporary)
         except OSError:
             pass
         return False
+    if target.parent not in _pruned:
+        _pruned.add(target.parent)
+        try:
+            prune(target.parent, os.stat(target).st_mtime - UNUSED_DAYS * 86_400)
+        except OSError:
+            pass
+    return True
+
+
+def prune(folder: Path, older_than: float) -> int:
+    """Remove the regular files in `folder` last used before `older_than` (a file-system timestamp); the count
+    removed. Errors are ignored (another process may be pruning the same folder)."""
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < older_than:
+                        os.unlink(entry.path)
+                        removed += 1
+                except OSError:
+                    continue
+    except OSError:
+        pass
+    return removed
