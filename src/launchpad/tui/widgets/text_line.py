@@ -4,12 +4,20 @@ A `Static.update` asks Textual for a new layout of the whole screen, since new t
 Lines that change every second (the header's clocks, the count bar, probe figures) have a fixed height set in
 the stylesheet, so they need no layout; and when only some characters changed (a clock's seconds) only those
 cells are repainted, so an idle cockpit writes a few bytes a second to the terminal, not whole lines.
+
+Each line is also rendered on its own and kept: a Widget renders all of its lines again whenever any cell is
+dirty, and the count bar's three 170-column lines cost about a millisecond every second for one changed digit.
+Here only a line whose text changed is rendered again, by the same Textual call for that one line. When a line
+would not render alone as it does in the whole (it is wider than the widget and would wrap or be cut, text is
+selected, the content is not aligned to the top), the whole text is rendered as a Widget does.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.geometry import Region
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 MERGE_GAP = 4  # changed runs closer than this are repainted as one region (fewer cursor moves)
@@ -53,20 +61,59 @@ def changed_regions(old: Text, new: Text) -> list[Region] | None:
     return regions
 
 
+def _same(a: Text, b: Text) -> bool:
+    return a.plain == b.plain and a.spans == b.spans and a.style == b.style
+
+
 class TextLine(Widget):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._text = Text()
+        self._lines: list[Text] = [Text()]
+        self._strips: dict[int, Strip] = {}  # rendered lines, by y, for _strips_for
+        self._strips_for: tuple | None = None  # (width, visual style) they were rendered at
 
     def render(self) -> Text:
         return self._text
 
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        if not self._lines_render_alone(width, height):
+            self._strips.clear()
+            return super().render_line(y)
+        key = (width, self.visual_style)
+        if key != self._strips_for:
+            self._strips.clear()
+            self._strips_for = key
+        strip = self._strips.get(y)
+        if strip is None:
+            if y >= len(self._lines):  # below the text: as a Widget draws it
+                strip = Strip.blank(width, self.visual_style.rich_style)
+            else:
+                strip = Visual.to_strips(self, visualize(self, self._lines[y]), width, 1, self.visual_style)[0]
+                if y:  # the mouse and selection offsets of line y, as the whole text's render has them
+                    strip = strip.apply_offsets(0, y)
+            self._strips[y] = strip
+        return strip
+
+    def _lines_render_alone(self, width: int, height: int) -> bool:
+        return (len(self._lines) <= height and self.text_selection is None
+                and self.styles.content_align_vertical == "top"
+                and all(line.cell_len <= width for line in self._lines))
+
     def set(self, text: Text | str) -> None:
         text = Text(text) if isinstance(text, str) else text
-        if text.plain == self._text.plain and text.spans == self._text.spans and text.style == self._text.style:
+        if _same(text, self._text):
             return
         regions = changed_regions(self._text, text) if self.is_mounted and self._text.plain else None
         self._text = text
+        lines = list(text.split("\n", allow_blank=True)) or [Text()]
+        for y, line in enumerate(lines):
+            if y >= len(self._lines) or not _same(line, self._lines[y]):
+                self._strips.pop(y, None)
+        for y in range(len(lines), len(self._lines)):
+            self._strips.pop(y, None)
+        self._lines = lines
         if regions is None:
             self.refresh()
             return
