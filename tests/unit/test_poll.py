@@ -191,3 +191,21 @@ def test_seed_001_rollback_procedure_not_its_triggers_and_its_signoff_roles_for_
     roles = [role.title for role in poll_spec(plan).roles]
     assert roles[:4] == ["DevOps Engineer", "Backend Developer", "Security Engineer", "QA Engineer"]
     assert len(roles) == 10 and "CTO/Technical Director" in roles
+
+
+def test_the_poll_spec_is_kept_for_the_plan_asked_about_and_made_again_for_another(plan, monkeypatch):
+    import dataclasses
+
+    import launchpad.core.control.poll as poll_module
+
+    walks = []
+    real = poll_module.signoff_roles
+    monkeypatch.setattr(poll_module, "signoff_roles", lambda p: walks.append(p) or real(p))
+    monkeypatch.setattr(poll_module, "_last_spec", (None, None))
+    unpolled = dataclasses.replace(plan, poll=None)  # no [poll]: the sign-off roles are found by walking the tasks
+    first = poll_spec(unpolled)
+    assert [role.id for role in first.roles] == ["devops", "backend", "frontend", "security"]
+    assert poll_spec(unpolled) is first and len(walks) == 1  # asked again: not walked again
+    reloaded = dataclasses.replace(unpolled)  # a reloaded plan is another object: walked again
+    assert poll_spec(reloaded) == first and len(walks) == 2
+    assert poll_spec(plan) is plan.poll  # the plan's own [poll] as it is
