@@ -7,7 +7,8 @@ loader's figure (bench_parse.py, bench_scale.py), not the screen's. Each cockpit
 headless (Textual's Pilot, 200x60): the figure is from the key's arrival until it and the messages it set off
 are handled and the frame is composed (every widget's visible lines rendered); writing the escape codes to a terminal is not
 counted (bench_keystroke.py times that on a pty). First frame: from the app's start until its first
-`call_after_refresh`. Medians over --runs fresh cockpits; the machine's load average beside them.
+`call_after_refresh`. The last row is the once-a-second tick (clocks, timeline, owners, counts) by itself: what an
+idle cockpit pays every second at that size. Medians over --runs fresh cockpits; the machine's load average beside them.
 
     python bench/bench_checklist_keys.py [--items 100000] [--runs 3]
 """
@@ -79,6 +80,18 @@ async def timed_key(pilot, key: str) -> tuple[float, float]:
     return (time.perf_counter() - began) * 1000, (time.process_time() - cpu) * 1000
 
 
+TICK = "each second (clocks)"
+
+
+def timed_ticks(app, count: int = 20) -> tuple[float, float]:
+    """(wall ms, CPU ms) of one once-a-second tick (clocks, timeline, owners, counts), the mean of `count`: what
+    an idle cockpit pays every second, and how long it holds the keys back."""
+    began, cpu = time.perf_counter(), time.process_time()
+    for _ in range(count):
+        app.tick()
+    return (time.perf_counter() - began) * 1000 / count, (time.process_time() - cpu) * 1000 / count
+
+
 async def one_cockpit(plan, folder: Path) -> tuple[float, dict[str, tuple[float, float]]]:
     from launchpad.shell.session import LiveSession
     from launchpad.tui.app import LaunchpadApp
@@ -107,6 +120,7 @@ async def one_cockpit(plan, folder: Path) -> tuple[float, dict[str, tuple[float,
                     await pilot.press(untimed)
                 await pilot.pause()
                 timings[name] = await timed_key(pilot, key)
+            timings[TICK] = timed_ticks(app)
         return frame, timings
     finally:
         LaunchpadApp.on_mount = original
@@ -139,7 +153,7 @@ def main() -> None:
           f"{frame / base:5.2f}x   target < {FRAME_TARGET_S:g} s  {'MET' if frame < FRAME_TARGET_S else 'MISSED'}")
     worst = worst_cpu = 0.0
     print(f"  {'key':<20} {'wall ' + format(args.items, ','):>14} {'baseline':>10} {'ratio':>6}   {'CPU':>8} {'baseline':>9} {'ratio':>6}")
-    for name, _, _ in KEYS:
+    for name in [name for name, _, _ in KEYS] + [TICK]:
         figure, cpu = (statistics.median(run[1][name][i] for run in results["big"]) for i in (0, 1))
         baseline, base_cpu = (statistics.median(run[1][name][i] for run in results["small"]) for i in (0, 1))
         worst, worst_cpu = max(worst, figure), max(worst_cpu, cpu)
