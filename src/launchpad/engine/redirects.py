@@ -2,7 +2,7 @@
 
 Why it exists: the probe engine sends each attempt through its client's transport directly
 (`handle_async_request`, httpx's documented transport API) instead of `AsyncClient.send`, whose cookie jar,
-auth and redirect layers were about a fifth of an attempt's CPU (bench/bench_http_layers.py). Without
+auth and redirect layers were about a fifth of a request's CPU (bench/bench_http_layers.py). Without
 `client.send` there is no `response.next_request`, so this module builds it, on public httpx API only, with
 the rules of httpx 0.28's `_build_redirect_request` / `_redirect_method` / `_redirect_url` /
 `_redirect_headers` (their private methods are not called: they may change under us):
