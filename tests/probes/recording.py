@@ -71,7 +71,8 @@ class ForwardProxy:
             upstream_reader, upstream_writer = await asyncio.open_connection(url.host, url.port)
             kept = [field for field in fields if not field.lower().startswith(("connection:", "proxy-"))]
             origin_form = url.raw_path.decode()
-            upstream_writer.write("\r\n".join([f"{method} {origin_form} {version}", *kept, "Connection: close", "", ""]).encode())
+            upstream_head = [f"{method} {origin_form} {version}", *kept, "Connection: close", "", ""]
+            upstream_writer.write("\r\n".join(upstream_head).encode())
             await upstream_writer.drain()
             writer.write(await upstream_reader.read())  # until the upstream closes: Connection: close
             upstream_writer.close()

@@ -64,8 +64,8 @@ async def there():
 
 
 async def test_a_relative_and_a_scheme_relative_location_are_joined_against_the_request(here):
-    here.answers = {"/dir/start?a=1": redirect(302, "next?b=2"), "/dir/next?b=2": redirect(301, f"//127.0.0.1:{here.port}/end"),
-                    "/end": OK}
+    here.answers = {"/dir/start?a=1": redirect(302, "next?b=2"),
+                    "/dir/next?b=2": redirect(301, f"//127.0.0.1:{here.port}/end"), "/end": OK}
     (result,), client = await attempts(probe(f"{here.url}/dir/start?a=1"))
     assert result.ok and result.status == 200 and result.body_excerpt == "landed", result
     assert here.paths() == ["/dir/start?a=1", "/dir/next?b=2", "/end"]
@@ -162,10 +162,12 @@ def test_an_http_to_https_upgrade_of_the_same_host_keeps_authorization():
     """The one cross-origin hop httpx keeps credentials on: http:80 -> https:443 on the same host (no server here
     listens on 80 or 443, so this checks the request as built)."""
     request = httpx.Request("GET", "http://example.test/x", headers={"Authorization": TOKEN, "Cookie": "a=1"})
-    upgrade = next_request(request, httpx.Response(301, headers={"Location": "https://example.test/x"}, request=request),
-                           httpx.Cookies())
-    away = next_request(request, httpx.Response(301, headers={"Location": "https://example.test:8443/x"}, request=request),
-                        httpx.Cookies())
+
+    def moved(location: str) -> httpx.Request:
+        response = httpx.Response(301, headers={"Location": location}, request=request)
+        return next_request(request, response, httpx.Cookies())
+
+    upgrade, away = moved("https://example.test/x"), moved("https://example.test:8443/x")
     assert upgrade.headers["authorization"] == TOKEN and upgrade.headers["host"] == "example.test"
     assert "authorization" not in away.headers and away.headers["host"] == "example.test:8443"
     assert "cookie" not in upgrade.headers and "cookie" not in away.headers
@@ -176,8 +178,9 @@ def test_an_http_to_https_upgrade_of_the_same_host_keeps_authorization():
 
 async def test_a_proxied_probe_goes_through_the_proxy_and_an_unproxied_one_takes_the_direct_path(here, monkeypatch):
     proxy = await ForwardProxy().start()
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy", "no_proxy"):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     monkeypatch.setenv("NO_PROXY", "localhost")
     here.answers = {"/ok": (200, ["Set-Cookie: visited=1; Path=/"], b"ok")}
