@@ -8,9 +8,9 @@ in a subprocess (its CPU is not counted); connections are made before the window
   transport      AsyncHTTPTransport.handle_async_request(request built once)
   pool           httpcore AsyncConnectionPool.handle_async_request(httpcore.Request built once), anyio backend
   pool-asyncio   the same pool on engine/asyncio_backend.py
-  send-engine    AsyncClient.send as the engine's clients do it since session 4: ProbePool + asyncio backend
+  send-engine    AsyncClient.send as the engine's clients did it in session 4: ProbePool + asyncio backend
   transport-engine  the engine's transport (ProbePool + asyncio backend) called directly, without AsyncClient.send
-                 (its cookie jar, auth and redirect layers, BoundAsyncStream)
+                 (its cookie jar, auth and redirect layers, BoundAsyncStream): what the engine does since session 5
   conn-asyncio   one httpcore AsyncHTTPConnection per probe on the asyncio backend, no pool at all
   raw            asyncio streams writing the request bytes and reading the fixed answer: no HTTP library (the floor
                  of the event loop and the sockets, for reference only: nothing a probe could ship)

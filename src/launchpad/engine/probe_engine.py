@@ -4,6 +4,10 @@ Why it is built this way:
 - a client per probe (one kept-alive connection, one SSL context per verify flag shared by all): a single shared
   pool cost more per request the more connections it held (see _client_for); its connections are kept by a
   ProbePool on httpcore's asyncio backend, not httpcore's pool on anyio (_on_asyncio: a third less CPU);
+- each request goes to the client's transport directly (handle_async_request, httpx's transport API), not
+  through AsyncClient.send, whose cookie jar, auth and redirect layers the engine does not use (_send: about a
+  fifth of a request's CPU at that level); a probe the environment routes through a proxy, and an injected
+  client, keep client.send (_direct_transport);
 - interval between STARTS on a fixed grid (next = previous scheduled start + interval), so hours of
   running do not drift; an attempt that overruns skips the missed slots instead of bunching them;
 - ONE asyncio deadline around the whole attempt (connect, headers, body): httpx timeouts are
@@ -14,7 +18,9 @@ Why it is built this way:
 - a response with more than MAX_HEADERS headers is refused as too_large before anything else is read;
 - every message and excerpt goes through the probe's Redactor (core/redact.py) BEFORE it is cut, so a
   server echoing a secret, a URL with userinfo or an `?access_token=` leaks not even part of it;
-- redirects are followed by hand so each probe keeps its own max_redirects and a loop is reported as such;
+- redirects are followed by hand so each probe keeps its own max_redirects and a loop is reported as such; the
+  next request is built with httpx's rules (engine/redirects.py: methods, Location joining, credentials dropped
+  across origins) and carries only the cookies this attempt's redirects set;
 - a failing callback or an unexpected exception costs one attempt, never the engine.
 """
 
@@ -41,6 +47,7 @@ from launchpad.core.clock import Clock, system_clock
 from launchpad.engine.asyncio_backend import AsyncioBackend
 from launchpad.engine.classify import MESSAGE_LIMIT, classify, one_line
 from launchpad.engine.probe_pool import ProbePool
+from launchpad.engine.redirects import next_request
 from launchpad.engine.schedule import GridEngine, call_safely, start_delay_ms
 
 log = logging.getLogger("launchpad.engine")
@@ -60,12 +67,35 @@ def _on_asyncio(client: httpx.AsyncClient, context: ssl.SSLContext) -> httpx.Asy
     third of a request's CPU below httpx (bench/bench_attempt_cost.py). httpx takes neither, so the default
     transport's httpcore pool is replaced; the client, the transport, the connections and h11 stay httpx's, and
     proxy transports mounted from the environment stay as httpx made them. If a later httpx builds its transport
-    otherwise, the client is left as it is (tests/probes/test_asyncio_backend.py says so)."""
+    otherwise, the client is left as it is (tests/probes/test_asyncio_backend.py says so), and then _send does not
+    call its transport directly either (tests/probes/test_direct_send.py)."""
     transport = getattr(client, "_transport", None)
     if isinstance(transport, httpx.AsyncHTTPTransport) and isinstance(getattr(transport, "_pool", None),
                                                                        httpcore.AsyncConnectionPool):
         transport._pool = ProbePool(context, _BACKEND, _PROBE_POOL.keepalive_expiry)
     return client
+
+
+def _direct_transport(client: httpx.AsyncClient, url: httpx.URL) -> httpx.AsyncBaseTransport | None:
+    """The transport the client would send `url` through, when the engine may call it directly; None: use client.send.
+
+    Direct only when it is the client's own transport with the engine's ProbePool (so _on_asyncio recognised how
+    httpx built the client) and no proxy mounted from the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY) claims
+    the URL: mounts are tried in the client's order (httpx's _transport_for_url), and a NO_PROXY mount (None)
+    means the client's own transport. A probe the environment routes through a proxy, or a client httpx built
+    otherwise, goes through client.send as before (tests/probes/test_direct_send.py)."""
+    transport = getattr(client, "_transport", None)
+    mounts = getattr(client, "_mounts", None)
+    if not (isinstance(transport, httpx.AsyncHTTPTransport) and isinstance(getattr(transport, "_pool", None), ProbePool)
+            and isinstance(mounts, dict)):
+        return None
+    for pattern, mounted in mounts.items():
+        matches = getattr(pattern, "matches", None)
+        if matches is None:
+            return None
+        if matches(url):
+            return transport if mounted is None else None
+    return transport
 
 
 def _with_accept_encoding(headers: dict[str, str]) -> dict[str, str]:
@@ -154,7 +184,8 @@ class ProbeEngine(GridEngine):
         self._clients: dict[str, httpx.AsyncClient] = {}  # per probe (_client_for)
         self._ssl_contexts: dict[bool, ssl.SSLContext] = {}
         self._requests: dict[str, httpx.Request] = {}  # each probe's first request, sent again every attempt (a GET
-        # or HEAD has no body to consume; cookies a server sets are not sent back: every attempt is a fresh visitor)
+        # or HEAD has no body to consume; cookies a server sets are not sent back: every attempt is a fresh visitor,
+        # only the hops of one attempt's redirects carry what that attempt was given)
         self._running = False
 
     # -- public ---------------------------------------------------------------------------------
@@ -287,14 +318,16 @@ class ProbeEngine(GridEngine):
                 spec.method, spec.url, headers=self._headers[spec.name], timeout=spec.timeout)
         visited = {str(request.url)}
         redirects = 0
+        jar: httpx.Cookies | None = None
         while True:
-            response = await client.send(request, stream=True, follow_redirects=False)
+            response = await self._send(client, request)
             try:
                 if len(response.headers.raw) > MAX_HEADERS:
                     raise _Failure("too_large", f"{len(response.headers.raw)} response headers, over the limit of {MAX_HEADERS}")
-                if spec.follow_redirects and response.next_request is not None:
+                if spec.follow_redirects and response.has_redirect_location:
+                    jar = httpx.Cookies() if jar is None else jar  # this attempt's only: a fresh visitor
+                    following = next_request(request, response, jar)
                     redirects += 1
-                    following = response.next_request
                     if redirects > spec.max_redirects:
                         raise _Failure("redirects", f"more than {spec.max_redirects} redirects (last to {following.url})")
                     if str(following.url) in visited:
@@ -325,6 +358,19 @@ class ProbeEngine(GridEngine):
                 passed, seen = condition.evaluate(facts, self._redactors[spec.name])
                 if not passed:
                     raise _Failure("condition", f"condition `{condition.text}` failed: {seen}")
+
+    async def _send(self, client: httpx.AsyncClient, request: httpx.Request) -> httpx.Response:
+        """The response's head, its body still to stream. Through the transport itself when _direct_transport allows:
+        AsyncClient.send's layers were a fifth of a request's CPU (bench/bench_http_layers.py: 0.78x) and the engine
+        uses none of them: the request is built once with its headers and timeout, there is no auth, redirects are
+        followed here (engine/redirects.py) and cookies are never sent back, so the jar only cost (its
+        extract_cookies builds urllib objects for every response). An injected client keeps all of client.send."""
+        transport = None if client is self._given_client else _direct_transport(client, request.url)
+        if transport is None:
+            return await client.send(request, stream=True, follow_redirects=False)
+        response = await transport.handle_async_request(request)
+        response.request = request
+        return response
 
     @staticmethod
     async def _read_body(spec: ProbeSpec, response: httpx.Response, progress: _Progress) -> bytes:
