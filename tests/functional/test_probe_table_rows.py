@@ -14,6 +14,7 @@ from textual.geometry import Region
 from launchpad.core.probes.probe_config import ProbeSpec
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus, apply_attempt
 from launchpad.core.probes.triggers import TriggerState
+from launchpad.tui import themes
 from launchpad.tui.widgets import probe_table
 from launchpad.tui.widgets.probes_pane import ProbesPane
 
@@ -23,7 +24,7 @@ from .probe_table_before import ProbeTable as MainProbeTable
 NAMES = ["svc-up", "svc-down", "svc-pending", "svc-stale", "svc-firing", "svc-trigger-pending", "svc-no-data",
          "svc-calm", "a-very-long-probe-name-that-is-cut", "サービス-東京-本番-ウェブ-サーバー", "svc-recovered",
          "svc-long-error", "svc-mixed-rate"] + [f"svc-{index:02d}" for index in range(40)]
-DARK, LIGHT = "textual-dark", "textual-light"
+DARK, LIGHT = themes.DARK.name, themes.LIGHT.name  # the cockpit's own themes (key t switches them)
 
 
 def attempts(name: str, outcomes, error: str = "status 500 is not in 200-299") -> ProbeStatus:
@@ -62,6 +63,12 @@ TRIGGERS = [
 
 
 class Host(App):
+    def __init__(self, theme: str = DARK) -> None:
+        super().__init__()
+        for each in themes.THEMES:
+            self.register_theme(each)
+        self.theme = theme  # from the first frame on: main's table kept rows drawn in an earlier theme
+
     def compose(self):
         yield ProbesPane([ProbeSpec(name, "http://127.0.0.1/") for name in NAMES])
 
@@ -90,9 +97,8 @@ async def repainted(pilot, table) -> None:
 async def draw(monkeypatch, table_class, *, theme=DARK, scroll_x=0, scroll_y=0, then_theme=None, size=(110, 30)):
     """Feed the statuses and triggers to the probes pane built with `table_class` and return what it draws."""
     monkeypatch.setattr(probe_table, "ProbeTable", table_class)  # ProbesPane imports it when composed
-    app = Host()
+    app = Host(theme)
     async with app.run_test(size=size) as pilot:
-        app.theme = theme
         pane = app.query_one(ProbesPane)
         table = app.query_one(table_class)
         await pilot.pause()
