@@ -236,7 +236,7 @@ async def test_a_probe_table_row_out_of_view_is_drawn_with_its_latest_figures_wh
             down = apply_attempt(down, Attempt("svc-79", NOW, False, 500, 5.0, 20.0, "status", "boom at the end"))
         pane.show("svc-79", down)
         await pilot.pause()
-        assert "svc-79" not in table._texts  # out of view: marked, not built
+        assert "svc-79" not in table._shown  # out of view: marked, not built
         table.scroll_end(animate=False)
         await pilot.pause()
         lines = [table.render_line(y).text for y in range(table.size.height)]

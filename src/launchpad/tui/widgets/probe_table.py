@@ -1,12 +1,14 @@
-"""Many probes at a glance: one DataTable row per probe instead of a six-line panel each.
+"""Many probes at a glance: one line per probe instead of a six-line panel each.
 
 A plan with dozens or hundreds of probes would otherwise mount five widgets per probe, and every layout
-of the screen would walk them all; a DataTable is one widget that draws only its visible rows.
+of the screen would walk them all; this table is one widget on Textual's line API that draws only its visible
+rows, and only the rows whose figures changed.
 """
 
 from __future__ import annotations
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -23,6 +25,8 @@ STATE_CELLS = {
     "PENDING": ("■ …", "bold #d7af00"),
     "STALE": ("◌ STALE", "bold #8a8a8a"),  # the prober stopped writing: old figures, not DOWN
 }
+BAD = "bold #d70000"
+NO_TRIGGER = ("-", "dim")
 
 
 def trend(latencies, width: int = 10) -> str:
@@ -40,9 +44,22 @@ def _ms(value: float | None) -> str:
 
 
 class ProbeTable(ScrollView, can_focus=True):
-    """One line per probe, drawn with Textual's line API: each row is rendered once into a cached strip
-    and repainted only when its figures change, so hundreds of live probes cost only the rows that moved
-    (a DataTable re-renders every visible row after any cell update)."""
+    """One line per probe, drawn with Textual's line API.
+
+    A result first becomes its row's cells: a tuple of (text, style name) pairs, cheap to build and to compare,
+    so a result that changes nothing on screen costs no drawing at all (most of the 200 results a second at
+    200 probes). A changed row in view is repainted: its strip is built straight from one Segment per cell,
+    each with a rich Style cached per style name over the widget's base style (no rich Text, no render, no
+    apply_style per line). The base style (`rich_style`, computed from the CSS of every ancestor on each read),
+    the size and the scroll offset are read once per frame (render_lines), and a change of any of them
+    (a theme switch, a resize, a horizontal scroll) drops the cached strips and styles.
+
+    Changed rows are repainted together, at most every REPAINT_EVERY seconds: each repaint is a frame, and a
+    frame costs Textual's compositor about as much as the rows in it (it re-composes the band from the first
+    changed row to the last); results arrive in up to ten publishes a second, each changing a few rows spread
+    over the whole view. A row shows its new figures at most REPAINT_EVERY later, on a one-second grid."""
+
+    REPAINT_EVERY = 0.25
 
     COLUMNS = (("State", 7), ("Probe", 18), ("Trend", 10), ("p50", 7), ("p95", 7), ("Err", 6), ("Fails", 5),
                ("Trigger", 8), ("Last error", 60))
@@ -53,38 +70,61 @@ class ProbeTable(ScrollView, can_focus=True):
         self._row_of = {name: index for index, name in enumerate(self.names)}
         self._statuses: dict[str, ProbeStatus] = {name: ProbeStatus(name) for name in self.names}
         self._triggers: dict[str, dict[str, object]] = {name: {} for name in self.names}  # probe -> trigger -> state
-        self._texts: dict[str, Text] = {name: self._line(ProbeStatus(name)) for name in self.names}
-        self._strips: dict[tuple[str, int], Strip] = {}
+        self._printable = {name: printable(name) for name in self.names}  # a probe's name never changes
+        self._shown: dict[str, tuple] = {}  # probe -> the cells its row shows; absent: built when drawn
+        self._strips: dict[str, Strip] = {}  # probe -> its row as drawn for the current base style, width and x
+        self._styles: dict[str, Style] = {}  # style name -> that style over the base style
+        self._base = Style()
+        self._crop = (-1, -1)  # the (width, scroll x) the strips were cropped for
+        self._header: Strip | None = None
+        self._blank: Strip | None = None
+        self._view = (0, 0, 0, 0)  # top row, height, width, scroll x: of the last frame, or of the call (_look)
+        self._in_frame = False
+        self._dirty: set[str] = set()  # rows changed in view since the last repaint
+        self._repaint_timer = None
         self._width = sum(width + 1 for _, width in self.COLUMNS)
 
     def on_mount(self) -> None:
         self.virtual_size = Size(self._width, len(self.names) + 1)
 
-    def _line(self, status: ProbeStatus) -> Text:
-        label, style = STATE_CELLS.get(status.state, STATE_CELLS["PENDING"])
+    # -- what a row shows ----------------------------------------------------------------------------
+
+    def _cells(self, status: ProbeStatus) -> tuple:
+        """What the row shows, as ((text, style name), ...) per column: the key its repaint is decided on."""
+        state = STATE_CELLS.get(status.state) or STATE_CELLS["PENDING"]
         rate = "-" if status.error_rate is None else f"{status.error_rate * 100:.3g}%"
-        bad = "bold #d70000"
-        worst_trigger = worst(self._triggers.get(status.name, {}).values())
-        trigger = TRIGGER_SHORT.get(worst_trigger.state, ("?", "")) if worst_trigger else ("-", "dim")
-        cells = (
-            (label, style),
-            (printable(status.name), "bold"),
+        fails = status.consecutive_failures
+        triggers = self._triggers.get(status.name)
+        worst_trigger = worst(triggers.values()) if triggers else None
+        trigger = TRIGGER_SHORT.get(worst_trigger.state, ("?", "")) if worst_trigger else NO_TRIGGER
+        return (
+            state,
+            (self._printable.get(status.name) or printable(status.name), "bold"),
             (trend(status.latencies), "#5fafff"),
             (_ms(status.p50), ""),
             (_ms(status.p95), ""),
-            (rate, bad if status.error_rate else ""),
-            (str(status.consecutive_failures), bad if status.consecutive_failures else "dim"),
+            (rate, BAD if status.error_rate else ""),
+            (str(fails), BAD if fails else "dim"),
             trigger,
             (one_line(status.last_error or "", 80), "#d70000" if status.state == "DOWN" else "dim"),
         )
-        return self._join(cells)
 
-    def _join(self, cells) -> Text:
-        line = Text(no_wrap=True, overflow="crop")
+    def _line(self, cells) -> Strip:
+        """The whole row (uncropped): each cell cut to its column (with an ellipsis), padded, one Segment each."""
+        style_of = self._style_of
+        segments = []
         for (text, style), (_, width) in zip(cells, self.COLUMNS):
             shown = text if len(text) <= width else text[: width - 1] + "…"
-            line.append(shown.ljust(width) + " ", style=style)
-        return line
+            segments.append(Segment(shown.ljust(width) + " ", style_of(style)))
+        return Strip(segments)
+
+    def _style_of(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self._base + Style.parse(name) if name else self._base
+        return style
+
+    # -- results -------------------------------------------------------------------------------------
 
     def show_trigger(self, state) -> None:
         """A trigger's state on one probe: the Trigger column says the worst of them."""
@@ -93,47 +133,81 @@ class ProbeTable(ScrollView, can_focus=True):
             self.show(self._statuses[state.probe])
 
     def show(self, status: ProbeStatus) -> None:
-        """Update one probe's line; repaint it only if what it shows changed and it is in view. A line out of
-        view is only marked: it is built when it scrolls in (render_line), not after every attempt (with 200
-        probes at 1 s, building 200 lines a second of which a screen shows a tenth was the table's main cost)."""
-        self._statuses[status.name] = status
-        index = self._row_of[status.name]
-        y = 1 + index - self.scroll_offset.y  # the header is line 0
-        if not 1 <= y < self.size.height:
-            if self._texts.pop(status.name, None) is not None:
-                self._drop_strips(status.name)
+        """Update one probe's row; repaint it only if what it shows changed and it is in view. A row out of
+        view is only marked: it is built when it scrolls in (render_line), not after every attempt. In view
+        is judged on the last frame's view: a scroll or resize since then repaints the whole table anyway."""
+        name = status.name
+        self._statuses[name] = status
+        top, height, _, _ = self._view
+        y = 1 + self._row_of[name] - top  # the header is line 0
+        if not 1 <= y < height:
+            if self._shown.pop(name, None) is not None:
+                self._strips.pop(name, None)
             return
-        text = self._line(status)
-        old = self._texts.get(status.name)
-        if old is not None and old.plain == text.plain and old.spans == text.spans:
+        cells = self._cells(status)
+        if cells == self._shown.get(name):
             return
-        self._texts[status.name] = text
-        self._drop_strips(status.name)
-        self.refresh(Region(0, y, self.size.width, 1))
+        self._shown[name] = cells
+        self._strips.pop(name, None)
+        self._dirty.add(name)
+        if self._repaint_timer is None:
+            self._repaint_timer = self.set_timer(self.REPAINT_EVERY, self._repaint)
 
-    def _drop_strips(self, name: str) -> None:
-        for key in [key for key in self._strips if key[0] == name]:
-            del self._strips[key]
+    def _repaint(self) -> None:
+        """Refresh the rows changed since the last repaint (their strips were dropped by show)."""
+        self._repaint_timer = None
+        top, height, width, _ = self._view  # a scroll since the last frame repaints the whole table anyway
+        rows = [1 + self._row_of[name] - top for name in self._dirty]
+        self._dirty.clear()
+        regions = [Region(0, y, width, 1) for y in rows if 1 <= y < height]
+        if regions:
+            self.refresh(*regions)
+
+    # -- drawing -------------------------------------------------------------------------------------
+
+    def _look(self) -> tuple[int, int, int, int]:
+        """Read the base style, size and scroll offset (once per frame), and drop what they made stale."""
+        base = self.rich_style  # computed from the CSS of every ancestor on each read
+        if base != self._base:  # a theme switch, or another style of this widget or an ancestor
+            self._base = base
+            self._styles.clear()
+            self._crop = (-1, -1)
+        size, offset = self.size, self.scroll_offset
+        crop = (size.width, offset.x)
+        if crop != self._crop:
+            self._crop = crop
+            self._strips.clear()
+            self._header = self._blank = None
+        self._view = (offset.y, size.height, size.width, offset.x)
+        return self._view
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._look()
+        self._in_frame = True
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._in_frame = False
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        top, _, width, x = self._view if self._in_frame else self._look()
         if y == 0:  # the header stays put while the rows scroll under it
-            header = self._join([(label, "bold") for label, _ in self.COLUMNS])
-            return self._strip(header, width, self.scroll_offset.x)
-        index = y - 1 + self.scroll_offset.y
+            if self._header is None:
+                self._header = self._fit(self._line([(label, "bold") for label, _ in self.COLUMNS]), width, x)
+            return self._header
+        index = y - 1 + top
         if index >= len(self.names):
-            return Strip.blank(width, self.rich_style)
+            if self._blank is None:
+                self._blank = Strip.blank(width, self._base)
+            return self._blank
         name = self.names[index]
-        key = (name, width + 10_000 * self.scroll_offset.x)
-        strip = self._strips.get(key)
+        strip = self._strips.get(name)
         if strip is None:
-            text = self._texts.get(name)
-            if text is None:  # changed while out of view (show)
-                text = self._texts[name] = self._line(self._statuses[name])
-            strip = self._strips[key] = self._strip(text, width, self.scroll_offset.x)
+            cells = self._shown.get(name)
+            if cells is None:  # changed while out of view (show)
+                cells = self._shown[name] = self._cells(self._statuses[name])
+            strip = self._strips[name] = self._fit(self._line(cells), width, x)
         return strip
 
-    def _strip(self, text: Text, width: int, offset_x: int) -> Strip:
-        style = self.rich_style  # computed from the CSS on every read: once per line, not twice
-        strip = Strip(list(text.render(self.app.console))).apply_style(style)
-        return strip.crop(offset_x, offset_x + width).adjust_cell_length(width, style)
+    def _fit(self, line: Strip, width: int, offset_x: int) -> Strip:
+        return line.crop(offset_x, offset_x + width).adjust_cell_length(width, self._base)
