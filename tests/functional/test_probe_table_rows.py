@@ -85,15 +85,6 @@ def screen_of(table) -> dict[str, list]:
             "lines": [cells(table.render_line(y)) for y in range(table.size.height)]}
 
 
-async def repainted(pilot, table) -> None:
-    """Wait for the table's pending repaint: rows changed within REPAINT_EVERY are repainted together."""
-    for _ in range(500):
-        if getattr(table, "_repaint_timer", None) is None:
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
-
-
 async def draw(monkeypatch, table_class, *, theme=DARK, scroll_x=0, scroll_y=0, then_theme=None, size=(110, 30)):
     """Feed the statuses and triggers to the probes pane built with `table_class` and return what it draws."""
     monkeypatch.setattr(probe_table, "ProbeTable", table_class)  # ProbesPane imports it when composed
@@ -106,7 +97,7 @@ async def draw(monkeypatch, table_class, *, theme=DARK, scroll_x=0, scroll_y=0, 
             pane.show(status.name, status)
         for state in TRIGGERS:
             pane.show_trigger(state)
-        await repainted(pilot, table)
+        await pilot.pause()
         table.scroll_to(x=scroll_x, y=scroll_y, animate=False)
         await pilot.pause()
         if then_theme is not None:
@@ -164,44 +155,17 @@ async def test_a_result_that_changes_nothing_drawn_does_not_rebuild_its_row():
         table = app.query_one(probe_table.ProbeTable)
         up = attempts("svc-up", [True] * 3)
         pane.show("svc-up", up)
-        await repainted(pilot, table)
+        await pilot.pause()
         before = table.render_line(1)
         pane.show("svc-up", replace(up, attempts=up.attempts + 1))  # the attempt counter is not drawn
         await pilot.pause()
         assert table.render_line(1) is before
         down = apply_attempt(up, Attempt("svc-up", NOW, False, 500, 5.0, 99.0, "status", "went away"))
         pane.show("svc-up", down)
-        await repainted(pilot, table)
+        await pilot.pause()
         after = "".join(char for char, _ in cells(table.render_line(1)))
         assert "▼ DOWN" in after and "went away" in after
         frame = table.render_lines(Region(0, 0, *table.outer_size))
         assert "went away" in "".join(segment.text for segment in frame[1])
         pane.show("svc-39", attempts("svc-39", [False]))  # far below the view: marked, not built
         assert "svc-39" not in table._shown
-
-
-async def test_rows_changed_together_are_repainted_in_one_refresh_with_their_new_figures():
-    """Each repaint is a frame of Textual's compositor: ten publishes a second each changing a few rows made
-    ten frames a second; the rows changed within REPAINT_EVERY now share one."""
-    app = Host()
-    async with app.run_test(size=(110, 30)) as pilot:
-        pane = app.query_one(ProbesPane)
-        table = app.query_one(probe_table.ProbeTable)
-        await pilot.pause()
-        refreshed = []
-        original = table.refresh
-
-        def refresh(*regions, **options):
-            refreshed.append(regions)
-            return original(*regions, **options)
-
-        table.refresh = refresh
-        changed = [attempts(name, [False, False]) for name in NAMES[:20]]
-        for status in changed:
-            pane.show(status.name, status)
-        assert refreshed == []  # nothing repainted per result
-        await repainted(pilot, table)
-        assert [len(regions) for regions in refreshed] == [20]
-        frame = table.render_lines(Region(0, 0, *table.outer_size))
-        drawn = ["".join(segment.text for segment in strip) for strip in frame[1:21]]
-        assert all("▼ DOWN" in line and "status 500" in line for line in drawn)

@@ -52,14 +52,7 @@ class ProbeTable(ScrollView, can_focus=True):
     each with a rich Style cached per style name over the widget's base style (no rich Text, no render, no
     apply_style per line). The base style (`rich_style`, computed from the CSS of every ancestor on each read),
     the size and the scroll offset are read once per frame (render_lines), and a change of any of them
-    (a theme switch, a resize, a horizontal scroll) drops the cached strips and styles.
-
-    Changed rows are repainted together, at most every REPAINT_EVERY seconds: each repaint is a frame, and a
-    frame costs Textual's compositor about as much as the rows in it (it re-composes the band from the first
-    changed row to the last); results arrive in up to ten publishes a second, each changing a few rows spread
-    over the whole view. A row shows its new figures at most REPAINT_EVERY later, on a one-second grid."""
-
-    REPAINT_EVERY = 0.25
+    (a theme switch, a resize, a horizontal scroll) drops the cached strips and styles."""
 
     COLUMNS = (("State", 7), ("Probe", 18), ("Trend", 10), ("p50", 7), ("p95", 7), ("Err", 6), ("Fails", 5),
                ("Trigger", 8), ("Last error", 60))
@@ -80,8 +73,6 @@ class ProbeTable(ScrollView, can_focus=True):
         self._blank: Strip | None = None
         self._view = (0, 0, 0, 0)  # top row, height, width, scroll x: of the last frame, or of the call (_look)
         self._in_frame = False
-        self._dirty: set[str] = set()  # rows changed in view since the last repaint
-        self._repaint_timer = None
         self._width = sum(width + 1 for _, width in self.COLUMNS)
 
     def on_mount(self) -> None:
@@ -138,7 +129,7 @@ class ProbeTable(ScrollView, can_focus=True):
         is judged on the last frame's view: a scroll or resize since then repaints the whole table anyway."""
         name = status.name
         self._statuses[name] = status
-        top, height, _, _ = self._view
+        top, height, width, _ = self._view
         y = 1 + self._row_of[name] - top  # the header is line 0
         if not 1 <= y < height:
             if self._shown.pop(name, None) is not None:
@@ -149,19 +140,7 @@ class ProbeTable(ScrollView, can_focus=True):
             return
         self._shown[name] = cells
         self._strips.pop(name, None)
-        self._dirty.add(name)
-        if self._repaint_timer is None:
-            self._repaint_timer = self.set_timer(self.REPAINT_EVERY, self._repaint)
-
-    def _repaint(self) -> None:
-        """Refresh the rows changed since the last repaint (their strips were dropped by show)."""
-        self._repaint_timer = None
-        top, height, width, _ = self._view  # a scroll since the last frame repaints the whole table anyway
-        rows = [1 + self._row_of[name] - top for name in self._dirty]
-        self._dirty.clear()
-        regions = [Region(0, y, width, 1) for y in rows if 1 <= y < height]
-        if regions:
-            self.refresh(*regions)
+        self.refresh(Region(0, y, width, 1))
 
     # -- drawing -------------------------------------------------------------------------------------
 
