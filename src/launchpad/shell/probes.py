@@ -380,9 +380,9 @@ class ProbeRuntime:
             return
         for _, method, args in draws:
             getattr(self._sink, method)(*args)
-        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (up to ten
-        # a second, from its thread) waits for that refresh (four a second): the screen redraws its probe
-        # table no more often than it did, whatever the number of results.
+        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (figures once
+        # a second, changes of state up to ten a second, from its thread) waits for that refresh (four a second):
+        # the screen redraws its probe table no more often than it did, whatever the number of results.
         if hasattr(self._sink, "flush_probes"):
             self._sink.flush_probes()
 
