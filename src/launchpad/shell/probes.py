@@ -174,15 +174,19 @@ class ProbeRuntime:
 
     async def _lead(self) -> None:
         """On the probe thread: the live document, the metric engine and the probe engine, until cancelled."""
-        self._wake = asyncio.Event()
-        self._cadence = PublishCadence(urgent_seconds=LIVE_INTERVAL)
-        self._live_writer = LiveWriter(self.live_path, self._write_failed)
+        self._start_publishing()
         jobs = [self._publish_loop(), self._probe()]
         if self.metrics is not None and self.metrics.engine is not None:
             jobs.append(self.metrics.run())
         async with asyncio.TaskGroup() as group:
             for job in jobs:
                 group.create_task(job)
+
+    def _start_publishing(self) -> None:
+        """On the probe thread: the publish cadence, the event that wakes its loop early, the document's writer."""
+        self._wake = asyncio.Event()
+        self._cadence = PublishCadence(urgent_seconds=LIVE_INTERVAL)
+        self._live_writer = LiveWriter(self.live_path, self._write_failed)
 
     async def _probe(self) -> None:
         if self.demo is not None:
