@@ -3,7 +3,7 @@
 `python bench/idle_child.py bare|cockpit|demo WORK_DIR`
 - bare: a Textual app with a Header, a Footer and a one-line clock updated every second (the baseline);
 - cockpit: the real cockpit on the bundled plan without its probes and demo service (nothing happening);
-- demo: the real cockpit on the bundled plan with its demo service and its 3 probes.
+- demo: the real cockpit on the bundled plan with its demo service and its 3 probes (on a free port).
 """
 
 from __future__ import annotations
@@ -38,21 +38,40 @@ def bare() -> None:
     Bare().run()
 
 
-def plan_without_probes(work: Path) -> Path:
+def bundled_plan(work: Path, name: str, change) -> Path:
+    """The bundled plan, changed by `change(data)`, written to `work/name` (its checklists by absolute path)."""
     data = tomllib.loads((ROOT / "timelines" / "launch-day.toml").read_text(encoding="utf-8"))
-    for table in ("probe", "trigger", "demo", "defaults"):
-        data.pop(table, None)
+    change(data)
     launch = data["launch"]
     launch["checklists"] = [str((ROOT / "timelines" / path).resolve()) for path in launch["checklists"]]
-    plan = work / "quiet.toml"
+    plan = work / name
     plan.write_text(tomli_w.dumps(data), encoding="utf-8")
     return plan
+
+
+def without_probes(data: dict) -> None:
+    for table in ("probe", "trigger", "demo", "defaults"):
+        data.pop(table, None)
+
+
+def on_a_free_port(data: dict) -> None:
+    """The demo service and its probes on a free port instead of 8787: several benchmarks (and helpers) running
+    at once each had their cockpit probe the same demo, or none (port taken)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    data["demo"]["port"] = port
+    for spec in data["probe"]:
+        spec["url"] = spec["url"].replace(":8787/", f":{port}/")
 
 
 def cockpit(which: str, work: Path) -> None:
     from launchpad.cli.main import main
 
-    plan = plan_without_probes(work) if which == "cockpit" else ROOT / "timelines" / "launch-day.toml"
+    plan = bundled_plan(work, "quiet.toml", without_probes) if which == "cockpit" else \
+        bundled_plan(work, "demo.toml", on_a_free_port)
     t0 = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%MZ")
     sys.exit(main([str(plan), "--session", str(work / "idle.session.toml"), "--t0", t0, "--as", "bench"]))
 

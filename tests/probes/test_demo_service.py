@@ -156,3 +156,35 @@ async def test_slow_mode_fires_the_response_time_trigger_and_times_no_probe_out(
                  if trigger == "Response time > 3s for 5 minutes" and state.firing}
         assert fired == {spec.name for spec in probes}
     assert not [key for key, state in states.items() if state.firing and not key[0].startswith("Response time")]
+
+
+def test_the_accept_loop_waits_without_a_timeout_and_stop_returns_with_the_port_closed(monkeypatch):
+    """serve_forever(poll_interval=0.2) woke the demo's thread five times a second to look at its shutdown flag.
+    The accept loop now sleeps in select with no timeout, and stopping wakes it: stop returns (a keep-alive
+    client still connected), the thread is gone and the port refuses new connections."""
+    import selectors
+    import threading
+
+    from launchpad.engine import demo_service
+
+    timeouts = []
+
+    class Recording(selectors.DefaultSelector):
+        def select(self, timeout=None):
+            timeouts.append(timeout)
+            return super().select(timeout)
+
+    monkeypatch.setattr(demo_service.selectors, "DefaultSelector", Recording)
+    service = DemoService(DemoSpec(port=0), seed=7)
+    assert service.start() == "started"
+    port, accepting = service.port, service._thread
+    with httpx.Client() as client:  # a keep-alive connection stays open across the stop
+        assert client.get(f"{service.url}/health").status_code == 200
+        stopper = threading.Thread(target=service.stop)
+        stopper.start()
+        stopper.join(30)
+        assert not stopper.is_alive() and not accepting.is_alive()
+    assert timeouts and set(timeouts) == {None}  # every wait was a sleep until something happened
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    assert not service.running

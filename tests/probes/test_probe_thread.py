@@ -9,6 +9,8 @@ import threading
 import tomllib
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from launchpad.core.journal import live_state
 from launchpad.core.plan.plan import load_plan
 from launchpad.core.probes.metric_status import MetricStatus
@@ -175,3 +177,63 @@ def test_a_running_probe_thread_makes_full_collections_rarer_and_gives_the_setti
     finally:
         thread.stop()
     assert gc.get_threshold() == before and sys.getswitchinterval() == interval
+
+
+async def test_a_change_of_state_wakes_the_publish_loop_and_figures_wait_for_the_beat(tmp_path, server):
+    """Real attempts on a real server through the engine's own path and the prober's callbacks (no thread, no
+    timing: the cadence is read, not waited for). A probe's first result and a trigger changing state bring the
+    next publish forward; a new latency or a failure streak counting on waits for the once-a-second beat."""
+    from launchpad.core.journal.live_cadence import FIGURES, URGENT
+    from launchpad.engine.probe_engine import ProbeEngine
+    from launchpad.shell.probes import LIVE_INTERVAL
+
+    path = tmp_path / "plan.toml"
+    path.write_text(f'[launch]\nname = "Cadence"\n'
+                    f'[[probe]]\nname = "ok"\nurl = "{server.url}/ok"\n'
+                    f'[[probe]]\nname = "broken"\nurl = "{server.url}/status/500"\n'
+                    '[[trigger]]\nname = "More than 2 failures"\nkind = "consecutive_failures"\nabove = 2\n',
+                    encoding="utf-8")
+    plan, problems = load_plan(path, env={})
+    assert plan is not None and not problems, problems
+    session = LiveSession.start(plan, tmp_path / "s.toml", t0=T0, actor="alice", clock=lambda: START)
+    runtime = ProbeRuntime(session, start_demo=False, env={})
+    runtime._sink, runtime._hop = Sink(), UiHop(asyncio.get_running_loop())
+    runtime.engine = engine = ProbeEngine(plan.probes, plan.triggers, env={}, t0=T0, clock=session.clock,
+                                          on_attempt=runtime._on_attempt, on_trigger=runtime._on_trigger)
+    runtime._start_publishing()
+    cadence, wake = runtime._cadence, runtime._wake
+    ok, broken = plan.probes
+
+    async def attempt(spec) -> None:
+        await engine._one(spec, None)
+
+    def publish(at: float) -> None:  # what the publish loop does when the cadence says so
+        cadence.published(at)
+        runtime._publish()
+        wake.clear()
+
+    try:
+        publish(0.0)  # the first document: every probe PENDING
+        await attempt(ok)  # PENDING -> UP
+        assert wake.is_set() and cadence.pending == URGENT and cadence.wait(0.02) == pytest.approx(LIVE_INTERVAL - 0.02)
+        publish(0.1)
+        await attempt(ok)  # UP again, another latency: a figure
+        assert not wake.is_set() and cadence.pending == FIGURES and cadence.wait(0.2) == pytest.approx(0.9)
+        await attempt(broken)  # PENDING -> DOWN with its error, and its trigger from no data to ok
+        assert wake.is_set() and cadence.pending == URGENT
+        publish(0.3)
+        await attempt(broken)  # still DOWN, same error, 2 consecutive failures: a figure
+        assert not wake.is_set() and cadence.pending == FIGURES
+        await attempt(broken)  # 3 > 2: the trigger changes state, at once
+        assert wake.is_set() and cadence.pending == URGENT
+        publish(0.4)
+        assert engine.status("broken").consecutive_failures == 3
+    finally:
+        runtime._live_writer.close()
+        for client in engine._clients.values():
+            await client.aclose()
+        session.close()
+    live = live_state.decode(json.loads((tmp_path / "s.toml.live.json").read_text(encoding="utf-8")))
+    assert live.probes["ok"].state == "UP" and live.probes["ok"].attempts == 2
+    assert live.probes["broken"].state == "DOWN" and live.probes["broken"].consecutive_failures == 3
+    assert {state.probe: state.state for state in live.triggers}["broken"] not in ("ok", "insufficient_data")

@@ -14,6 +14,8 @@ import errno
 import json
 import logging
 import random
+import selectors
+import socket
 import threading
 import time
 import urllib.error
@@ -48,7 +50,37 @@ class _DemoHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address, service: "DemoService"):
         self.service = service
+        self._stopping = False
+        self._wake_read, self._wake_write = socket.socketpair()  # before binding: a failed bind closes them
         super().__init__(address, _Handler)
+
+    def serve_until_stopped(self) -> None:
+        """Accept until `stop_serving`, sleeping in select without a timeout. serve_forever(poll_interval=0.2)
+        woke five times a second for its whole life only to look at its shutdown flag (an idle cockpit's demo
+        thread: 5 wake-ups a second); here stopping writes a byte to a socket pair the select also watches."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self, selectors.EVENT_READ)
+            selector.register(self._wake_read, selectors.EVENT_READ)
+            while not self._stopping:
+                ready = selector.select()
+                if self._stopping:
+                    break
+                if any(key.fileobj is self for key, _ in ready):
+                    self._handle_request_noblock()  # socketserver's own accept-and-dispatch, as serve_forever
+                self.service_actions()
+
+    def stop_serving(self) -> None:
+        """Ask the accept loop to end and wake it at once (from any thread)."""
+        self._stopping = True
+        try:
+            self._wake_write.send(b"x")
+        except OSError:  # already closed: the loop has ended
+            pass
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_read.close()
+        self._wake_write.close()
 
     def handle_error(self, request, client_address) -> None:
         """A client that hangs up mid-answer (a probe timing out, the cockpit quitting) is routine for a demo;
@@ -206,21 +238,20 @@ class DemoService:
             ) from None
         self._server = server
         self._port = server.server_address[1]
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="launchpad-demo", daemon=True
-        )
+        self._thread = threading.Thread(target=server.serve_until_stopped, name="launchpad-demo", daemon=True)
         self._thread.start()
         return "started"
 
     def stop(self) -> None:
+        """Stop accepting and close the port, at once (the accept loop is woken, not polled)."""
         server, self._server = self._server, None
         self.reused = False
+        thread, self._thread = self._thread, None
         if server is not None:
-            server.shutdown()
+            server.stop_serving()
+            if thread is not None:
+                thread.join(timeout=2)
             server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=2)
-            self._thread = None
 
     def __enter__(self) -> "DemoService":
         self.start()

@@ -28,6 +28,11 @@ class LiveSnapshot:
         self._metrics_text = ""
         self.changed_rest = True
 
+    def status(self, name: str) -> ProbeStatus | None:
+        """The probe's status as last published (what followers show now), or None."""
+        kept = self._probes.get(name)
+        return kept[0] if kept is not None else None
+
     def update(self, statuses: Mapping[str, ProbeStatus], triggers, metrics=None, notes=None) -> list[str]:
         """Take the prober's figures now. Returns the probes whose status changed since the last update (drawn
         by the prober itself); `changed_rest` tells whether triggers or metrics did."""

@@ -81,9 +81,9 @@ class MetricRuntime:
 
     def _on_sample(self, sample: MetricSample) -> None:
         self._draw_view(sample.metric)
-        changed = getattr(self.runtime, "_changed", None)
-        if changed is not None:  # publish the new figure to the other cockpits now, not at the next beat
-            changed.set()
+        mark = getattr(self.runtime, "_mark", None)
+        if mark is not None:  # the new figure goes to the other cockpits with the next figures (within a second)
+            mark(False)
 
     def show_live(self, live, stale: bool) -> None:
         """A follower draws the prober's metric figures from the live document, exactly as the prober has

@@ -5,7 +5,8 @@ prober) runs the engine, so no target is probed several times over. The prober
   - starts the plan's demo service first when the plan has one (the demo is part of probing: a cockpit that
     takes over after the prober quit or died must not probe an empty port and call that a failure);
   - journals probe and trigger transitions and per-minute folds (the durable record);
-  - publishes what it sees now to `SESSION.live.json` a few times a second (store/live_file.py).
+  - publishes what it sees now to `SESSION.live.json` (store/live_file.py): a change of state within
+    LIVE_INTERVAL, figures and the heartbeat once a second (core/journal/live_cadence.py).
 Every other cockpit draws exactly that document (core/journal/live_state.py), says whose figures they are and how old,
 shows them as STALE when the prober stopped writing, and takes over within LEADERSHIP_RETRY_SECONDS unless it
 is watch-only. Disk work (the demo's port check, reading and writing the document) runs in worker threads.
@@ -30,6 +31,7 @@ from datetime import datetime
 from typing import Any, Callable, Mapping
 
 from launchpad.core.journal import live_state
+from launchpad.core.journal.live_cadence import PublishCadence, urgent_change
 from launchpad.core.literal import one_line
 from launchpad.core.probes.probe_history import KIND as PROBE_MINUTE, MinuteFolder, ProbeMinute, sparkline_values
 from launchpad.core.probes.probe_status import Attempt, ProbeStatus
@@ -40,10 +42,10 @@ from launchpad.shell.live_snapshot import LiveSnapshot
 from launchpad.shell.metrics import MetricRuntime
 from launchpad.shell.ui_hop import UiHop
 from launchpad.store.leader import ProbeLeadership
-from launchpad.store.live_file import LiveReader, live_path, write_live_text
+from launchpad.store.live_file import LiveReader, LiveWriter, live_path
 
 LEADERSHIP_RETRY_SECONDS = 2.0
-LIVE_INTERVAL = 0.1  # followers look this often (one stat); the prober writes at most this often, on a change
+LIVE_INTERVAL = 0.1  # followers look this often (one stat); a change of state is published within this
 MINUTE_BATCH_MAX_WAIT = 60.0  # a minute's folds wait at most this long for the slowest probe's next attempt
 
 
@@ -112,12 +114,13 @@ class ProbeRuntime:
         self._minute_batch: list[ProbeMinute] = []  # folds of the minute that just ended, journaled together
         self._batch_timer: asyncio.TimerHandle | None = None
         self._snapshot = LiveSnapshot()  # the live document, kept encoded (on the probe thread)
-        self._published_at: datetime | None = None
+        self._cadence: PublishCadence | None = None  # when the prober publishes next (on the probe thread)
+        self._live_writer: LiveWriter | None = None  # writes the prober's document off the probe thread
         self._source_drawn: str | None = None  # the source line the prober last drew
         self._shown_triggers: dict[tuple[str, str], TriggerState] = {}  # the probe triggers the prober last drew
         self._drawn: Any = None  # what a follower last drew: (document, stale)
         self._live_failed = False
-        self._changed: asyncio.Event | None = None  # set by the engine's callbacks: something to publish
+        self._wake: asyncio.Event | None = None  # set by a change that brings the next publish forward
         self._watcher: threading.Thread | None = None  # a follower's reader of the document
         self._watching = threading.Event()  # set: the reader thread stops
         # The prober's journal writes (transitions, minute folds) run on their own thread, in order. Appending from
@@ -171,13 +174,19 @@ class ProbeRuntime:
 
     async def _lead(self) -> None:
         """On the probe thread: the live document, the metric engine and the probe engine, until cancelled."""
-        self._changed = asyncio.Event()
+        self._start_publishing()
         jobs = [self._publish_loop(), self._probe()]
         if self.metrics is not None and self.metrics.engine is not None:
             jobs.append(self.metrics.run())
         async with asyncio.TaskGroup() as group:
             for job in jobs:
                 group.create_task(job)
+
+    def _start_publishing(self) -> None:
+        """On the probe thread: the publish cadence, the event that wakes its loop early, the document's writer."""
+        self._wake = asyncio.Event()
+        self._cadence = PublishCadence(urgent_seconds=LIVE_INTERVAL)
+        self._live_writer = LiveWriter(self.live_path, self._write_failed)
 
     async def _probe(self) -> None:
         if self.demo is not None:
@@ -264,6 +273,9 @@ class ProbeRuntime:
                 pass
             await asyncio.to_thread(thread.stop)
         self._task = None
+        live_writer, self._live_writer = self._live_writer, None
+        if live_writer is not None:
+            await asyncio.to_thread(live_writer.close)
         # What the minute that just ended and the last partial minute hold is history too: one batch.
         self._journal_minutes([*self._minute_batch, *self._minutes.flush()])
         self._minute_batch = []
@@ -286,45 +298,56 @@ class ProbeRuntime:
     async def _live_loop(self) -> None:
         """On the UI loop, while this cockpit follows: draw the prober's document as it changes, and its age."""
         while not self.leader:  # a leader's document is written by its probe thread (_publish_loop)
-            await self._beat(self._follow_beat)
-            await asyncio.sleep(1.0 - LIVE_INTERVAL)
+            self._live_step(self._follow_beat)
+            await asyncio.sleep(1.0)
 
-    async def _beat(self, step) -> None:
-        """One beat of a live loop; a failure is said once, and the next beat tries again."""
+    def _live_step(self, step) -> None:
+        """One step of a live loop; a failure is said once, and the next step tries again."""
         try:
-            await step()
+            step()
             self._live_failed = False
-        except asyncio.CancelledError:
-            raise
         except Exception as error:
             if not self._live_failed:
                 self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
             self._live_failed = True
-        await asyncio.sleep(LIVE_INTERVAL)
 
-    async def _follow_beat(self) -> None:
+    def _write_failed(self, error: OSError) -> None:
+        """On the live writer's thread: the document could not be written (said once until a write succeeds)."""
+        self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
+
+    def _follow_beat(self) -> None:
         self._start_watcher()
         self.show_live(self.clock())  # the age and staleness move with time; a new document draws at once
 
     async def _publish_loop(self) -> None:
-        """On the probe thread: publish as soon as an attempt or a trigger changed something, or when the beat
-        is due, at most every LIVE_INTERVAL."""
+        """On the probe thread: publish when the cadence says (core/journal/live_cadence.py): a change of state
+        within LIVE_INTERVAL of the last publish, figures and the heartbeat once a second. One timer per publish;
+        only a change of state wakes the loop before it (the old loop also woke to rate-limit each publish and
+        to hear its write was done)."""
+        loop, cadence, wake = asyncio.get_running_loop(), self._cadence, self._wake
         while True:
-            await self._beat(self._publish_beat)
+            wait = cadence.wait(loop.time())
+            if wait > 0:
+                wake.clear()
+                try:
+                    async with asyncio.timeout(wait):  # not wait_for: no task made per beat
+                        await wake.wait()
+                except TimeoutError:
+                    pass
+                continue
+            cadence.published(loop.time())
+            self._live_step(self._publish)
 
-    async def _publish_beat(self) -> None:
-        try:
-            async with asyncio.timeout(live_state.HEARTBEAT_SECONDS):  # not wait_for: no task made per beat
-                await self._changed.wait()
-        except TimeoutError:
-            pass
-        self._changed.clear()
-        await self._publish()
+    def _mark(self, urgent: bool) -> None:
+        """On the probe thread: something to publish; wake the publish loop when it must go out sooner."""
+        if self._cadence is not None and self._cadence.mark(urgent):
+            self._wake.set()
 
-    async def _publish(self) -> None:
-        """Write the document when the figures changed, and at least once a HEARTBEAT_SECONDS (followers
-        tell a prober that is gone by a document that stopped getting younger). Only what changed is encoded
-        again (shell/live_snapshot.py) and drawn here."""
+    def _publish(self) -> None:
+        """Write the document as it is now: the cadence calls it when a change is due, and at least once a
+        HEARTBEAT_SECONDS (followers tell a prober that is gone by a document that stopped getting younger).
+        Only what changed is encoded again (shell/live_snapshot.py) and drawn here; the write runs on the live
+        writer's thread (never on this loop: a slow disk must not delay attempts)."""
         if self.engine is None:
             return
         statuses, triggers = self.engine.statuses(), self.engine.trigger_states()
@@ -334,9 +357,6 @@ class ProbeRuntime:
         metric_triggers = list(metric_engine.trigger_states().values()) if metric_engine is not None else []
         changed = self._snapshot.update(statuses, [*triggers.values(), *metric_triggers], metrics, notes)
         now = self.clock()
-        if not changed and not self._snapshot.changed_rest and self._published_at is not None and \
-                (now - self._published_at).total_seconds() < live_state.HEARTBEAT_SECONDS:
-            return
         # The prober draws what it publishes (the same figures every follower draws), only what changed.
         fresh = [state for key, state in triggers.items() if not drawn_alike(self._shown_triggers.get(key), state)]
         self._shown_triggers.update(triggers)
@@ -345,9 +365,7 @@ class ProbeRuntime:
             self._source_drawn = source
             self._draw("source", "show_source", source)
         self._show({name: statuses[name] for name in changed}, fresh)  # in the same hop as the source line
-        text = self._snapshot.text(self.session.actor, os.getpid(), now)
-        await asyncio.to_thread(write_live_text, self.live_path, text)
-        self._published_at = now
+        self._live_writer.write(self._snapshot.text(self.session.actor, os.getpid(), now))
 
     def _show_source(self, text: str) -> None:
         show = getattr(self._sink, "show_source", None)  # a sink that draws no probe pane need not have it
@@ -366,9 +384,9 @@ class ProbeRuntime:
             return
         for _, method, args in draws:
             getattr(self._sink, method)(*args)
-        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (up to ten
-        # a second, from its thread) waits for that refresh (four a second): the screen redraws its probe
-        # table no more often than it did, whatever the number of results.
+        # A follower's rare drawing shows now, not at the screen's next probe refresh; the prober's (figures once
+        # a second, changes of state up to ten a second, from its thread) waits for that refresh (four a second):
+        # the screen redraws its probe table no more often than it did, whatever the number of results.
         if hasattr(self._sink, "flush_probes"):
             self._sink.flush_probes()
 
@@ -463,8 +481,7 @@ class ProbeRuntime:
     def _on_attempt(self, attempt: Attempt) -> None:
         """On the probe thread, after each attempt."""
         status = self.engine.status(attempt.probe)  # drawn when published (_publish), like every follower draws it
-        if self._changed is not None:
-            self._changed.set()
+        self._mark(urgent_change(self._snapshot.status(attempt.probe), status))
         closed = self._minutes.add(attempt.probe, attempt.at, attempt.ok, attempt.latency_ms)
         if closed:
             self._batch_minutes(closed)
@@ -481,8 +498,7 @@ class ProbeRuntime:
             self._journal("probe", attempt.probe, payload)
 
     def _on_trigger(self, trigger: str, probe: str, state: TriggerState) -> None:
-        if self._changed is not None:
-            self._changed.set()
+        self._mark(True)  # the engines call it when a trigger's state changes: a lead sees that at once
         payload: dict[str, Any] = {"trigger": trigger, "probe": probe, "state": state.state,
                                    "message": one_line(state.message, 300)}
         if state.value is not None:
