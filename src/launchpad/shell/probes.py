@@ -186,7 +186,7 @@ class ProbeRuntime:
         """On the probe thread: the publish cadence, the event that wakes its loop early, the document's writer."""
         self._wake = asyncio.Event()
         self._cadence = PublishCadence(urgent_seconds=LIVE_INTERVAL)
-        self._live_writer = LiveWriter(self.live_path, self._write_failed)
+        self._live_writer = LiveWriter(self.live_path, self._live_trouble)
 
     async def _probe(self) -> None:
         if self.demo is not None:
@@ -308,11 +308,12 @@ class ProbeRuntime:
             self._live_failed = False
         except Exception as error:
             if not self._live_failed:
-                self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
+                self._live_trouble(error)
             self._live_failed = True
 
-    def _write_failed(self, error: OSError) -> None:
-        """On the live writer's thread: the document could not be written (said once until a write succeeds)."""
+    def _live_trouble(self, error: Exception) -> None:
+        """Say what went wrong with the live figures: a step of a live loop, or (on the live writer's thread,
+        once until a write succeeds) the document could not be written."""
         self._notice(f"Live probe figures: {one_line(str(error))}", "warning")
 
     def _follow_beat(self) -> None:
