@@ -97,6 +97,7 @@ class ProbeRuntime:
         self.env = dict(os.environ if env is None else env)
         self._runs_demo = self.plan.demo is not None and start_demo
         self._demo = None  # built on first use, after the first frame (see `demo`)
+        self._demo_lock = threading.Lock()
         self.watch_only = watch_only  # a watching cockpit never probes, so never takes the leadership
         self.clock = clock or session.now
         self.leadership = ProbeLeadership(session.path)
@@ -221,9 +222,11 @@ class ProbeRuntime:
         """The demo service this cockpit runs, or None. Built (and its module imported) on first use, which
         comes after the first frame: importing it (http.server, prometheus_client) was ~50 ms of the start."""
         if self._demo is None and self._runs_demo:
-            from launchpad.engine.demo_service import DemoService
+            with self._demo_lock:  # the worker thread starting it and the screen setting its mode: one service
+                if self._demo is None:
+                    from launchpad.engine.demo_service import DemoService
 
-            self._demo = DemoService(self.plan.demo)
+                    self._demo = DemoService(self.plan.demo)
         return self._demo
 
     def _start_demo(self) -> tuple[str, str] | None:
