@@ -221,6 +221,17 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self.set_interval(HISTORY_COMPACTION_SECONDS, self.compact_history)
         self.notifier = None  # chat/pager/webhook news: set up on the journal thread after the first frame
 
+    def get_driver_class(self):
+        """Textual's driver, except on a Linux or macOS terminal: the same driver whose key thread sleeps until a
+        key comes (tui/quiet_input.py) instead of waking ten times a second."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver":
+            from launchpad.tui.quiet_input import QuietLinuxDriver
+
+            if issubclass(QuietLinuxDriver, driver):
+                return QuietLinuxDriver
+        return driver
+
     def on_load(self) -> None:
         # No garbage collection while the screen is built (it ran several full passes over the young widget
         # tree); after the first frame everything built so far is frozen out of later full collections, which
