@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
@@ -143,6 +144,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         # this one thread, in the order asked: a lock held by another process never freezes the keys.
         self._journal = ThreadPoolExecutor(max_workers=1, thread_name_prefix="launchpad-journal")
         self._polling: Future | None = None
+        self._poll_stop = threading.Event()
         self._ui_thread = threading.get_ident()
         # Themes before the first stylesheet parse: set in on_mount they made Textual parse all CSS twice.
         for theme in THEMES:
@@ -207,7 +209,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             self.notify(printable(hint), title="launchpad init", timeout=15)
         self.call_after_refresh(self._after_first_frame)
         self.set_interval(1.0, self.tick)
-        self.set_interval(self.poll_interval, self.poll_session)
+        self._start_polling()
         self.cockpit.query_one(TimelinePane).query_one("DataTable").focus()
         if self.probes is not None:
             from launchpad.shell.probes import LEADERSHIP_RETRY_SECONDS
@@ -256,6 +258,7 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
     async def on_unmount(self) -> None:
         gc.unfreeze()  # whatever happens next in this process (another app, a test) collects as usual
         gc.enable()
+        self._poll_stop.set()
         await asyncio.wrap_future(self._journal.submit(lambda: None))  # what was asked is on disk
         if getattr(self, "notifier", None) is not None:
             self.notifier.stop()
@@ -502,8 +505,12 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             return
         # Queued, never waited for: the journal thread may hold the session's lock here, and the UI thread may
         # be waiting for that lock (a probe runtime's append): a blocking hop deadlocked the prober.
+        self._to_ui(self.record, entries)
+
+    def _to_ui(self, callback: Callable, *args) -> None:
+        """Queue `callback(*args)` on the UI loop from another thread, never waiting for it."""
         try:
-            self._ui_loop.call_soon_threadsafe(self.record, entries)
+            self._ui_loop.call_soon_threadsafe(callback, *args)
         except RuntimeError:  # the loop has closed: nothing left to draw on
             pass
 
@@ -518,24 +525,58 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         await asyncio.wrap_future(self._journal.submit(lambda: None))
         await asyncio.sleep(0)
 
-    def _poll_io(self) -> list[str]:
-        self.session.poll()
-        return self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
+    def _start_polling(self) -> None:
+        """Every `poll_interval` a thread of its own stats the session file and, when it changed (or cannot be
+        stat'ed), asks the journal thread to read what other cockpits and scripts wrote. The UI loop is woken
+        only when something was read or went wrong: a UI timer woke it four times a second (the timer, then the
+        answer) to learn, nearly always, that nothing had changed, and the journal thread twice."""
+        stop, path = self._poll_stop, self.session.path
+
+        def run() -> None:
+            seen = None
+            while not stop.wait(self.poll_interval):
+                try:
+                    stat = os.stat(path)
+                    now = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+                except OSError:
+                    now = None  # the journal thread's look says what is wrong
+                if now is not None and now == seen:
+                    continue
+                seen = now
+                try:
+                    self.poll_session()
+                except RuntimeError:  # the journal thread has shut down: the cockpit is going
+                    return
+
+        threading.Thread(target=run, name="launchpad-poll", daemon=True).start()
+
+    def poll_session(self) -> Future:
+        """Look for what other cockpits and scripts wrote to the session file, on the journal thread (never on
+        the UI loop; a look still waiting on the disk is not doubled). Safe from any thread."""
+        polling = self._polling
+        if polling is None or polling.done():
+            polling = self._polling = self._journal.submit(self._poll_io)
+        return polling
+
+    def _poll_io(self) -> None:
+        """On the journal thread: what was read reaches the screen through the session's listener; a failure
+        or a warning is said on the UI loop."""
+        try:
+            self.session.poll()
+            warnings = self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
+        except Exception as error:  # a vanished or unreadable file must not stop the cockpit
+            self._to_ui(self._poll_failed, error)
+            return
+        if warnings:
+            self._to_ui(self._poll_warned, warnings)
 
     @while_running
-    def poll_session(self) -> None:
-        """Pick up what other cockpits and scripts wrote to the same session file (off the UI loop; a poll
-        still waiting on the disk is not doubled)."""
-        if self._polling is not None and not self._polling.done():
-            return
-        self._polling = self._on_journal_thread(self._poll_io, done=self._polled)
+    def _poll_failed(self, error: Exception) -> None:
+        self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
 
-    def _polled(self, future: Future) -> None:
-        error = future.exception()
-        if error is not None:  # a vanished or unreadable file must not stop the cockpit
-            self.notify(f"Cannot read the session file: {printable(str(error))}", severity="error", timeout=8)
-            return
-        for warning in future.result():  # the entries around it are kept; the bad bytes are set aside, not lost
+    @while_running
+    def _poll_warned(self, warnings: list[str]) -> None:
+        for warning in warnings:  # the entries around it are kept; the bad bytes are set aside, not lost
             self.notify(printable(warning), title="Session file", severity="warning", timeout=15)  # and in Activity
 
     def refuse_write(self, *args) -> None:
