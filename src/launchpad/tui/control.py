@@ -133,6 +133,8 @@ class CockpitControl:
             self._propose_hold(result, control.poll.open)
         if self.app.read_only:  # a watching cockpit leaves the planned resume to those who write
             return
+        if count.waiting_planned_hold(now) is None:  # nothing to resume: no journal round trip every second
+            return
         # Another cockpit may resume it first: the entry read back says so, so a refusal is quiet.
         self.app._write(self.app.session.control.resume_planned_if_ready, quiet=True)
 

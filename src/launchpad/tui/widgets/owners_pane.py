@@ -38,12 +38,19 @@ class OwnersPane(Vertical):
 
     def _reshow(self) -> None:
         if getattr(self, "_last_shown", None) is not None:
-            self._signature = None
+            self._signature = self._given = None
             self.show(*self._last_shown)
 
     def show(self, rows: list[dict], colors: dict[str, str]) -> None:
         """rows: key, role, person, contact, open (int), total (int), open_items ([Task]), next (Event|None), late."""
         self._last_shown = (rows, colors)
+        # Called every second; its cells are built only when something they are built from changed.
+        given = (tuple(tuple((key, value) for key, value in row.items() if key != "open_items")
+                       + tuple(task.id for task in row.get("open_items", ())[:3]) for row in rows),
+                 tuple(colors.items()), self.size.width)
+        if given == getattr(self, "_given", None):
+            return
+        self._given = given
         self.palette = colors
         table = self.query_one(DataTable)
         self._rows = {row["key"]: row for row in rows}

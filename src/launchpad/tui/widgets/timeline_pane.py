@@ -67,12 +67,21 @@ class TimelinePane(Vertical):
 
     def _reshow(self) -> None:
         if getattr(self, "_last_shown", None) is not None:
+            self._signature = None  # the widths follow the new size
             self.show(*self._last_shown)
 
     def show(self, rows, now: float, owner_names: dict[str, str], colors: dict[str, str], holds=()) -> None:
         """`rows`: core.timeline rows at T-clock `now`; `holds`: (PlannedHold, "planned" | "holding" | "done")
         pairs, drawn as rows among the steps."""
         self._last_shown = (rows, now, owner_names, colors, holds)
+        # What the table shows moves by the minute: building its 50 cells every second to find nothing changed
+        # was a third of the once-a-second tick.
+        signature = (tuple((row.event, row.state, format_relative(row.due_in)) for row in rows),
+                     tuple((hold, state, format_relative(hold.at - now)) for hold, state in holds),
+                     format_clock(now)[:-3], tuple(owner_names.items()), tuple(colors.items()), self.size.width)
+        if signature == getattr(self, "_signature", None):
+            return
+        self._signature = signature
         table = self.table
         widths = self._widths(rows, owner_names, holds)
         title_width = widths["title"]
