@@ -68,3 +68,36 @@ async def test_a_line_wider_than_the_widget_is_drawn_as_the_whole_render_draws_i
         await pilot.pause()
         own, whole = drawn_both_ways(line)
         assert own == whole  # wrapped onto the next line, as Textual draws it
+
+
+async def test_plain_lines_are_drawn_from_rich_segments_and_the_rest_the_way_textual_draws_them(monkeypatch):
+    """Rich's segments under the widget's style for a plain line (a fifth of the cost); a link, a right-aligned or
+    justified line, a tab or an empty line go through Textual's Content path. Both draw what the whole render does."""
+    from textual.visual import Visual
+
+    through_textual = []
+    real = Visual.to_strips.__func__
+    monkeypatch.setattr(Visual, "to_strips", classmethod(lambda cls, *a, **k: through_textual.append(1) or real(cls, *a, **k)))
+    app = OneLine()
+    async with app.run_test(size=(40, 5)) as pilot:
+        line = app.query_one(TextLine)
+        plain = Text("WALL ", style="dim")
+        plain.append("16:00:49", style="bold #ff0000 on #202020")
+        cases = [
+            (Text("T-CLOCK counting", style="dim"), False),
+            (plain, False),
+            (Text.assemble("see ", ("the runbook", "link https://example.com/runbook")), True),
+            (Text("right", justify="right"), True),
+            (Text("a\ttab"), True),
+        ]
+        for text, textual in cases:
+            line.set(text)
+            await pilot.pause()
+            through_textual.clear()
+            own, whole = drawn_both_ways(line)
+            assert own == whole, text.plain
+            assert bool(through_textual) is True  # the whole render always goes Textual's way: the oracle
+            through_textual.clear()
+            line._strips.clear()
+            line.render_line(0)
+            assert bool(through_textual) is textual, text.plain
