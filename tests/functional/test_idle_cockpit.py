@@ -104,3 +104,52 @@ async def test_an_unchanged_second_rebuilds_neither_the_timeline_nor_the_owners(
         app.theme = "launchpad-light" if app.theme != "launchpad-light" else "launchpad-dark"
         app.tick()
         assert "set_cell" in calls  # new colours: the timeline's cells are drawn again in them
+
+
+async def test_what_is_written_while_a_read_is_under_way_is_read_after_it(session, monkeypatch):
+    """The file changes while the journal thread is still busy with the last read (which had already reached the
+    end of the file): the change is read once that read is done, not only at the next change."""
+    import time
+
+    other = LiveSession.resume(session.path, actor="bob")
+    real_poll = session.poll
+    slow = []
+
+    def poll():
+        read = real_poll()
+        if not slow:
+            slow.append(1)
+            other.toggle("deploy-backend")  # written after this read reached the end of the file
+            time.sleep(0.2)  # and this read is not done yet while the poll thread looks again
+        return read
+
+    monkeypatch.setattr(session, "poll", poll)
+    app = LaunchpadApp(session, clock=lambda: NOW, poll_interval=0.02)
+    try:
+        async with app.run_test(size=(200, 60)) as pilot:
+            assert await _until(pilot, lambda: "deploy-backend" in session.checked())
+    finally:
+        other.close()
+
+
+async def test_a_failed_read_is_tried_again_though_the_file_did_not_change(session, monkeypatch):
+    other = LiveSession.resume(session.path, actor="bob")
+    real_poll = session.poll
+    calls = []
+
+    def poll():
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("Input/output error")  # the read of bob's tick fails once
+        return real_poll()
+
+    monkeypatch.setattr(session, "poll", poll)
+    app = LaunchpadApp(session, clock=lambda: NOW, poll_interval=0.02)
+    try:
+        async with app.run_test(size=(200, 60)) as pilot:
+            assert await _until(pilot, lambda: len(calls) >= 1)
+            other.toggle("deploy-backend")
+            assert await _until(pilot, lambda: "deploy-backend" in session.checked())
+            assert len(calls) >= 3
+    finally:
+        other.close()

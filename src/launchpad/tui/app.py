@@ -535,6 +535,12 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
         def run() -> None:
             seen = None
             while not stop.wait(self.poll_interval):
+                polling = self._polling
+                if polling is not None:
+                    if not polling.done():
+                        continue  # a read is under way: what changed meanwhile is looked for once it is done
+                    if polling.result() is False:
+                        seen = None  # the last read failed: read again, not only after the next change
                 try:
                     stat = os.stat(path)
                     now = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
@@ -558,17 +564,18 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
             polling = self._polling = self._journal.submit(self._poll_io)
         return polling
 
-    def _poll_io(self) -> None:
+    def _poll_io(self) -> bool:
         """On the journal thread: what was read reaches the screen through the session's listener; a failure
-        or a warning is said on the UI loop."""
+        or a warning is said on the UI loop. False when the read failed."""
         try:
             self.session.poll()
             warnings = self.session.new_warnings() if hasattr(self.session, "new_warnings") else []
         except Exception as error:  # a vanished or unreadable file must not stop the cockpit
             self._to_ui(self._poll_failed, error)
-            return
+            return False
         if warnings:
             self._to_ui(self._poll_warned, warnings)
+        return True
 
     @while_running
     def _poll_failed(self, error: Exception) -> None:
