@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import zlib
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,6 +28,15 @@ def seeds() -> list[Path]:
 @pytest.fixture
 def bundled_plan() -> Path:
     return BUNDLED_PLAN
+
+
+def pytest_configure(config):
+    """Commands the tests start get Ctrl-C as a terminal gives it. A runner that starts the suite in the background
+    without job control (`bash -c 'pytest &'`, some CI agents) hands it SIGINT ignored, every child inherits that,
+    and the Ctrl-C tests (`launchpad probe`, a command waiting for the lock) then wait forever for an interrupt
+    their process never sees. Python's own handler here is reset to the default in each child at exec."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
