@@ -153,3 +153,21 @@ async def test_a_failed_read_is_tried_again_though_the_file_did_not_change(sessi
             assert len(calls) >= 3
     finally:
         other.close()
+
+
+async def test_the_owners_detail_follows_the_next_step_when_the_table_stays_the_same(session):
+    """A step done moves a role's next step while what it owes stays: the table's cells do not change, the detail
+    below it ("next: ...") must. It kept naming the step already done."""
+    from textual.widgets import DataTable
+
+    app = LaunchpadApp(session, clock=lambda: NOW, poll_interval=3600)
+    async with app.run_test(size=(200, 60)) as pilot:
+        table = app.query_one(OwnersPane).query_one(DataTable)
+        table.move_cursor(row=[row.value for row in table.rows].index("devops"))
+        await pilot.pause()
+        detail = app.query_one("#owner-detail")
+        assert "next: T-6h Team briefing" in detail._text.plain
+        session.set_event("team-briefing", "done")
+        app.tick()
+        await pilot.pause()
+        assert "next: T-2h Deploy backend" in detail._text.plain

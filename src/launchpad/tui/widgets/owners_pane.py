@@ -82,6 +82,7 @@ class OwnersPane(Vertical):
         # Called every second: redraw only when something shown changed (a cleared table re-lays the screen).
         signature = tuple((key, tuple((cell.plain, str(cell.style)) for cell in cells)) for key, cells in drawn)
         if signature == getattr(self, "_signature", None):
+            self._show_detail()  # the table is as it was; its detail (next step, first items owed) may not be
             return
         self._signature = signature
         cursor = table.cursor_row
