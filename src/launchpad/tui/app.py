@@ -78,10 +78,7 @@ class _NotifyHandler(logging.Handler):
             severity = "error" if record.levelno >= logging.ERROR else "warning"
             say = lambda: self.app.notify(one_line(record.getMessage(), 300), title=record.name,  # noqa: E731
                                           severity=severity, timeout=8)
-            if threading.get_ident() == self.app._ui_thread:
-                say()
-            else:  # the probe thread logs too (engine/loop_thread.py): queued to the UI loop, never waited for
-                self.app._ui_loop.call_soon_threadsafe(say)
+            self.app._to_ui(say)  # the probe thread logs too (engine/loop_thread.py)
         except Exception:  # a log line must never take the cockpit down
             pass
 
@@ -500,15 +497,15 @@ class LaunchpadApp(ToastRoom, App):  # toasts: tui/toasts.py
 
     def _entries_read(self, entries) -> None:
         """The session's listener: entries read back on the journal thread are drawn on the UI thread."""
-        if threading.get_ident() == self._ui_thread:
-            self.record(entries)
-            return
-        # Queued, never waited for: the journal thread may hold the session's lock here, and the UI thread may
-        # be waiting for that lock (a probe runtime's append): a blocking hop deadlocked the prober.
         self._to_ui(self.record, entries)
 
     def _to_ui(self, callback: Callable, *args) -> None:
-        """Queue `callback(*args)` on the UI loop from another thread, never waiting for it."""
+        """`callback(*args)` on the UI thread: now when called there, else queued to its loop and never waited
+        for (the journal thread may hold the session's lock while the UI thread waits for that lock, as a probe
+        runtime's append does: a blocking hop deadlocked the prober)."""
+        if threading.get_ident() == self._ui_thread:
+            callback(*args)
+            return
         try:
             self._ui_loop.call_soon_threadsafe(callback, *args)
         except RuntimeError:  # the loop has closed: nothing left to draw on
