@@ -79,3 +79,12 @@ def clocks_shown(app) -> str:
     if bar.display:
         text += " " + bar.query_one("#count-info").render().plain + " T" + bar.query_one("#t-digits").value
     return text
+
+
+async def wait_until(pilot, predicate, seconds: float = 10.0) -> None:
+    """Let the app run until `predicate()` holds; fail the test if it never does within `seconds`."""
+    for _ in range(int(seconds / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")

@@ -15,7 +15,7 @@ from launchpad.tui.widgets.trigger_banner import TriggerBanner
 
 from launchpad.tui.app import LaunchpadApp
 
-from .conftest import NOW, make_app, start_session
+from .conftest import NOW, make_app, start_session, wait_until
 
 
 def free_port() -> int:
@@ -49,14 +49,6 @@ kind = "consecutive_failures"
 above = 3
 """, encoding="utf-8")
     return plan
-
-
-async def wait_until(pilot, predicate, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def test_trigger_fires_and_is_acknowledged(tmp_path):

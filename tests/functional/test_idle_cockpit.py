@@ -19,15 +19,7 @@ from launchpad.tui.widgets.activity_pane import ActivityPane
 from launchpad.tui.widgets.owners_pane import OwnersPane
 from launchpad.tui.widgets.timeline_pane import NOW_KEY, TimelinePane
 
-from .conftest import NOW
-
-
-async def _until(pilot, predicate, seconds: float = 5.0) -> bool:
-    for _ in range(int(seconds / 0.02)):
-        if predicate():
-            return True
-        await pilot.pause(0.02)
-    return predicate()
+from .conftest import NOW, wait_until
 
 
 async def test_polling_wakes_the_screen_only_when_another_writer_wrote(session, monkeypatch):
@@ -41,15 +33,15 @@ async def test_polling_wakes_the_screen_only_when_another_writer_wrote(session, 
     app._to_ui = lambda callback, *args: hops.append(callback.__name__) or real_to_ui(callback, *args)
     try:
         async with app.run_test(size=(200, 60)) as pilot:
-            assert await _until(pilot, lambda: looks)
+            await wait_until(pilot, lambda: looks, seconds=5.0)
             await pilot.pause(0.5)  # 25 intervals, the file unchanged
             assert len(looks) == 1 and hops == []  # one read at the start; neither the journal nor the UI woken
             other.toggle("deploy-backend")
-            assert await _until(pilot, lambda: "deploy-backend" in session.checked())
+            await wait_until(pilot, lambda: "deploy-backend" in session.checked(), seconds=5.0)
             assert all(name.startswith("launchpad-journal") for name in looks)  # the disk is read off the UI loop
-            assert await _until(pilot, lambda: "record" in hops)
-            assert await _until(pilot, lambda: any("bob ticked #deploy-backend" in line.plain
-                                                   for line in app.cockpit.query_one(ActivityPane)._lines))
+            await wait_until(pilot, lambda: "record" in hops, seconds=5.0)
+            await wait_until(pilot, lambda: any("bob ticked #deploy-backend" in line.plain
+                                                for line in app.cockpit.query_one(ActivityPane)._lines), seconds=5.0)
         await asyncio.sleep(0.1)
         assert not [thread for thread in threading.enumerate() if thread.name == "launchpad-poll" and thread.is_alive()]
     finally:
@@ -70,8 +62,8 @@ async def test_a_change_that_cannot_be_read_is_said_and_the_cockpit_goes_on(sess
             await pilot.pause(0.1)
             monkeypatch.setattr(session, "poll", poll)
             other.toggle("deploy-backend")  # the file changed: the look at it fails
-            assert await _until(pilot, lambda: any("Cannot read the session file: Input/output error" in str(n.message)
-                                                   for n in app._notifications))
+            await wait_until(pilot, lambda: any("Cannot read the session file: Input/output error" in str(n.message)
+                                                for n in app._notifications), seconds=5.0)
             assert app.is_running and failing
     finally:
         other.close()
@@ -127,7 +119,7 @@ async def test_what_is_written_while_a_read_is_under_way_is_read_after_it(sessio
     app = LaunchpadApp(session, clock=lambda: NOW, poll_interval=0.02)
     try:
         async with app.run_test(size=(200, 60)) as pilot:
-            assert await _until(pilot, lambda: "deploy-backend" in session.checked())
+            await wait_until(pilot, lambda: "deploy-backend" in session.checked(), seconds=5.0)
     finally:
         other.close()
 
@@ -147,9 +139,9 @@ async def test_a_failed_read_is_tried_again_though_the_file_did_not_change(sessi
     app = LaunchpadApp(session, clock=lambda: NOW, poll_interval=0.02)
     try:
         async with app.run_test(size=(200, 60)) as pilot:
-            assert await _until(pilot, lambda: len(calls) >= 1)
+            await wait_until(pilot, lambda: len(calls) >= 1, seconds=5.0)
             other.toggle("deploy-backend")
-            assert await _until(pilot, lambda: "deploy-backend" in session.checked())
+            await wait_until(pilot, lambda: "deploy-backend" in session.checked(), seconds=5.0)
             assert len(calls) >= 3
     finally:
         other.close()
